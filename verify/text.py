@@ -1,0 +1,111 @@
+"""Text primitives shared by every stage: sentence spans, cosmetic normalisation and word tokens."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import pysbd
+
+# Typographic variants that never change what a sentence says.
+_COSMETIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\u2026": "...",
+    }
+)
+
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+(?:[.,']\w+)*", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of each sentence of `text`, trimmed of surrounding white space.
+
+    pysbd's own character spans are unreliable for repeated sentences, so each segment is located
+    from a moving cursor instead.
+    """
+    spans: list[tuple[int, int]] = []
+    if not text.strip():
+        return spans
+    cursor = 0
+    for segment in _segmenter().segment(text):
+        piece = segment.strip()
+        if not piece:
+            continue
+        start = text.find(piece, cursor)
+        if start < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+            start = cursor
+            while start < len(text) and text[start].isspace():
+                start += 1
+            spans.append((start, len(text.rstrip())))
+            return spans
+        end = start + len(piece)
+        spans.append((start, end))
+        cursor = end
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences that survive abbreviations, initials, decimals and quotations."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def fold_typography(text: str) -> str:
+    """Replace curly quotes, dashes, odd spaces and ligatures by their plain forms."""
+    return unicodedata.normalize("NFKC", text).translate(_COSMETIC)
+
+
+def normalise(text: str) -> str:
+    """The form in which two texts that differ only cosmetically are equal."""
+    return _SPACES.sub(" ", fold_typography(text)).strip().casefold()
+
+
+def words(text: str) -> list[str]:
+    """Word tokens, numbers kept whole ("1,000", "3.5", "Assad's")."""
+    return _WORD.findall(fold_typography(text))
+
+
+def iter_paragraphs(text: str) -> Iterator[str]:
+    """Blocks of text separated by blank lines, with inner white space folded."""
+    for block in re.split(r"\n\s*\n", text):
+        block = _SPACES.sub(" ", block).strip()
+        if block:
+            yield block
