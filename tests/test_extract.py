@@ -1,0 +1,144 @@
+"""Archived and live HTML pages become their article text and in-body links, with Wayback's traces undone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify.extract import Extracted, Link, extract, extraction_json
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+ARCHIVED_AT = "https://web.archive.org/web/20200315120000/https://news.example/2020/03/harbour-bridge-reopens"
+
+
+@pytest.fixture(scope="module")
+def archived() -> Extracted:
+    return extract((FIXTURES / "wayback_article.html").read_bytes(), base_url=ARCHIVED_AT)
+
+
+@pytest.fixture(scope="module")
+def live() -> Extracted:
+    return extract(
+        (FIXTURES / "live_article.html").read_text(encoding="utf-8"), base_url="https://news.example/local/x"
+    )
+
+
+def test_article_paragraphs_are_extracted_in_order(archived: Extracted) -> None:
+    assert len(archived.paragraphs) == 5
+    assert archived.paragraphs[0].startswith("The harbour bridge reopened to traffic on Saturday morning")
+    assert archived.paragraphs[-1].endswith("on the northern bank.")
+    assert archived.text == "\n\n".join(archived.paragraphs)
+
+
+def test_wayback_toolbar_and_injected_scripts_leave_no_text(archived: Extracted) -> None:
+    for trace in ("Wayback Machine", "Donate", "captured this page", "archive_analytics", "wombat", "__wm"):
+        assert trace not in archived.text
+
+
+def test_rewritten_hrefs_point_at_the_original_targets(archived: Extracted) -> None:
+    assert [link.href for link in archived.links] == [
+        "https://council.example/reports/bridge-2020.pdf",
+        "https://www.example.com/traders-survey",
+        "http://ferries.example/timetable?season=spring",
+    ]
+
+
+def test_links_carry_anchor_paragraph_and_offset(archived: Extracted) -> None:
+    first = archived.links[0]
+    assert first == Link(
+        anchor="a council report published in January",
+        href="https://council.example/reports/bridge-2020.pdf",
+        paragraph=0,
+        offset=archived.paragraphs[0].index("a council report"),
+    )
+    for link in archived.links:
+        paragraph = archived.paragraphs[link.paragraph]
+        assert paragraph[link.offset : link.offset + len(link.anchor)] == link.anchor
+
+
+def test_link_inside_a_sentence_keeps_the_sentence_whole(archived: Extracted) -> None:
+    assert (
+        "and a survey by the chamber of commerce found that one shop in five on the quayside" in archived.paragraphs[2]
+    )
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "World news from every continent",  # navigation
+        "Share on Twitter",  # share buttons
+        "Bridge repairs delayed again",  # related stories
+        "All rights reserved",  # footer
+    ],
+)
+def test_boilerplate_is_not_article_text(archived: Extracted, boilerplate: str) -> None:
+    assert boilerplate not in archived.text
+    assert all(boilerplate not in link.anchor for link in archived.links)
+
+
+def test_metadata_of_an_archived_page_is_the_original_one(archived: Extracted) -> None:
+    assert archived.title == "Harbour bridge reopens after two years of repairs"
+    assert archived.published == dt.date(2020, 3, 14)
+    assert archived.canonical_url == "https://news.example/2020/03/harbour-bridge-reopens"
+
+
+def test_relative_links_resolve_against_the_base_element(live: Extracted) -> None:
+    assert [(link.anchor, link.href) for link in live.links] == [
+        ("a petition signed by 3,000 residents", "https://news.example/local/library-petition"),
+        ("in an interview", "https://www.example.com/interview"),
+        ("exam season", "https://news.example/education/exam-season"),
+    ]
+
+
+@pytest.mark.parametrize("boilerplate", ["Front page", "Share", "Park lights", "Advertise with us", "By A. Writer"])
+def test_live_page_boilerplate_is_not_article_text(live: Extracted, boilerplate: str) -> None:
+    assert boilerplate not in live.text
+
+
+def test_json_ld_date_and_og_url_are_used(live: Extracted) -> None:
+    assert live.published == dt.date(2021, 6, 2)
+    assert live.canonical_url == "https://news.example/local/library-sundays"
+    assert live.title == "Library opens on Sundays"
+
+
+def test_extraction_json_lists_links_in_document_order(live: Extracted) -> None:
+    data = extraction_json(live)
+    assert data["text"] == live.text
+    assert [link["anchor"] for link in data["links"]] == [
+        "a petition signed by 3,000 residents",
+        "in an interview",
+        "exam season",
+    ]
+    assert set(data["links"][0]) == {"anchor", "href"}
+    assert data["published"] == "2021-06-02"
+    assert data["canonical_url"] == "https://news.example/local/library-sundays"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        b"",
+        "   ",
+        b"\x00\x01\x02\xff\xfe\x89PNG\r\n\x1a\n",
+        "<html><body><p>Unclosed <a href='http://example.com/x'>link <b>bold</p></div></td>",
+        "<<<>>><!-- never closed",
+        "<p>one</p>" * 5000,
+        "<html><head><meta charset='no-such-charset'></head><body><p>text</p></body></html>",
+        b"<html><head><meta charset='no-such-charset'></head><body><p>text</p></body></html>",
+        "<a href='http://[::1'>broken url</a><a href='javascript:void(0)'>js</a>",
+    ],
+)
+def test_malformed_input_does_not_raise(page: str | bytes) -> None:
+    result = extract(page, base_url="not a url")
+    assert isinstance(result, Extracted)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(), st.binary()))
+def test_arbitrary_input_does_not_raise(page: str | bytes) -> None:
+    assert isinstance(extract(page), Extracted)
