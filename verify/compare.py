@@ -1,0 +1,763 @@
+"""Stored copy versus archived original: align statements with archived sentences and classify each change."""
+
+from __future__ import annotations
+
+import enum
+import gzip
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Indel
+
+from verify.text import fold_typography, iter_paragraphs, split_sentences
+
+
+class Change(str, enum.Enum):
+    UNCHANGED = "unchanged"
+    COSMETIC = "cosmetic"
+    SUBSTANTIVE = "substantive"
+    ABSENT = "absent"
+    NOT_COMPARED = "not-compared"
+
+
+#: Kinds of substantive change, in the order they are reported.
+KINDS = ("number", "date", "name", "negation", "quote", "added", "dropped", "wording")
+
+
+@dataclass(frozen=True)
+class StatementChange:
+    id: str
+    text: str
+    change: Change
+    archived_text: str | None
+    diff: str
+    kinds: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    statements: tuple[StatementChange, ...]
+    missing_from_stored: tuple[str, ...]
+    archive_complete: bool
+    coverage: float
+    detail: str
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Tokens: word keys in which cosmetic variants are equal, with what a reader needs to judge a change
+
+
+@dataclass(frozen=True)
+class _Token:
+    key: str
+    surface: str
+    quoted: bool
+    initial: bool
+
+
+_TOKEN = re.compile(r"\w+(?:[.,'\u2019\u2018`]\w+)*\.?|[%&]")
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}|(?:[A-Za-z]\.)+[A-Za-z]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DOUBLE_QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033')
+_SMALL = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * n for n, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_NUMERIC = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _quoted_positions(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks; a quote left open by the previous sentence counts too."""
+    marks = [i for i, c in enumerate(text) if c in _DOUBLE_QUOTES]
+    ranges: list[tuple[int, int]] = []
+    if marks:
+        first = marks[0]
+        closes_first = text[first] in "\u201d\u00bb" or (
+            len(marks) % 2 == 1 and (first + 1 >= len(text) or not text[first + 1].isalnum())
+        )
+        if closes_first:
+            ranges.append((0, first))
+            marks = marks[1:]
+        for a, b in zip(marks[0::2], marks[1::2], strict=False):
+            ranges.append((a, b))
+        if len(marks) % 2 == 1:
+            ranges.append((marks[-1], len(text)))
+    for match in re.finditer(r"(?<!\w)\u2018(.+?)\u2019(?!\w)", text):
+        ranges.append((match.start(), match.end()))
+    return ranges
+
+
+def _raw_tokens(text: str) -> list[tuple[str, str, int, int]]:
+    """(key, surface, start, end) for each word of one sentence."""
+    out: list[tuple[str, str, int, int]] = []
+    for match in _TOKEN.finditer(text):
+        surface = match.group(0)
+        if surface.endswith(".") and not _INITIALISM.fullmatch(surface):
+            surface = surface[:-1]
+        if surface == "%":
+            key = "percent"
+        elif surface == "&":
+            key = "and"
+        else:
+            key = fold_typography(surface).casefold()
+            if _INITIALISM.fullmatch(surface):
+                key = key.replace(".", "")
+            key = _THOUSANDS.sub("", key)
+        out.append((key, surface, match.start(), match.start() + len(surface)))
+    return out
+
+
+def _number_value(keys: list[str]) -> str | None:
+    total = 0.0
+    current = 0.0
+    seen = False
+    for k in keys:
+        if _NUMERIC.fullmatch(k):
+            current = float(k)
+        elif k in _SMALL:
+            current += _SMALL[k]
+        elif k in _TENS:
+            current += _TENS[k]
+        elif k == "hundred":
+            current = (current or 1) * 100
+        elif k in _SCALES:
+            total += (current or 1) * _SCALES[k]
+            current = 0
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    value = total + current
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def _is_number_word(key: str) -> bool:
+    return key in _SMALL or key in _TENS or key in _SCALES
+
+
+def _tokens(text: str) -> tuple[_Token, ...]:
+    """Word tokens of one sentence; number words and digit forms of the same number get the same key."""
+    raw = _raw_tokens(text)
+    quoted = _quoted_positions(text)
+    out: list[_Token] = []
+    i = 0
+    while i < len(raw):
+        key, _, start, end = raw[i]
+        j = i + 1
+        if _is_number_word(key):
+            while j < len(raw) and _is_number_word(raw[j][0]):
+                j += 1
+        elif _NUMERIC.fullmatch(key):
+            while j < len(raw) and raw[j][0] in _SCALES:
+                j += 1
+        elif key == "per" and i + 1 < len(raw) and raw[i + 1][0] == "cent":
+            j = i + 2
+        if j > i + 1 or _is_number_word(key):
+            key = "percent" if key == "per" else (_number_value([r[0] for r in raw[i:j]]) or key)
+            end = raw[j - 1][3]
+        surface = text[start:end]
+        inside = any(a <= start < b for a, b in quoted)
+        out.append(_Token(key, surface, inside, i == 0))
+        i = j
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Alignment
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    tokens: tuple[_Token, ...]
+    keys: tuple[str, ...]
+
+
+def _sentence(text: str) -> _Sentence:
+    toks = _tokens(text)
+    return _Sentence(text, toks, tuple(t.key for t in toks))
+
+
+_MATCH = 0.5  # similarity at which a statement is taken to be a version of an archived sentence
+_PIECE = 0.7  # share of a statement found in a neighbour's archived sentence for it to be a piece of it
+_CANDIDATES = 6
+_RARE_TOKENS = 8
+_POSTING_CAP = 64
+
+
+def _similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    return float(Indel.normalized_similarity(a, b))
+
+
+def _containment(part: Sequence[str], whole: Sequence[str]) -> float:
+    if not part:
+        return 0.0
+    common = Counter(part) & Counter(whole)
+    return sum(common.values()) / len(part)
+
+
+class _Index:
+    """Archived sentences indexed by exact key sequence and by word, for candidate lookup per statement."""
+
+    def __init__(self, sentences: Sequence[_Sentence]) -> None:
+        self.sentences = sentences
+        self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for j, sentence in enumerate(sentences):
+            self.exact[sentence.keys].append(j)
+            for key in set(sentence.keys):
+                self.postings[key].append(j)
+
+    def span_keys(self, lo: int, hi: int) -> list[str]:
+        return [k for j in range(lo, hi + 1) for k in self.sentences[j].keys]
+
+    def best(self, statement: _Sentence, expected: int) -> tuple[int, float] | None:
+        exact = self.exact.get(statement.keys)
+        if exact and statement.keys:
+            return min(exact, key=lambda j: abs(j - expected)), 1.0
+        words = sorted({k for k in statement.keys if k in self.postings}, key=lambda k: len(self.postings[k]))
+        if not words:
+            return None
+        chosen = [k for k in words[:_RARE_TOKENS] if len(self.postings[k]) <= _POSTING_CAP] or words[:1]
+        weights: dict[int, float] = defaultdict(float)
+        for key in chosen:
+            posting = self.postings[key]
+            if len(posting) > _POSTING_CAP:  # only common words: look near where the statement is expected
+                posting = sorted(posting, key=lambda j: abs(j - expected))[:_POSTING_CAP]
+            idf = math.log(1 + len(self.sentences) / len(posting))
+            for j in posting:
+                weights[j] += idf
+        ranked = sorted(weights, key=lambda j: (-weights[j], abs(j - expected)))[:_CANDIDATES]
+        scored = [(j, _similarity(statement.keys, self.sentences[j].keys)) for j in ranked]
+        return max(scored, key=lambda js: (js[1], -abs(js[0] - expected)))
+
+
+@dataclass
+class _Match:
+    lo: int
+    hi: int
+    score: float
+
+
+def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | None], list[float]]:
+    matches: list[_Match | None] = []
+    best_scores: list[float] = []
+    expected = 0
+    for statement in stored:
+        found = index.best(statement, expected)
+        if found is not None and found[1] >= _MATCH:
+            matches.append(_Match(found[0], found[0], found[1]))
+            expected = found[0] + 1
+        else:
+            matches.append(None)
+        best_scores.append(found[1] if found else 0.0)
+
+    # Two statements made of one archived sentence: a statement mostly contained in its neighbour's match.
+    for i, statement in enumerate(stored):
+        if matches[i] is not None or len(statement.keys) < 3:
+            continue
+        neighbours = {m.lo for m in (matches[i - 1] if i else None, _get(matches, i + 1)) if m is not None}
+        for j in sorted(neighbours):
+            if _containment(statement.keys, index.sentences[j].keys) >= _PIECE:
+                matches[i] = _Match(j, j, _similarity(statement.keys, index.sentences[j].keys))
+                break
+
+    # One statement made of consecutive archived sentences: extend while the union fits better.
+    claimed = Counter(j for m in matches if m is not None for j in range(m.lo, m.hi + 1))
+    for i, m in enumerate(matches):
+        if m is None:
+            continue
+        keys = stored[i].keys
+        for step in (1, -1):
+            while True:
+                nxt = m.hi + 1 if step == 1 else m.lo - 1
+                if not 0 <= nxt < len(index.sentences) or claimed[nxt]:
+                    break
+                lo, hi = (m.lo, nxt) if step == 1 else (nxt, m.hi)
+                score = _similarity(keys, index.span_keys(lo, hi))
+                if score <= m.score + 0.02:
+                    break
+                m.lo, m.hi, m.score = lo, hi, score
+                claimed[nxt] += 1
+    return matches, best_scores
+
+
+def _get(matches: Sequence[_Match | None], i: int) -> _Match | None:
+    return matches[i] if 0 <= i < len(matches) else None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Word diff and its kinds
+
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "nobody", "none", "nothing", "nowhere", "cannot"})
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_DAYS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "yesterday",
+        "today",
+        "tomorrow",
+        "tonight",
+    ]
+)
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "so",
+        "yet",
+        "for",
+        "nor",
+        "as",
+        "at",
+        "by",
+        "in",
+        "of",
+        "on",
+        "to",
+        "with",
+        "from",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "there",
+        "here",
+        "when",
+        "while",
+        "if",
+        "after",
+        "before",
+        "since",
+        "until",
+        "although",
+        "though",
+        "however",
+    ]
+)
+_CONTEXT = 3
+
+
+@dataclass(frozen=True)
+class _Hunk:
+    old: tuple[_Token, ...]  # archived words replaced or removed
+    new: tuple[_Token, ...]  # stored words that replace them or were added
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+def _hunks(archived: Sequence[_Token], stored: Sequence[_Token]) -> list[_Hunk]:
+    ops = Indel.opcodes([t.key for t in archived], [t.key for t in stored])
+    hunks: list[_Hunk] = []
+    pending: list[int] | None = None
+    for op in ops:
+        if op.tag == "equal":
+            if pending:
+                hunks.append(_hunk(archived, stored, pending))
+                pending = None
+            for a, b in zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True):
+                if _case_matters(archived[a].surface, stored[b].surface):
+                    hunks.append(_hunk(archived, stored, [a, a + 1, b, b + 1]))
+            continue
+        if pending is None:
+            pending = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        else:
+            pending[1], pending[3] = op.src_end, op.dest_end
+    if pending:
+        hunks.append(_hunk(archived, stored, pending))
+    hunks.sort(key=lambda h: (h.b_start, h.a_start))
+    return hunks
+
+
+def _hunk(archived: Sequence[_Token], stored: Sequence[_Token], span: list[int]) -> _Hunk:
+    a0, a1, b0, b1 = span
+    return _Hunk(tuple(archived[a0:a1]), tuple(stored[b0:b1]), a0, a1, b0, b1)
+
+
+def _case_matters(a: str, b: str) -> bool:
+    """ "US" and "us" are different words; "NATO" and "Nato" are one."""
+    return a != b and len(a) >= 2 and ((a.isupper() and b.islower()) or (a.islower() and b.isupper()))
+
+
+def _is_negation(token: _Token) -> bool:
+    return token.key in _NEGATIONS or token.key.endswith("n't")
+
+
+def _is_date(token: _Token, side: Sequence[_Token], position: int) -> bool:
+    if token.key in _MONTHS or token.key in _DAYS or (token.surface == "May"):
+        return True
+    if not token.key.isdigit():
+        return False
+    if token.surface.isdigit() and len(token.key) == 4 and 1800 <= int(token.key) <= 2100:
+        return True
+    nearby = side[max(0, position - 2) : position + 3]
+    return any(t.key in _MONTHS or t.surface == "May" for t in nearby)
+
+
+def _kinds(hunk: _Hunk, archived: Sequence[_Token], stored: Sequence[_Token]) -> set[str]:
+    kinds: set[str] = set()
+    changed = [(t, archived, hunk.a_start + n) for n, t in enumerate(hunk.old)]
+    changed += [(t, stored, hunk.b_start + n) for n, t in enumerate(hunk.new)]
+    for token, side, position in changed:
+        if _is_date(token, side, position):
+            kinds.add("date")
+        elif any(c.isdigit() for c in token.key):
+            kinds.add("number")
+        if token.quoted:
+            kinds.add("quote")
+    if sum(map(_is_negation, hunk.old)) != sum(map(_is_negation, hunk.new)):
+        kinds.add("negation")
+    if hunk.old and hunk.new:
+        for token, _, _ in changed:
+            if token.surface[:1].isupper() and not (token.initial and token.key in _FUNCTION_WORDS):
+                kinds.add("name")
+    grown = len(hunk.new) - len(hunk.old)
+    if (not hunk.old and (len(hunk.new) > 1 or not kinds)) or grown >= 3:
+        kinds.add("added")
+    if (not hunk.new and (len(hunk.old) > 1 or not kinds)) or grown <= -3:
+        kinds.add("dropped")
+    return kinds or {"wording"}
+
+
+def _render(hunks: Sequence[_Hunk], stored: Sequence[_Token]) -> str:
+    """Word diff with a little context: `... staged more than [-1,000-]{+10,000+} attacks in ...`."""
+    parts: list[str] = []
+    cursor = 0  # first stored token not yet shown
+    for n, hunk in enumerate(hunks):
+        before_start = max(cursor, hunk.b_start - _CONTEXT)
+        if before_start > (cursor if n else 0):
+            parts.append("…")
+        parts.extend(t.surface for t in stored[before_start : hunk.b_start])
+        change = ""
+        if hunk.old:
+            change += "[-" + " ".join(t.surface for t in hunk.old) + "-]"
+        if hunk.new:
+            change += "{+" + " ".join(t.surface for t in hunk.new) + "+}"
+        parts.append(change)
+        following = hunks[n + 1].b_start if n + 1 < len(hunks) else len(stored)
+        after_end = min(hunk.b_end + _CONTEXT, following)
+        parts.extend(t.surface for t in stored[hunk.b_end : after_end])
+        cursor = after_end
+    if hunks and cursor < len(stored):
+        parts.append("…")
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Comparison
+
+
+def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> Comparison:
+    """Align the stored copy's statements (id, text) with the archived original's paragraphs and classify each."""
+    archived_sentences = [_sentence(s) for paragraph in archived for s in split_sentences(paragraph)]
+    stored = [_sentence(text) for _, text in statements]
+    index = _Index(archived_sentences)
+    matches, best_scores = _align(stored, index)
+
+    results: list[StatementChange | None] = [None] * len(stored)
+    covered: set[int] = set()
+    for group in _groups(matches):
+        lo = min(_los(matches, group))
+        hi = max(_his(matches, group))
+        covered.update(range(lo, hi + 1))
+        for i, change in zip(
+            group, _compare_group(statements, stored, group, archived_sentences[lo : hi + 1]), strict=True
+        ):
+            results[i] = change
+
+    matched = sum(1 for m in matches if m is not None)
+    coverage = matched / len(stored) if stored else (1.0 if archived_sentences else 0.0)
+    complete, why = _completeness(stored, matches, archived_sentences, coverage)
+    missing = tuple(s.text for j, s in enumerate(archived_sentences) if j not in covered)
+    unmatched = Change.ABSENT if complete else Change.NOT_COMPARED
+    final = tuple(
+        result if result is not None else StatementChange(sid, text, unmatched, None, "", (), round(best_scores[i], 3))
+        for i, (result, (sid, text)) in enumerate(zip(results, statements, strict=True))
+    )
+    counts = Counter(c.change for c in final)
+    summary = ", ".join(f"{counts[c]} {c.value}" for c in Change if counts[c])
+    detail = f"{matched} of {len(stored)} statements matched the archived text ({coverage:.0%}): {summary or 'none'}"
+    detail += f"; {len(missing)} archived sentences are not in the stored copy"
+    if why:
+        detail += f". {why}"
+    return Comparison(final, missing, complete, round(coverage, 4), detail)
+
+
+def _los(matches: Sequence[_Match | None], group: Sequence[int]) -> list[int]:
+    return [m.lo for i in group if (m := matches[i]) is not None]
+
+
+def _his(matches: Sequence[_Match | None], group: Sequence[int]) -> list[int]:
+    return [m.hi for i in group if (m := matches[i]) is not None]
+
+
+def _groups(matches: Sequence[_Match | None]) -> list[list[int]]:
+    """Consecutive statements whose archived spans overlap form one group, compared as a whole."""
+    groups: list[list[int]] = []
+    lo = hi = -1
+    for i, m in enumerate(matches):
+        if m is None:
+            continue
+        if groups and groups[-1][-1] == i - 1 and m.lo <= hi and m.hi >= lo:
+            groups[-1].append(i)
+            lo, hi = min(lo, m.lo), max(hi, m.hi)
+        else:
+            groups.append([i])
+            lo, hi = m.lo, m.hi
+    return groups
+
+
+def _compare_group(
+    statements: Sequence[tuple[str, str]],
+    stored: Sequence[_Sentence],
+    group: Sequence[int],
+    archived: Sequence[_Sentence],
+) -> list[StatementChange]:
+    stored_tokens = [t for i in group for t in stored[i].tokens]
+    owner = [i for i in group for _ in stored[i].tokens]
+    archived_tokens = [t for s in archived for t in s.tokens]
+    archived_text = " ".join(s.text for s in archived)
+    score = round(_similarity([t.key for t in archived_tokens], [t.key for t in stored_tokens]), 3)
+    hunks = _hunks(archived_tokens, stored_tokens)
+    identical = " ".join(statements[i][1].strip() for i in group) == archived_text
+    out: list[StatementChange] = []
+    for i in group:
+        mine = [h for h in hunks if _owner_of(h, owner, group) == i]
+        sid, text = statements[i]
+        if not mine:
+            change = Change.UNCHANGED if identical else Change.COSMETIC
+            out.append(StatementChange(sid, text, change, archived_text, "", (), score))
+            continue
+        kinds: set[str] = set()
+        for hunk in mine:
+            kinds |= _kinds(hunk, archived_tokens, stored_tokens)
+        ordered = tuple(k for k in KINDS if k in kinds)
+        out.append(
+            StatementChange(sid, text, Change.SUBSTANTIVE, archived_text, _render(mine, stored_tokens), ordered, score)
+        )
+    return out
+
+
+def _owner_of(hunk: _Hunk, owner: Sequence[int], group: Sequence[int]) -> int:
+    if hunk.b_end > hunk.b_start:
+        return owner[hunk.b_start]
+    if not owner:
+        return group[0]
+    # archived words dropped between two statements belong to the one before the gap
+    return owner[hunk.b_start - 1] if hunk.b_start > 0 else owner[0]
+
+
+def _completeness(
+    stored: Sequence[_Sentence],
+    matches: Sequence[_Match | None],
+    archived: Sequence[_Sentence],
+    coverage: float,
+) -> tuple[bool, str]:
+    """Whether the archived text is the whole article, so that a statement without a match is really absent."""
+    if not archived:
+        return False, "The archived text is empty; statements were not compared."
+    if not stored:
+        return True, ""
+    stored_words = sum(len(s.keys) for s in stored)
+    archived_words = sum(len(s.keys) for s in archived)
+    matched = [i for i, m in enumerate(matches) if m is not None]
+    if not matched:
+        return (
+            False,
+            "No statement matches the archived text, so the capture looks like another page; statements were not compared.",
+        )
+    tail = len(stored) - 1 - matched[-1]
+    last_archived = max(m.hi for m in matches if m is not None)
+    if tail >= 3 and tail >= 0.2 * len(stored) and len(archived) - 1 - last_archived <= 3:
+        return False, (
+            f"The archived text stops matching after statement {matched[-1] + 1} of {len(stored)} and has little "
+            "after that point, so the capture looks truncated; the last statements were not compared."
+        )
+    head = matched[0]
+    first_archived = min(m.lo for m in matches if m is not None)
+    if head >= 3 and head >= 0.2 * len(stored) and first_archived <= 3:
+        return False, (
+            f"The archived text only starts matching at statement {head + 1} of {len(stored)}, so the capture "
+            "looks cut at the start; the first statements were not compared."
+        )
+    if coverage < 0.5:
+        return False, (
+            f"Only {coverage:.0%} of the statements match the archived text, so the capture looks like another page "
+            "or a partial extraction; unmatched statements were not compared."
+        )
+    if archived_words < 0.6 * stored_words and coverage < 0.9:
+        return False, (
+            f"The archived text has {archived_words} words against {stored_words} in the stored copy, so the "
+            "capture looks incomplete; unmatched statements were not compared."
+        )
+    return True, ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rendering
+
+
+def comparison_json(c: Comparison) -> dict[str, Any]:
+    return {
+        "statements": [
+            {
+                "id": s.id,
+                "text": s.text,
+                "change": s.change.value,
+                "archived_text": s.archived_text,
+                "diff": s.diff,
+                "kinds": list(s.kinds),
+                "score": s.score,
+            }
+            for s in c.statements
+        ],
+        "missing_from_stored": list(c.missing_from_stored),
+        "archive_complete": c.archive_complete,
+        "coverage": c.coverage,
+        "detail": c.detail,
+    }
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Untrusted text as inert Markdown: no HTML, no links, no emphasis, one line."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # bare URLs would become links in GitHub's Markdown
+    text = re.sub(r"(?i)(\w)://", r"\1\\:\\/\\/", text)
+    return re.sub(r"(?i)\bwww\.", r"www\\.", text)
+
+
+def comparison_markdown(c: Comparison) -> str:
+    lines = ["## Stored copy vs archived original", ""]
+    state = "complete" if c.archive_complete else "incomplete"
+    lines += [f"Archived text: **{state}**, coverage {c.coverage:.0%}. {escape_markdown(c.detail)}", ""]
+    notable = [s for s in c.statements if s.change not in (Change.UNCHANGED, Change.COSMETIC)]
+    counts = Counter(s.change for s in c.statements)
+    lines.append(", ".join(f"{counts[ch]} {ch.value}" for ch in Change if counts[ch]) or "No statements.")
+    lines.append("")
+    for s in notable:
+        label = s.change.value + (f" ({', '.join(s.kinds)})" if s.kinds else "")
+        lines.append(f"- **{escape_markdown(s.id)}** {label}: {escape_markdown(s.text)}")
+        if s.diff:
+            lines.append(f"  - diff: {escape_markdown(s.diff)}")
+        if s.archived_text and s.change is Change.SUBSTANTIVE:
+            lines.append(f"  - archived: {escape_markdown(s.archived_text)}")
+    if c.missing_from_stored:
+        lines += ["", "Archived sentences missing from the stored copy:", ""]
+        lines += [f"- {escape_markdown(text)}" for text in c.missing_from_stored]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Files
+
+#: read_article insists on an original URL; the comparison never uses it.
+_NO_URL = "https://stored-copy.invalid/"
+
+
+def compare_files(stored: Path, archived: Path) -> Comparison:
+    """`verify compare STORED ARCHIVED`: a stored copy (Markdown, text or HTML) against an archived page or text."""
+    from verify.article import read_article
+
+    article = read_article(stored, url=_NO_URL)
+    return compare([(s.id, s.text) for s in article.statements], read_archived(archived))
+
+
+def read_archived(path: Path) -> list[str]:
+    """Paragraphs of an archived original: HTML through the extractor, text split at blank lines (.gz allowed)."""
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    head = raw[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in raw[:100_000].lower():
+        from verify.extract import extract
+
+        return list(extract(raw).paragraphs)
+    return list(iter_paragraphs(raw.decode("utf-8", errors="replace")))
