@@ -1,0 +1,221 @@
+"""Judging: statements labelled sourced, unsourced or disputed from their sources, with reasons and evidence."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import pytest
+
+from verify.judge import (
+    Label,
+    Source,
+    SourceRole,
+    Verdict,
+    assess,
+    format_verdict,
+    judge_claim,
+    judge_jsonl,
+    judge_statement,
+    permalink,
+)
+
+CITED = "https://news.example/2024/05/flood-report"
+CAPTURE = "https://web.archive.org/web/20240502120000/https://news.example/2024/05/flood-report"
+
+FLOOD_REPORT = (
+    "Heavy rain fell across the region for a third day on Tuesday.",
+    "The regional council said 400 homes had been evacuated along the river since the weekend.",
+    'Council leader Maria Okafor called the damage "the worst we have seen in a generation".',
+    "Five bridges remain closed to traffic, and engineers will inspect them next week.",
+    "Schools in the valley reopened on Wednesday.",
+)
+
+
+def own(sentences: tuple[str, ...] = FLOOD_REPORT, capture_url: str | None = CAPTURE) -> Source:
+    return Source(url=CITED, role=SourceRole.OWN, sentences=sentences, unavailable=None, capture_url=capture_url)
+
+
+def judge(text: str, *sources: Source, has_citation: bool = True, changed: str | None = None) -> Verdict:
+    return judge_statement("s1", text, sources, changed=changed, has_citation=has_citation)
+
+
+def test_quote_present_in_cited_source_is_sourced_with_evidence_and_permalink() -> None:
+    verdict = judge('Maria Okafor said the damage was "the worst we have seen in a generation".', own())
+    assert verdict.label is Label.SOURCED
+    assert verdict.reason.startswith("supported by own citation")
+    evidence = verdict.evidence[0]
+    assert "the worst we have seen in a generation" in evidence.quote
+    assert evidence.url == CITED
+    assert evidence.capture_url == CAPTURE
+    assert evidence.permalink.startswith(CAPTURE + "#:~:text=")
+    assert evidence.role is SourceRole.OWN
+
+
+@pytest.mark.parametrize(
+    ("statement", "said", "source_says"),
+    [
+        ("The regional council said 40 homes had been evacuated along the river.", "40", "400"),
+        ("Four bridges remain closed to traffic.", "four", "five"),
+    ],
+)
+def test_contradicted_number_is_disputed_naming_the_conflict(statement: str, said: str, source_says: str) -> None:
+    verdict = judge(statement, own())
+    assert verdict.label is Label.DISPUTED
+    assert any(said in c and source_says in c and c.startswith("number") for c in verdict.conflicts)
+    assert said in verdict.reason and source_says in verdict.reason
+
+
+def test_more_than_a_number_agrees_with_a_larger_number() -> None:
+    verdict = judge("More than 300 homes were evacuated along the river, the regional council said.", own())
+    assert verdict.label is Label.SOURCED
+
+
+def test_changed_name_in_same_sentence_is_disputed() -> None:
+    verdict = judge('Council leader Maria Adams called the damage "the worst we have seen in a generation".', own())
+    assert verdict.label is Label.DISPUTED
+    assert any(c.startswith("name") for c in verdict.conflicts)
+
+
+def test_negated_statement_is_disputed() -> None:
+    verdict = judge("Schools in the valley did not reopen on Wednesday.", own())
+    assert verdict.label is Label.DISPUTED
+    assert any(c.startswith("negation") for c in verdict.conflicts)
+
+
+def test_uncited_background_statement_is_unsourced_with_no_citation() -> None:
+    verdict = judge("The valley has long been popular with hikers.", has_citation=False)
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.reason == "no citation"
+    assert verdict.evidence == ()
+
+
+def test_attributed_statement_is_sourced_through_the_attributed_document() -> None:
+    statement_text = (
+        "The Ministry of Transport said it would spend 12 million euros on new bridges.",
+        "The money comes from the national infrastructure fund.",
+    )
+    statement = Source(
+        url="https://ministry.example/press/bridges",
+        role=SourceRole.ATTRIBUTED,
+        sentences=statement_text,
+        unavailable=None,
+        capture_url=None,
+    )
+    verdict = judge(
+        "The Ministry of Transport said in a statement that it would spend 12 million euros on new bridges.",
+        statement,
+        has_citation=False,
+    )
+    assert verdict.label is Label.SOURCED
+    assert verdict.evidence[0].role is SourceRole.ATTRIBUTED
+    assert verdict.evidence[0].permalink.startswith("https://ministry.example/press/bridges#:~:text=")
+    assert "attributed document" in verdict.reason
+
+
+def test_dead_never_archived_citation_is_unsourced_with_its_reason() -> None:
+    dead = Source(url=CITED, role=SourceRole.OWN, sentences=None, unavailable="HTTP 404", capture_url=None)
+    verdict = judge("400 homes were evacuated along the river.", dead)
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.reason == f"cited source dead and never archived: HTTP 404 ({CITED})"
+
+
+def test_blocked_citation_is_unverifiable_not_silently_passed() -> None:
+    blocked = Source(url=CITED, role=SourceRole.OWN, sentences=None, unavailable="blocked: HTTP 403", capture_url=None)
+    verdict = judge("400 homes were evacuated along the river.", blocked)
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.reason.startswith("unverifiable: blocked")
+
+
+def test_source_silent_on_statement_is_unsourced_with_best_passage() -> None:
+    verdict = judge("The city zoo acquired two giraffes from a Danish breeder.", own())
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.reason.startswith("source fetched but silent on it (best passage: ")
+
+
+def test_changed_statement_is_disputed_with_the_comparison_reason() -> None:
+    change = "changed from the archived original: [-400-]{+40+} homes"
+    verdict = judge("The regional council said 400 homes had been evacuated along the river.", own(), changed=change)
+    assert verdict.label is Label.DISPUTED
+    assert verdict.reason == change
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Council leader Maria Okafor called the damage “the worst we have seen in a generation”.",
+        "Five bridges remain closed to traffic \u2014 and engineers will inspect them next week.",
+        "Five  bridges remain closed to traffic, and engineers will inspect them next\u00a0week.",
+    ],
+)
+def test_cosmetic_differences_are_still_sourced(statement: str) -> None:
+    assert judge(statement, own()).label is Label.SOURCED
+
+
+def test_own_citation_comes_before_other_citations() -> None:
+    other = Source(url="https://other.example/a", role=SourceRole.OTHER, sentences=FLOOD_REPORT, capture_url=None)
+    verdict = judge("Five bridges remain closed to traffic.", own(), other)
+    assert verdict.evidence[0].role is SourceRole.OWN
+
+
+def test_best_passage_is_a_short_window_not_the_whole_page() -> None:
+    assessment = assess("Schools in the valley reopened on Wednesday.", FLOOD_REPORT)
+    assert assessment.passage == "Schools in the valley reopened on Wednesday."
+    assert (assessment.start, assessment.end) == (4, 5)
+
+
+def test_permalink_encodes_text_fragment_syntax_characters() -> None:
+    link = permalink("https://news.example/a#top", "Rock-and-roll, jazz & blues")
+    assert link == "https://news.example/a#:~:text=Rock%2Dand%2Droll%2C%20jazz%20%26%20blues"
+
+
+def test_permalink_uses_start_and_end_for_long_passages() -> None:
+    passage = " ".join(FLOOD_REPORT[:3])
+    fragment = permalink(CITED, passage).split("#:~:text=", 1)[1]
+    start, end = fragment.split(",")
+    assert urllib.parse.unquote(start) == "Heavy rain fell across the"
+    assert urllib.parse.unquote(end) == 'have seen in a generation".'
+
+
+def test_judge_claim_accepts_a_text_or_a_list_of_sentences() -> None:
+    text = " ".join(FLOOD_REPORT)
+    assert judge_claim("Five bridges remain closed to traffic.", text).label is Label.SOURCED
+    assert judge_claim("Five bridges remain closed to traffic.", list(FLOOD_REPORT)).label is Label.SOURCED
+
+
+def test_judge_jsonl_answers_each_line_in_order() -> None:
+    lines = [
+        json.dumps({"id": "a", "claim": "Five bridges remain closed.", "evidence": list(FLOOD_REPORT)}),
+        "",
+        json.dumps({"id": 7, "claim": "Four bridges remain closed.", "evidence": " ".join(FLOOD_REPORT)}),
+        json.dumps({"id": "c", "claim": "The zoo bought two giraffes.", "evidence": list(FLOOD_REPORT)}),
+    ]
+    out = [json.loads(line) for line in judge_jsonl(lines)]
+    assert [row["id"] for row in out] == ["a", 7, "c"]
+    assert [row["label"] for row in out] == ["sourced", "disputed", "unsourced"]
+    assert all(set(row) == {"id", "label", "score", "evidence"} for row in out)
+    assert out[0]["evidence"] == "Five bridges remain closed to traffic, and engineers will inspect them next week."
+    assert all(0.0 <= row["score"] <= 1.0 for row in out)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "line 2: not valid JSON"),
+        ('{"id": "x", "claim": "A claim."}', "line 2: missing evidence"),
+        ('{"id": "x", "claim": "A claim.", "evidence": 5}', "line 2: 'evidence' must be a string or a list of strings"),
+        ('["a", "b"]', "line 2: expected a JSON object"),
+    ],
+)
+def test_judge_jsonl_bad_line_names_its_number(line: str, message: str) -> None:
+    good = json.dumps({"id": "a", "claim": "Five bridges remain closed.", "evidence": list(FLOOD_REPORT)})
+    with pytest.raises(ValueError, match=message):
+        list(judge_jsonl([good, line]))
+
+
+def test_format_verdict_shows_label_reason_evidence_and_permalink() -> None:
+    text = format_verdict(judge("Five bridges remain closed to traffic.", own()))
+    first, *rest = text.splitlines()
+    assert first.startswith("sourced (score ")
+    assert any(line.strip().startswith("evidence (own citation, score ") for line in rest)
+    assert any(line.strip().startswith(CAPTURE + "#:~:text=") for line in rest)

@@ -1,0 +1,919 @@
+"""Judging: labels each statement sourced, unsourced or disputed from its sources, with reason and evidence.
+
+How a statement is judged against one source text:
+1. the source's sentences form windows of 1-3 consecutive sentences; a word-overlap (BM25-like) prefilter keeps
+   the windows around the best few sentences, and a finer score (weighted coverage of the claim's content words,
+   bigrams, numbers, names, quoted words) picks the best passage;
+2. features of the claim against that passage (and the rest of the source) go through a small logistic model
+   shipped in `verify/data/judge_model.json` (trained by `bench/train_judge.py` on WiCE dev) to give a support score;
+3. checkable facts (numbers, dates, names, negation, quoted words) are compared between the claim and the passage
+   when the passage is about the same thing: a mismatch is a conflict, and a conflict disputes the statement.
+Everything is pure Python on strings; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+import itertools
+import json
+import math
+import re
+import urllib.parse
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from rapidfuzz import fuzz
+
+from verify.text import fold_typography, split_sentences, words
+
+
+class Label(str, enum.Enum):
+    SOURCED = "sourced"
+    UNSOURCED = "unsourced"
+    DISPUTED = "disputed"
+
+
+class SourceRole(str, enum.Enum):
+    OWN = "own citation"
+    OTHER = "other citation"
+    ATTRIBUTED = "attributed document"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A candidate source of a statement; `sentences` is None when its text could not be had (`unavailable` says why)."""
+
+    url: str
+    role: SourceRole
+    sentences: tuple[str, ...] | None
+    unavailable: str | None = None
+    capture_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    quote: str
+    url: str
+    capture_url: str | None
+    permalink: str
+    role: SourceRole
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The label of a statement; `score` is the support score (0..1) of the best evidence passage found."""
+
+    statement_id: str
+    label: Label
+    reason: str
+    evidence: tuple[Evidence, ...]
+    score: float
+    conflicts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A claim against one source text: its best passage (sentences `start`..`end`-1), support score and conflicts."""
+
+    claim: str
+    passage: str
+    start: int
+    end: int
+    score: float
+    supported: bool
+    conflicts: tuple[str, ...]
+    features: tuple[float, ...]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tokens
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP = _word_set(
+    """a about above after again against all also am an and any are aren't as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he her
+    here hers herself him himself his how i if in into is it its it's itself just let me more most my myself nor of
+    off on once only or other our ours ourselves out over own same she should so some such than that that's the their
+    theirs them themselves then there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your yours yourself yourselves one ones which whose however
+    although though thus also since among within upon via per said says say according new well many much us"""
+)
+_NEGATIONS = _word_set(
+    "not no never none nobody nothing neither nor without cannot can't won't don't doesn't didn't isn't aren't "
+    "wasn't weren't hasn't haven't hadn't couldn't shouldn't wouldn't denied denies deny refused refuses"
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = _word_set("monday tuesday wednesday thursday friday saturday sunday")
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+    if i > 1
+}
+_SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_DECADE = re.compile(r"^(\d{4})s$")
+_QUOTED = re.compile(r'"([^"]{2,}?)"')
+_COMPARATORS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("more", "than"), ">"),
+    (("greater", "than"), ">"),
+    (("at", "least"), ">"),
+    (("over",), ">"),
+    (("exceeding",), ">"),
+    (("less", "than"), "<"),
+    (("fewer", "than"), "<"),
+    (("up", "to"), "<"),
+    (("under",), "<"),
+    (("nearly",), "~"),
+    (("almost",), "~"),
+    (("about",), "~"),
+    (("around",), "~"),
+    (("approximately",), "~"),
+    (("roughly",), "~"),
+    (("some",), "~"),
+    (("estimated",), "~"),
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough to match "killed"/"kills"/"killing" without a dictionary."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    value: float
+    kind: str  # count, percent, year, decade, ordinal, month
+    comparator: str  # "=", ">", "<", "~"
+    first: int
+    last: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """A text as tokens: lower-case forms, stems, capitalisation, content stems, quantities."""
+
+    text: str
+    lower: tuple[str, ...]
+    stems: tuple[str, ...]
+    capital: tuple[bool, ...]
+    content: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    quantities: tuple[_Quantity, ...]
+    names: frozenset[str]
+    negated: bool
+
+
+def _prepared_text(text: str) -> str:
+    return fold_typography(text).replace("%", " percent ").replace("per cent", "percent")
+
+
+def _number_word(token: str) -> bool:
+    return token in _UNITS or token in _TENS or token in _SCALES or token == "dozen"
+
+
+def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantity, ...]:
+    found: list[_Quantity] = []
+    i = 0
+    n = len(lower)
+    while i < n:
+        token = lower[i]
+        first = i
+        kind = "count"
+        value: float | None = None
+        if _DIGITS.match(token):
+            plain = token.replace(",", "")
+            value = float(plain)
+            if len(plain) == 4 and "," not in token and "." not in token and 1000 <= value <= 2100:
+                kind = "year"
+            i += 1
+            while i < n and lower[i] in _SCALES:
+                value *= _SCALES[lower[i]]
+                kind = "count"
+                i += 1
+        elif (match := _DECADE.match(token)) is not None:
+            value, kind = float(match.group(1)), "decade"
+            i += 1
+        elif (match := _ORDINAL.match(token)) is not None:
+            value, kind = float(match.group(1)), "ordinal"
+            i += 1
+        elif token in _MONTHS and (token != "may" or capital[i]) and (len(token) > 3 or capital[i]):
+            value, kind = float(_MONTHS[token]), "month"
+            i += 1
+        elif _number_word(token) and token not in _SCALES:
+            total, current = 0.0, 0.0
+            while i < n and (_number_word(lower[i])):
+                word = lower[i]
+                if word in _UNITS:
+                    current += _UNITS[word]
+                elif word in _TENS:
+                    current += _TENS[word]
+                elif word == "dozen":
+                    current = (current or 1) * 12
+                elif word == "hundred":
+                    current = (current or 1) * 100
+                else:
+                    total += (current or 1) * _SCALES[word]
+                    current = 0.0
+                i += 1
+            value = total + current
+        else:
+            i += 1
+            continue
+        if kind == "count" and i < n and lower[i] == "percent":
+            kind = "percent"
+            i += 1
+        comparator = "="
+        for phrase, sign in _COMPARATORS:
+            if tuple(lower[max(0, first - len(phrase)) : first]) == phrase:
+                comparator = sign
+                break
+        found.append(_Quantity(value, kind, comparator, first, i - 1, " ".join(lower[first:i])))
+    return tuple(found)
+
+
+def _tokenise(text: str) -> _Tokens:
+    raw = words(_prepared_text(text))
+    lower = tuple(t.lower() for t in raw)
+    stems = tuple(_stem(t) for t in lower)
+    capital = tuple(t[:1].isupper() for t in raw)
+    quantities = _quantities(lower, capital)
+    in_quantity = {j for q in quantities for j in range(q.first, q.last + 1)}
+    content_seq = [
+        s for j, (t, s) in enumerate(zip(lower, stems, strict=True)) if t not in _STOP and j not in in_quantity
+    ]
+    names = frozenset(
+        lower[j]
+        for j in range(len(raw))
+        if capital[j]
+        and lower[j] not in _STOP
+        and lower[j] not in _MONTHS
+        and lower[j] not in _WEEKDAYS
+        and j not in in_quantity
+        and raw[j].isalpha()
+    )
+    return _Tokens(
+        text=text,
+        lower=lower,
+        stems=stems,
+        capital=capital,
+        content=frozenset(content_seq),
+        bigrams=frozenset(itertools.pairwise(content_seq)),
+        quantities=quantities,
+        names=names,
+        negated=any(t in _NEGATIONS or t.endswith("n't") for t in lower),
+    )
+
+
+@dataclass(frozen=True)
+class _Document:
+    sentences: tuple[str, ...]
+    tokens: tuple[_Tokens, ...]
+    idf: dict[str, float]
+    content: frozenset[str]
+    lower: frozenset[str]
+
+
+@functools.lru_cache(maxsize=32)
+def _document(sentences: tuple[str, ...]) -> _Document:
+    tokens = tuple(_tokenise(s) for s in sentences)
+    df: dict[str, int] = {}
+    for t in tokens:
+        for stem in t.content:
+            df[stem] = df.get(stem, 0) + 1
+    n = len(tokens)
+    idf = {stem: math.log((n + 1) / (count + 0.5)) for stem, count in df.items()}
+    content = frozenset(stem for t in tokens for stem in t.content)
+    lower = frozenset(w for t in tokens for w in t.lower)
+    return _Document(sentences, tokens, idf, content, lower)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Passages
+
+
+@dataclass(frozen=True)
+class _Window:
+    start: int
+    end: int
+    text: str
+    tokens: _Tokens
+    merged: _Tokens
+
+
+def _merge(parts: Sequence[_Tokens], text: str) -> _Tokens:
+    return _Tokens(
+        text=text,
+        lower=tuple(w for p in parts for w in p.lower),
+        stems=tuple(w for p in parts for w in p.stems),
+        capital=tuple(c for p in parts for c in p.capital),
+        content=frozenset().union(*(p.content for p in parts)),
+        bigrams=frozenset().union(*(p.bigrams for p in parts)),
+        quantities=tuple(q for p in parts for q in p.quantities),
+        names=frozenset().union(*(p.names for p in parts)),
+        negated=any(p.negated for p in parts),
+    )
+
+
+def _claim_weights(claim: _Tokens, doc: _Document) -> dict[str, float]:
+    top = math.log((len(doc.tokens) + 1) / 0.5)
+    return {stem: max(doc.idf.get(stem, top), 0.1) for stem in claim.content}
+
+
+def _coverage(claim: _Tokens, weights: dict[str, float], passage: frozenset[str]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 1.0
+    return sum(w for stem, w in weights.items() if stem in passage) / total
+
+
+def _compatible(claim: _Quantity, other: _Quantity) -> bool:
+    if claim.kind != other.kind:
+        return False
+    a, b = claim.value, other.value
+    if math.isclose(a, b, rel_tol=1e-9):
+        return True
+    if "~" in (claim.comparator, other.comparator):
+        return abs(a - b) <= 0.1 * max(abs(a), abs(b))
+    if claim.comparator == ">":
+        return b > a
+    if claim.comparator == "<":
+        return b < a
+    if other.comparator == ">":
+        return a > b
+    if other.comparator == "<":
+        return a < b
+    return False
+
+
+def _number_coverage(claim: _Tokens, passage: _Tokens) -> float:
+    if not claim.quantities:
+        return 1.0
+    hits = sum(1 for q in claim.quantities if any(_compatible(q, p) for p in passage.quantities))
+    return hits / len(claim.quantities)
+
+
+def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
+    if not claim.names:
+        return 1.0
+    return sum(1 for name in claim.names if name in passage_lower or _stem(name) in passage_lower) / len(claim.names)
+
+
+def _quotes(claim_text: str) -> list[str]:
+    return [q.strip() for q in _QUOTED.findall(fold_typography(claim_text)) if words(q)]
+
+
+def _plain(text: str) -> str:
+    return " " + " ".join(words(_prepared_text(text))).lower() + " "
+
+
+def _quotes_verbatim(quotes: Sequence[str], passage_text: str) -> float:
+    if not quotes:
+        return 1.0
+    plain = _plain(passage_text)
+    return sum(1 for q in quotes if _plain(q) in plain) / len(quotes)
+
+
+def _windows(claim: _Tokens, doc: _Document, weights: dict[str, float], keep: int = 6) -> list[_Window]:
+    """Windows of 1-3 consecutive sentences around the sentences that share the most weighted words with the claim."""
+    scored = sorted(
+        ((sum(weights.get(s, 0.0) for s in t.content), i) for i, t in enumerate(doc.tokens)),
+        reverse=True,
+    )[:keep]
+    seen: set[tuple[int, int]] = set()
+    windows: list[_Window] = []
+    n = len(doc.tokens)
+    for _score, i in scored:
+        for size in (1, 2, 3):
+            for start in range(max(0, i - size + 1), min(i, n - size) + 1):
+                span = (start, start + size)
+                if span in seen:
+                    continue
+                seen.add(span)
+                parts = doc.tokens[start : start + size]
+                text = " ".join(doc.sentences[start : start + size])
+                windows.append(_Window(start, start + size, text, parts[0], _merge(parts, text)))
+    return windows
+
+
+def _window_score(claim: _Tokens, weights: dict[str, float], window: _Window) -> float:
+    bigram = len(claim.bigrams & window.merged.bigrams) / len(claim.bigrams) if claim.bigrams else 0.0
+    return (
+        _coverage(claim, weights, window.merged.content)
+        + 0.3 * bigram
+        + 0.2 * _number_coverage(claim, window.merged)
+        - 0.03 * (window.end - window.start - 1)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Conflicts
+
+
+def _context(tokens: _Tokens, q: _Quantity, reach: int = 4) -> set[str]:
+    lo, hi = max(0, q.first - reach), min(len(tokens.lower), q.last + reach + 1)
+    return {tokens.stems[j] for j in range(lo, hi) if not (q.first <= j <= q.last) and tokens.lower[j] not in _STOP}
+
+
+def _neighbours(tokens: _Tokens, q: _Quantity) -> set[str]:
+    found: set[str] = set()
+    for step, edge in ((-1, q.first), (1, q.last)):
+        j = edge + step
+        while 0 <= j < len(tokens.lower) and tokens.lower[j] in _STOP:
+            j += step
+        if 0 <= j < len(tokens.lower) and abs(j - edge) <= 2:
+            found.add(tokens.stems[j])
+    return found
+
+
+_KIND_WORDS = {
+    "count": "number",
+    "percent": "percentage",
+    "year": "year",
+    "decade": "decade",
+    "ordinal": "number",
+    "month": "date",
+}
+
+
+def _number_conflicts(claim: _Tokens, passage: _Tokens) -> list[str]:
+    conflicts: list[str] = []
+    for q in claim.quantities:
+        if any(_compatible(q, p) for p in passage.quantities):
+            continue
+        context, near = _context(claim, q), _neighbours(claim, q)
+        for p in passage.quantities:
+            if p.kind != q.kind:
+                continue
+            shared = context & _context(passage, p)
+            if len(shared) >= 2 or near & _neighbours(passage, p):
+                kind = _KIND_WORDS[q.kind]
+                conflicts.append(f"{kind}: the statement says {q.text!r}, the source says {p.text!r}")
+                break
+    return conflicts
+
+
+def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """Names and negation: align the claim with its closest sentence and look at what was swapped in or out."""
+    best: tuple[float, _Tokens] | None = None
+    for sentence in sentences:
+        matcher = difflib.SequenceMatcher(None, claim.lower, sentence.lower, autojunk=False)
+        ratio = matcher.ratio()
+        if best is None or ratio > best[0]:
+            best = (ratio, sentence)
+    if best is None or best[0] < 0.5:
+        return []
+    sentence = best[1]
+    conflicts: list[str] = []
+    if claim.negated != sentence.negated:
+        said, other = ("negates", "does not") if claim.negated else ("does not negate", "does")
+        conflicts.append(f"negation: the statement {said} what the source {other}")
+    matcher = difflib.SequenceMatcher(None, claim.lower, sentence.lower, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
+            continue
+        ours = [k for k in range(i1, i2) if claim.capital[k] and claim.lower[k] in claim.names]
+        theirs = [k for k in range(j1, j2) if sentence.capital[k] and sentence.lower[k] in sentence.names]
+        if ours and theirs and len(ours) == i2 - i1 and not any(claim.lower[k] in sentence.lower for k in ours):
+            said = " ".join(words(" ".join(claim.lower[k] for k in range(i1, i2))))
+            other = " ".join(sentence.lower[k] for k in range(j1, j2))
+            conflicts.append(f"name: the statement says {said!r}, the source says {other!r}")
+    return conflicts
+
+
+def _quote_conflicts(quotes: Sequence[str], passage_text: str) -> list[str]:
+    conflicts: list[str] = []
+    plain = _plain(passage_text)
+    for q in quotes:
+        wanted = _plain(q)
+        if wanted in plain or len(wanted.split()) < 3:
+            continue
+        alignment = fuzz.partial_ratio_alignment(wanted.strip(), plain.strip())
+        if alignment is not None and alignment.score >= 75:
+            found = plain.strip()[alignment.dest_start : alignment.dest_end]
+            conflicts.append(f"quote: the statement quotes {q!r}, the source has {found!r}")
+    return conflicts
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Model
+
+FEATURES = (
+    "coverage",
+    "plain_coverage",
+    "bigram_coverage",
+    "number_coverage",
+    "name_coverage",
+    "quote_verbatim",
+    "token_set_ratio",
+    "partial_ratio",
+    "document_coverage",
+    "pair_coverage",
+    "missing_weight",
+    "missing_count",
+    "claim_length",
+    "negation_mismatch",
+    "conflict",
+    "has_numbers",
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over FEATURES: p = sigmoid(bias + sum(weight * (x - mean) / scale)); sourced if p >= threshold."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, values: Sequence[float]) -> float:
+        z = self.bias + sum(
+            w * (x - m) / s for w, x, m, s in zip(self.weights, values, self.mean, self.scale, strict=True)
+        )
+        z = max(-40.0, min(40.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Model:
+        def floats(key: str) -> tuple[float, ...]:
+            value = data[key]
+            if not isinstance(value, list):
+                raise ValueError(f"judge model: {key!r} must be a list")
+            return tuple(float(v) for v in value)
+
+        features = data["features"]
+        if not isinstance(features, list) or tuple(features) != FEATURES:
+            raise ValueError("judge model: its features do not match this version of verify.judge")
+        bias, threshold = data["bias"], data["threshold"]
+        if not isinstance(bias, (int, float)) or not isinstance(threshold, (int, float)):
+            raise ValueError("judge model: 'bias' and 'threshold' must be numbers")
+        return cls(FEATURES, floats("mean"), floats("scale"), floats("weights"), float(bias), float(threshold))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(self.features),
+            "mean": [round(v, 6) for v in self.mean],
+            "scale": [round(v, 6) for v in self.scale],
+            "weights": [round(v, 6) for v in self.weights],
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 4),
+        }
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> Model:
+    """The model shipped with the package (verify/data/judge_model.json)."""
+    text = resources.files("verify").joinpath("data/judge_model.json").read_text(encoding="utf-8")
+    return Model.from_json(json.loads(text))
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    window: _Window | None
+    features: tuple[float, ...]
+    conflicts: tuple[str, ...]
+    quotes_ok: bool
+
+
+def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
+    claim = _tokenise(claim_text)
+    doc = _document(tuple(s for s in sentences))
+    quotes = _quotes(claim_text)
+    weights = _claim_weights(claim, doc)
+    windows = _windows(claim, doc, weights)
+    if not windows:
+        features = tuple(
+            0.0 if name not in ("number_coverage", "name_coverage", "quote_verbatim") else float(not claim_text)
+            for name in FEATURES
+        )
+        return _Analysis(None, features, (), not quotes)
+    ranked = sorted(windows, key=lambda w: _window_score(claim, weights, w), reverse=True)
+    best = ranked[0]
+    second = next((w for w in ranked[1:] if w.end <= best.start or w.start >= best.end), None)
+    passage = best.merged
+    passage_lower = frozenset(passage.lower)
+    total = sum(weights.values()) or 1.0
+    missing = [stem for stem in claim.content if stem not in passage.content]
+    pair = passage.content | (second.merged.content if second else frozenset())
+    bigram = len(claim.bigrams & passage.bigrams) / len(claim.bigrams) if claim.bigrams else 1.0
+    plain = len(claim.content & passage.content) / len(claim.content) if claim.content else 1.0
+    quote_share = _quotes_verbatim(quotes, best.text)
+    conflicts: list[str] = []
+    coverage = _coverage(claim, weights, passage.content)
+    if coverage >= 0.5 or plain >= 0.5:
+        conflicts += _number_conflicts(claim, passage)
+        conflicts += _quote_conflicts(quotes, best.text)
+        conflicts += _aligned_conflicts(claim, doc.tokens[best.start : best.end])
+    claim_plain, passage_plain = _plain(claim_text).strip(), _plain(best.text).strip()
+    features = (
+        coverage,
+        plain,
+        bigram,
+        _number_coverage(claim, passage),
+        _name_coverage(claim, passage_lower),
+        quote_share,
+        fuzz.token_set_ratio(claim_plain, passage_plain) / 100.0,
+        fuzz.partial_ratio(claim_plain, passage_plain) / 100.0,
+        _coverage(claim, weights, doc.content),
+        _coverage(claim, weights, pair),
+        sum(weights[s] for s in missing) / total,
+        float(len(missing)),
+        math.log1p(len(claim.content)),
+        float(any(c.startswith("negation") for c in conflicts)),
+        float(bool(conflicts)),
+        float(bool(claim.quantities)),
+    )
+    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quote_share == 1.0)
+
+
+def decide(model: Model, features: Sequence[float]) -> bool:
+    """Sourced when the model's score reaches its threshold, every quoted word is in the passage and nothing conflicts."""
+    named = dict(zip(FEATURES, features, strict=True))
+    return model.probability(features) >= model.threshold and named["quote_verbatim"] == 1.0 and not named["conflict"]
+
+
+def claim_features(claim: str, sentences: Sequence[str]) -> tuple[float, ...]:
+    """The model's input for a claim against a source's sentences (for training in bench/)."""
+    return _analyse(claim, sentences).features
+
+
+def assess(claim: str, sentences: Sequence[str], model: Model | None = None) -> Assessment:
+    """The best passage of `sentences` for `claim`, its support score and any conflict with it."""
+    analysis = _analyse(claim, sentences)
+    model = model or default_model()
+    score = model.probability(analysis.features)
+    window = analysis.window
+    supported = window is not None and decide(model, analysis.features)
+    return Assessment(
+        claim=claim,
+        passage=window.text if window else "",
+        start=window.start if window else 0,
+        end=window.end if window else 0,
+        score=score,
+        supported=supported,
+        conflicts=analysis.conflicts,
+        features=analysis.features,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evidence and permalinks
+
+MAX_QUOTE = 300
+
+
+def _fragment_encode(text: str) -> str:
+    # WICG text fragments: '-', '&' and ',' are syntax, so they must be percent-encoded too.
+    return urllib.parse.quote(text, safe="").replace("-", "%2D")
+
+
+def text_fragment(passage: str) -> str:
+    """`#:~:text=` directive for `passage`: the whole text when short, else textStart,textEnd of a few words each."""
+    clean = " ".join(passage.split())
+    tokens = clean.split(" ")
+    if len(clean) <= 80 or len(tokens) <= 10:
+        return ":~:text=" + _fragment_encode(clean)
+    start, end = " ".join(tokens[:5]), " ".join(tokens[-5:])
+    return ":~:text=" + _fragment_encode(start) + "," + _fragment_encode(end)
+
+
+def permalink(url: str, passage: str) -> str:
+    base = url.split("#", 1)[0]
+    return f"{base}#{text_fragment(passage)}"
+
+
+def _short_quote(assessment: Assessment, sentences: Sequence[str]) -> str:
+    passage = " ".join(assessment.passage.split())
+    if len(passage) <= MAX_QUOTE:
+        return passage
+    claim = _tokenise(assessment.claim)
+    best = max(
+        (" ".join(s.split()) for s in sentences[assessment.start : assessment.end]),
+        key=lambda s: len(claim.content & _tokenise(s).content),
+    )
+    if len(best) <= MAX_QUOTE:
+        return best
+    cut = best[: MAX_QUOTE - 3].rsplit(" ", 1)[0]
+    return cut + "..."
+
+
+def _evidence(assessment: Assessment, source: Source) -> Evidence:
+    quote = _short_quote(assessment, source.sentences or ())
+    target = source.capture_url or source.url
+    return Evidence(
+        quote=quote,
+        url=source.url,
+        capture_url=source.capture_url,
+        permalink=permalink(target, quote.removesuffix("...")),
+        role=source.role,
+        score=round(assessment.score, 4),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Verdicts
+
+_UNVERIFIABLE = re.compile(
+    r"block|rate.?limit|429|403|401|paywall|timed?.?out|timeout|unreachable|refused|too.?large|not.?html|login|captcha",
+    re.IGNORECASE,
+)
+
+
+def _unavailable_reason(source: Source) -> str:
+    why = source.unavailable or "text not available"
+    if _UNVERIFIABLE.search(why):
+        return f"unverifiable: {why} ({source.url})"
+    return f"cited source dead and never archived: {why} ({source.url})"
+
+
+def _where(source: Source) -> str:
+    return f"{source.role.value} {source.url}" if source.url else "the evidence"
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "..."
+
+
+def judge_statement(
+    statement_id: str,
+    text: str,
+    sources: Sequence[Source],
+    *,
+    changed: str | None,
+    has_citation: bool,
+    model: Model | None = None,
+) -> Verdict:
+    """Label one statement from its candidate sources, given in order: own citations, other citations, attributed.
+
+    `changed` is the comparison's reason when the stored statement differs substantively from the archived original
+    (or is absent from it): the statement is then disputed whatever its sources say.
+    """
+    assessed: list[tuple[Source, Assessment]] = [
+        (source, assess(text, source.sentences, model)) for source in sources if source.sentences
+    ]
+    best = max(assessed, key=lambda pair: pair[1].score, default=None)
+    best_score = round(best[1].score, 4) if best else 0.0
+
+    if changed:
+        evidence = tuple(_evidence(a, s) for s, a in assessed if a.supported)[:3]
+        return Verdict(statement_id, Label.DISPUTED, changed, evidence, best_score, (changed,))
+
+    for source, assessment in assessed:
+        if assessment.conflicts:
+            reason = f"contradicted by {_where(source)}: " + "; ".join(assessment.conflicts)
+            return Verdict(
+                statement_id,
+                Label.DISPUTED,
+                reason,
+                (_evidence(assessment, source),),
+                round(assessment.score, 4),
+                assessment.conflicts,
+            )
+        if assessment.supported:
+            supporting = tuple(_evidence(a, s) for s, a in assessed if a.supported and not a.conflicts)[:3]
+            reason = f"supported by {_where(source)}: {_excerpt(supporting[0].quote)!r}"
+            return Verdict(statement_id, Label.SOURCED, reason, supporting, round(assessment.score, 4), ())
+
+    parts: list[str] = []
+    if not has_citation:
+        parts.append("no citation")
+    for source in sources:
+        if source.sentences:
+            assessment = next(a for s, a in assessed if s is source)
+            if assessment.passage:
+                parts.append(
+                    f"source fetched but silent on it (best passage: {_excerpt(assessment.passage)!r}, "
+                    f"{_where(source)})"
+                )
+            else:
+                parts.append(f"source fetched but silent on it ({_where(source)})")
+        elif source.sentences is None:
+            parts.append(_unavailable_reason(source))
+        else:
+            parts.append(f"source fetched but has no text ({source.url})")
+    if has_citation and not sources:
+        parts.append("unverifiable: the citation could not be resolved to a source")
+    evidence = (_evidence(best[1], best[0]),) if best and best[1].passage else ()
+    return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, ())
+
+
+def judge_claim(claim: str, evidence: str | Sequence[str], *, model: Model | None = None) -> Verdict:
+    """Judge a bare claim against one evidence text (a string, split into sentences, or a list of sentences)."""
+    sentences = tuple(split_sentences(evidence)) if isinstance(evidence, str) else tuple(evidence)
+    source = Source(url="", role=SourceRole.OWN, sentences=sentences)
+    return judge_statement("claim", claim, (source,), changed=None, has_citation=True, model=model)
+
+
+def _parse_line(number: int, line: str) -> tuple[object, str, str | list[str]]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"line {number}: not valid JSON ({error.msg})") from None
+    if not isinstance(row, dict):
+        raise ValueError(f"line {number}: expected a JSON object with id, claim and evidence")
+    missing = [key for key in ("id", "claim", "evidence") if key not in row]
+    if missing:
+        raise ValueError(f"line {number}: missing {', '.join(missing)}")
+    claim, evidence = row["claim"], row["evidence"]
+    if not isinstance(claim, str) or not claim.strip():
+        raise ValueError(f"line {number}: 'claim' must be a non-empty string")
+    if isinstance(evidence, list):
+        if not all(isinstance(s, str) for s in evidence):
+            raise ValueError(f"line {number}: 'evidence' must be a string or a list of strings")
+    elif not isinstance(evidence, str):
+        raise ValueError(f"line {number}: 'evidence' must be a string or a list of strings")
+    return row["id"], claim, evidence
+
+
+def judge_jsonl(lines: Iterable[str], *, model: Model | None = None) -> Iterator[str]:
+    """`verify judge --input`: one {"id","claim","evidence"} per line in, one {"id","label","score","evidence"} out.
+
+    Blank lines are skipped; a bad line raises ValueError naming its line number.
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        row_id, claim, evidence = _parse_line(number, line)
+        verdict = judge_claim(claim, evidence, model=model)
+        quote = verdict.evidence[0].quote if verdict.evidence else ""
+        out = {"id": row_id, "label": verdict.label.value, "score": verdict.score, "evidence": quote}
+        yield json.dumps(out, ensure_ascii=False)
+
+
+def format_verdict(verdict: Verdict) -> str:
+    """Human-readable text of a verdict, for `verify judge --claim TEXT --source FILE`."""
+    lines = [f"{verdict.label.value} (score {verdict.score:.2f}): {verdict.reason}"]
+    lines += [f"  conflict: {c}" for c in verdict.conflicts if c != verdict.reason]
+    for item in verdict.evidence:
+        lines.append(f'  evidence ({item.role.value}, score {item.score:.2f}): "{item.quote}"')
+        if item.url or item.capture_url:
+            lines.append(f"    {item.permalink}")
+    return "\n".join(lines)
