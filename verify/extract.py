@@ -6,7 +6,8 @@ import codecs
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,9 +61,10 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
     _drop_injected(root)
     base = _base_url(root, base_url)
     _absolutise_links(root, base)
-    paragraphs, links = _body(root, base, base_url)
+    title = _title(root)
+    paragraphs, links = _body(root, base, title)
     return Extracted(
-        title=_title(root),
+        title=title,
         paragraphs=paragraphs,
         links=links,
         published=_published(root),
@@ -251,22 +253,46 @@ def _canonical(root: etree._Element, base: str | None) -> str | None:
 
 
 # ---- the body ----------------------------------------------------------------------------------------------------
+#
+# trafilatura decides which text is the article (it scored best of the libraries measured); the paragraphs and links
+# are then read from the page's own DOM, so no in-body link is lost and every offset is exact, and whatever
+# trafilatura kept outside the one container that holds most of the article (related stories, newsletter boxes,
+# sidebars) is dropped.
 
-# trafilatura's XML: block elements start a paragraph; `ref` is a link; everything else is inline.
-_XML_BLOCKS = {"doc", "main", "p", "head", "list", "item", "quote", "table", "row", "code", "div"}
-_XML_SPACED = {"cell", "lb"}
+_SKIP = {
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "head",
+    "select", "option", "textarea", "input", "button", "video", "audio", "picture", "img", "map",
+}  # fmt: skip
+_BLOCKS = {
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "h1", "h2", "h3", "h4", "h5",
+    "h6", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
+    "figure", "figcaption", "form", "fieldset", "address", "hr", "center", "details", "summary", "body", "html",
+}  # fmt: skip
+_SPACED = {"br", "span", "label", "time", "cite", "sup", "sub", "td", "th"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WORDS = re.compile(r"\w+")
+_SHINGLE = 4
+# Share of the article's words the chosen container must hold; what lies outside it is boilerplate.
+_CONTAINER_SHARE = 0.8
+# A page paragraph is article text when at least this share of its word 4-grams is in trafilatura's text.
+_COVERED = 0.5
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    links: tuple[tuple[str, str, int], ...]  # anchor, href, offset in text
+    element: etree._Element
 
 
 @dataclass
-class _Paragraphs:
-    """Accumulates flowing text into paragraphs with link offsets, folding white space as it goes."""
+class _Flow:
+    """Accumulates flowing text into blocks with exact link offsets, folding white space as it goes."""
 
-    base: str | None
-    paragraphs: list[str] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
+    blocks: list[_Block] = field(default_factory=list)
     _buffer: list[str] = field(default_factory=list)
     _length: int = 0
-    _pending: list[tuple[str, str, int]] = field(default_factory=list)
+    _spans: list[tuple[str, int, int]] = field(default_factory=list)  # href, start, end in the raw buffer
 
     def add(self, text: str | None) -> None:
         if not text:
@@ -278,86 +304,167 @@ class _Paragraphs:
             self._buffer.append(piece)
             self._length += len(piece)
 
-    def space(self) -> None:
-        self.add(" ")
-
-    def link(self, anchor: str, href: str) -> None:
-        anchor = _clean(anchor)
-        if not anchor:
-            return
-        self.add(" " if anchor != anchor.lstrip() else "")
-        self._pending.append((anchor, href, self._length))
-
-    def offset(self) -> int:
+    def mark(self) -> int:
         return self._length
 
-    def flush(self) -> None:
+    def link(self, href: str, start: int) -> None:
+        if self._length > start:
+            self._spans.append((href, start, self._length))
+
+    def flush(self, element: etree._Element) -> None:
         raw = "".join(self._buffer)
         text = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
         if text:
-            index = len(self.paragraphs)
-            self.paragraphs.append(text)
-            for anchor, href, offset in self._pending:
-                start = text.find(anchor, max(0, offset - lead))
-                if start < 0:
-                    start = text.find(anchor)
-                if start >= 0:
-                    self.links.append(Link(anchor=anchor, href=href, paragraph=index, offset=start))
+            lead = len(raw) - len(raw.lstrip())
+            links = []
+            for href, start, end in self._spans:
+                piece = raw[start:end]
+                anchor = piece.strip()
+                if anchor:
+                    offset = start + (len(piece) - len(piece.lstrip())) - lead
+                    links.append((anchor, href, offset))
+            self.blocks.append(_Block(text, tuple(links), element))
         self._buffer.clear()
-        self._pending.clear()
+        self._spans.clear()
         self._length = 0
 
 
-def _walk_xml(element: etree._Element, out: _Paragraphs) -> None:
+def _hidden(element: etree._Element) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _walk(element: etree._Element, flow: _Flow, block: etree._Element) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag == "comments" or tag == "graphic":
-        out.add(element.tail)
-        return
-    block = tag in _XML_BLOCKS
-    if block:
-        out.flush()
-    if tag in _XML_SPACED:
-        out.space()
-    if tag == "ref":
-        target = element.get("target") or ""
-        href = absolute_url(target, out.base) if target else ""
-        if href and is_web_url(href):
-            out.link("".join(element.itertext()), href)
-    out.add(element.text)
-    for child in element:
-        _walk_xml(child, out)
-    if tag in _XML_SPACED:
-        out.space()
-    if block:
-        out.flush()
-    out.add(element.tail)
+    if tag and tag not in _SKIP and not _hidden(element):
+        if tag in _BLOCKS:
+            flow.flush(block)
+            flow.add(element.text)
+            for child in element:
+                _walk(child, flow, element)
+            flow.flush(element)
+        else:
+            start = flow.mark()
+            if tag in _SPACED:
+                flow.add(" ")
+            flow.add(element.text)
+            for child in element:
+                _walk(child, flow, block)
+            if tag in _SPACED:
+                flow.add(" ")
+            href = element.get("href") if tag == "a" else None
+            if href and is_web_url(href):
+                flow.link(href, start)
+    flow.add(element.tail)
 
 
-def _body(root: etree._Element, base: str | None, base_url: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
-    xml = trafilatura.extract(
+def _page_blocks(root: etree._Element) -> list[_Block]:
+    flow = _Flow()
+    body = next(root.iter("body"), root)
+    _walk(body, flow, body)
+    flow.flush(body)
+    return flow.blocks
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORDS.findall(text)
+
+
+def _shingle_list(tokens: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)]
+
+
+def _main_text(root: etree._Element, base: str | None) -> str:
+    """The article text as trafilatura sees it (paragraphs separated by blank lines)."""
+    text = trafilatura.extract(
         lxml.html.tostring(root, encoding="unicode"),
         url=base,
-        output_format="xml",
-        include_links=True,
+        include_links=False,
         include_comments=False,
         include_tables=True,
         include_images=False,
         deduplicate=False,
     )
-    if not xml:
-        return (), ()
-    try:
-        tree = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(recover=True, huge_tree=True))
-    except etree.XMLSyntaxError:
-        return (), ()
-    if tree is None:
-        return (), ()
-    out = _Paragraphs(base=base)
-    _walk_xml(tree, out)
-    out.flush()
-    return tuple(out.paragraphs), tuple(out.links)
+    return text or ""
 
 
-def _texts(elements: Iterable[etree._Element]) -> list[str]:
-    return [_clean(e.text_content()) for e in elements]
+def _selected(blocks: list[_Block], main: str) -> list[_Block]:
+    """The page blocks that trafilatura's text is made of, each occurrence of its text used once."""
+    main_tokens = _tokens(main)
+    remaining = Counter(_shingle_list(main_tokens))
+    main_words = " " + " ".join(main_tokens) + " "
+    verdicts: list[bool | None] = []  # None: too short to judge alone
+    for block in blocks:
+        tokens = _tokens(block.text)
+        if len(tokens) < _SHINGLE:
+            verdicts.append(None if tokens else False)
+            continue
+        shingles = Counter(_shingle_list(tokens))
+        found = sum(min(count, remaining[s]) for s, count in shingles.items())
+        verdicts.append(found >= _COVERED * sum(shingles.values()))
+        if verdicts[-1]:
+            remaining.subtract(shingles)
+    chosen = []
+    for index, block in enumerate(blocks):
+        verdict = verdicts[index]
+        if verdict is None:  # a short line (subheading, dateline) belongs to the article if a neighbour does
+            neighbours = [v for v in (verdicts[index - 1] if index else None, _next(verdicts, index)) if v]
+            verdict = bool(neighbours) and f" {' '.join(_tokens(block.text))} " in main_words
+        if verdict:
+            chosen.append(block)
+    return chosen
+
+
+def _next(verdicts: list[bool | None], index: int) -> bool | None:
+    return verdicts[index + 1] if index + 1 < len(verdicts) else None
+
+
+def _container(blocks: list[_Block]) -> etree._Element | None:
+    """The deepest element that holds `_CONTAINER_SHARE` of the words of `blocks`."""
+    words: dict[etree._Element, int] = {}
+    total = 0
+    for block in blocks:
+        count = len(_tokens(block.text))
+        total += count
+        node: etree._Element | None = block.element
+        while node is not None:
+            words[node] = words.get(node, 0) + count
+            node = node.getparent()
+    best: etree._Element | None = None
+    best_depth = -1
+    for node, count in words.items():
+        if count >= _CONTAINER_SHARE * total:
+            depth = sum(1 for _ in node.iterancestors())
+            if depth > best_depth:
+                best, best_depth = node, depth
+    return best
+
+
+def _inside(element: etree._Element, container: etree._Element) -> bool:
+    node: etree._Element | None = element
+    while node is not None:
+        if node is container:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
+    main = _main_text(root, base)
+    if not main.strip():
+        return (), ()
+    chosen = _selected(_page_blocks(root), main)
+    container = _container(chosen)
+    if container is not None:
+        chosen = [block for block in chosen if _inside(block.element, container)]
+    headline = " ".join(_tokens(title or ""))
+    chosen = [b for b in chosen if b.element.tag != "h1" and " ".join(_tokens(b.text)) != headline]
+    paragraphs = tuple(block.text for block in chosen)
+    links = tuple(
+        Link(anchor=anchor, href=href, paragraph=index, offset=offset)
+        for index, block in enumerate(chosen)
+        for anchor, href, offset in block.links
+    )
+    return paragraphs, links
