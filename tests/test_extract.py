@@ -142,3 +142,13 @@ def test_malformed_input_does_not_raise(page: str | bytes) -> None:
 @given(st.one_of(st.text(), st.binary()))
 def test_arbitrary_input_does_not_raise(page: str | bytes) -> None:
     assert isinstance(extract(page), Extracted)
+
+
+def test_live_page_link_to_an_archive_capture_is_kept_as_written() -> None:
+    capture = "https://web.archive.org/web/20190101000000/https://www.example.com/old-report"
+    prose = "The ministry's figures for the previous year, which have since been taken down, can still be read in "
+    page = f"<html><body><article><p>{prose}<a href='{capture}'>the archived report</a> for anyone who wants them.</p>"
+    page += "<p>" + "Officials said the new figures would be published in the spring with a full explanation. " * 3
+    page += "</p></article></body></html>"
+    links = extract(page, base_url="https://news.example/story").links
+    assert [link.href for link in links] == [capture]

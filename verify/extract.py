@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
@@ -54,13 +55,15 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
 
     `base_url` is the page's address (an archive URL is fine: Wayback prefixes are undone) for relative links.
     """
-    text = strip_toolbar(_decode(html))
+    decoded = _decode(html)
+    text = strip_toolbar(decoded)
     root = _parse(text)
     if root is None:
         return EMPTY
-    _drop_injected(root)
+    injected = _drop_injected(root)
+    archived = injected or text != decoded or (base_url is not None and original_url(base_url) != base_url.strip())
     base = _base_url(root, base_url)
-    _absolutise_links(root, base)
+    _absolutise_links(root, base, archived)
     title = _title(root)
     paragraphs, links = _body(root, base, title)
     return Extracted(
@@ -117,8 +120,8 @@ def _parse(text: str) -> etree._Element | None:
     return root if root is not None else None
 
 
-def _drop_injected(root: etree._Element) -> None:
-    """Remove the scripts, styles and links the archive injected (the toolbar block is already gone)."""
+def _drop_injected(root: etree._Element) -> bool:
+    """Remove the scripts, styles and links the archive injected (the toolbar is already gone); True if any."""
     doomed = []
     for element in root.iter("script", "link", "style"):
         source = element.get("src") or element.get("href") or ""
@@ -127,6 +130,7 @@ def _drop_injected(root: etree._Element) -> None:
             doomed.append(element)
     for element in doomed:
         _remove(element)
+    return bool(doomed)
 
 
 def _remove(element: etree._Element) -> None:
@@ -143,12 +147,23 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _absolutise_links(root: etree._Element, base: str | None) -> None:
-    """Every href made absolute against the page's own base, Wayback rewriting undone, before anything reads it."""
+def _absolutise_links(root: etree._Element, base: str | None, archived: bool) -> None:
+    """Every href made absolute against the page's own base before anything reads it.
+
+    Wayback rewriting is undone only on a page the archive replayed: a live page's link to an archive capture is
+    the author's choice of target.
+    """
     for anchor in root.iter("a"):
         href = anchor.get("href")
         if href:
-            anchor.set("href", absolute_url(href, base))
+            anchor.set("href", absolute_url(href, base) if archived else _join(base, href))
+
+
+def _join(base: str | None, href: str) -> str:
+    try:
+        return urljoin(base, href.strip()) if base else href.strip()
+    except ValueError:
+        return href.strip()
 
 
 def _base_url(root: etree._Element, base_url: str | None) -> str | None:
