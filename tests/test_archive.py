@@ -317,6 +317,22 @@ def test_every_request_and_link_uses_the_configured_base_url() -> None:
     assert result.capture is not None and result.capture.permalink.startswith(f"{base}/web/")
 
 
+def test_a_site_excluded_from_the_archive_is_not_archived() -> None:
+    archive = Archive(FakeHttp({}), limiter=SpyLimiter())
+    cdx_url = archive.cdx_url(URL, _end_of_day(dt.date(2020, 2, 6)))
+    blocked = (
+        "org.archive.util.io.RuntimeIOException: org.archive.wayback.exception.AdministrativeAccessControlException: "
+        "Blocked Site Error"
+    )
+    http = FakeHttp(
+        {cdx_url: [fetched(cdx_url, blocked, status=403, outcome=Outcome.BLOCKED, content_type="text/plain")]}
+    )
+    result = Archive(http, limiter=SpyLimiter()).closest(URL, dt.date(2020, 2, 6))
+    assert result.outcome is ArchiveOutcome.NOT_ARCHIVED
+    assert "excludes this site" in result.detail
+    assert http.requested == [cdx_url]
+
+
 @pytest.mark.parametrize(
     "body",
     ['{"rows": []}', '[["urlkey"]]', '[["timestamp", "original"], ["yesterday", "x"]]', "[1, 2]", "<html>"],

@@ -124,7 +124,7 @@ class Archive:
         try:
             captures = self._cdx(url, target)
         except _LookupFailed as cdx_failure:
-            if cdx_failure.outcome is ArchiveOutcome.RATE_LIMITED:
+            if cdx_failure.outcome in (ArchiveOutcome.RATE_LIMITED, ArchiveOutcome.NOT_ARCHIVED):
                 return self._result(url, cdx_failure.outcome, detail=cdx_failure.detail)
             return self._from_availability(url, target, cdx_failure)
         return self._first_good(url, target, captures)
@@ -303,9 +303,12 @@ class Archive:
             raise _LookupFailed(outcome, f"{api} could not be reached: {fetched.detail}")
         if fetched.status >= 500:
             raise _LookupFailed(ArchiveOutcome.UNREACHABLE, f"{api} is down: {fetched.detail}")
+        raw = fetched.body.decode("utf-8", "replace") if fetched.body else fetched.text
+        if fetched.status == 403 and _EXCLUDED.search(raw):
+            # The archive holds captures it will not show (robots.txt or the owner's request): as good as none.
+            raise _LookupFailed(ArchiveOutcome.NOT_ARCHIVED, f"{api}: the archive excludes this site from playback")
         if not 200 <= fetched.status < 300:
             raise _LookupFailed(ArchiveOutcome.ERROR, f"{api} answered {fetched.detail}")
-        raw = fetched.body.decode("utf-8", "replace") if fetched.body else fetched.text
         if not raw.strip():
             return None
         try:
@@ -350,6 +353,7 @@ def ranked(captures: Sequence[Capture], target: dt.datetime | None) -> list[Capt
 
 _UNFETCHABLE = {Outcome.UNREACHABLE, Outcome.TIMED_OUT, Outcome.TOO_LARGE, Outcome.REFUSED}
 _NETWORK_FAULTS = {Outcome.UNREACHABLE, Outcome.TIMED_OUT, Outcome.REFUSED}
+_EXCLUDED = re.compile(r"AccessControlException|Blocked Site Error|RobotAccessControl", re.IGNORECASE)
 _WAYBACK_PATH = re.compile(r"/web/(\d{1,14})([a-z]{2}_)?/+(.+)$")
 _HOME_PATHS = re.compile(r"/?(?:(?:index|default|home)(?:\.\w+)?|[a-z]{2}(?:-[a-z]{2})?|home|start)?/?", re.IGNORECASE)
 _WALL_HOSTS = re.compile(r"^(?:consent|login|signin|accounts?|auth|sso|id|myaccount|guce)\.", re.IGNORECASE)
@@ -434,7 +438,8 @@ def _redirect_reason(original: str, page: Fetched) -> str | None:
     match = _WAYBACK_PATH.search(page.final_url)
     landed = match.group(3) if match else page.final_url
     landed_parts, original_parts = urlsplit(landed), urlsplit(original)
-    if _WALL_HOSTS.match(landed_parts.hostname or "") or _WALL_PATHS.search(landed_parts.path):
+    to_wall = _WALL_HOSTS.match(landed_parts.hostname or "") or _WALL_PATHS.search(landed_parts.path)
+    if to_wall and not _WALL_PATHS.search(original_parts.path):
         return f"redirected to a login or consent page ({landed})"
     if _is_home(landed_parts.path, landed_parts.query) and not _is_home(original_parts.path, original_parts.query):
         return f"redirected to the site's home page ({landed})"
