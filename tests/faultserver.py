@@ -179,6 +179,7 @@ class FaultServer(ThreadingHTTPServer):
 
 @contextmanager
 def serving() -> Iterator[FaultServer]:
+    gzip_bomb()  # built before serving, so compressing it never counts against a client's timeout
     server = FaultServer(("127.0.0.1", 0), FaultHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

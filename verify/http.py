@@ -298,7 +298,14 @@ def _socket_of(raw: Any) -> Any:
     return sock if hasattr(sock, "settimeout") else None
 
 
-def _read_capped(raw: urllib3.HTTPResponse, content_encoding: str, budget: _Budget) -> bytes:
+def _read_wire(raw: Any) -> bytes:
+    """The next bytes as they came over the wire (no decoding), returning as soon as any arrived."""
+    if isinstance(raw, urllib3.HTTPResponse):
+        return raw.read1(_CHUNK, decode_content=False) or b""
+    return raw.read1(_CHUNK) or b""  # vcrpy's replayed response: the recorded (still encoded) bytes
+
+
+def _read_capped(raw: Any, content_encoding: str, budget: _Budget) -> bytes:
     """Read and decode the body, enforcing the deadline (even against a trickle), the size and decompression caps."""
     decoders = _decoders(content_encoding)
     wire = 0
@@ -320,7 +327,7 @@ def _read_capped(raw: urllib3.HTTPResponse, content_encoding: str, budget: _Budg
         if sock is not None:
             sock.settimeout(max(0.01, min(budget.read_timeout, remaining)))
         try:
-            chunk = raw.read1(_CHUNK, decode_content=False)
+            chunk = _read_wire(raw)
         except ReadTimeoutError as e:
             if budget.deadline - time.monotonic() <= 0.05:
                 raise _DeadlineExceeded(f"body still arriving after {wire:,} bytes") from e
@@ -374,7 +381,9 @@ class _CappedAdapter(HTTPAdapter):
         except BaseException:
             response.close()
             raise
-        raw.release_conn()
+        release = getattr(raw, "release_conn", None)
+        if release is not None:
+            release()
         headers = urllib3.HTTPHeaderDict(
             {k: v for k, v in raw.headers.items() if k.lower() not in ("content-encoding", "content-length")}
         )
@@ -384,7 +393,7 @@ class _CappedAdapter(HTTPAdapter):
             headers=headers,
             status=raw.status,
             reason=raw.reason,
-            version=raw.version,
+            version=raw.version or 11,
             preload_content=False,
             decode_content=False,
             request_url=request.url,
