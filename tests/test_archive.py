@@ -299,6 +299,15 @@ def test_a_rate_limited_capture_stops_the_search_and_slows_the_run() -> None:
     assert "rate-limited" in result.detail
 
 
+def test_captures_that_cannot_be_fetched_make_the_archive_unreachable() -> None:
+    archive = Archive(FakeHttp({}), limiter=SpyLimiter())
+    cdx_url, cdx = cdx_answer(archive, URL, dt.date(2020, 2, 6), [row(URL, "20200206100000")])
+    result = Archive(FakeHttp({cdx_url: cdx}), limiter=SpyLimiter()).closest(URL, dt.date(2020, 2, 6))
+    assert result.outcome is ArchiveOutcome.UNREACHABLE
+    [(capture, why)] = result.rejected
+    assert capture.timestamp == "20200206100000" and why.startswith("could not be fetched")
+
+
 def test_an_unreachable_archive_is_unreachable() -> None:
     result = Archive(FakeHttp({}), limiter=SpyLimiter()).closest(URL, dt.date(2020, 2, 6))
     assert result.outcome is ArchiveOutcome.UNREACHABLE

@@ -7,9 +7,14 @@ date, both sides), or ``limit=-N`` (the newest N) without a date. Rows with a 4x
 so the answer can say "archived only as error pages" instead of "never archived". Each candidate is fetched raw (the
 ``id_`` URL form) and checked: archived error pages, archived 429s, login/cookie/consent walls, soft-404 bodies,
 redirects to a home page and near-empty bodies are rejected, with the reason, and the next candidate is tried (at
-most `max_candidates` fetches). The availability API is asked only when CDX fails (error, unreachable, bad JSON).
+most `max_candidates` fetches, 4 by default). The availability API is asked only when CDX fails (HTTP error,
+unreachable, bad JSON); it picks the nearest capture on either side of the date.
 
-Every request to the archive goes through one shared `RateLimiter`; a 429 calls `slow_down()` so the whole run slows.
+A limit of the single query: a good capture before the date that is farther back than the 50 captures nearest the date
+is not seen (the nearest good capture after it is used instead); raise `cdx_limit` where that matters.
+
+Every request to the archive goes through one shared `RateLimiter` (`default_limiter()`: 0.8 requests a second, burst
+3); Http retries a 429 with back-off and calls `slow_down()` on it, so the whole run slows instead of hammering.
 """
 
 from __future__ import annotations
@@ -285,7 +290,7 @@ class Archive:
             url,
             ArchiveOutcome.ONLY_JUNK,
             rejected=tuple(rejected),
-            detail=f"the {len(rejected)} captures of {url} tried are junk ({reasons})",
+            detail=f"no usable capture of {url} among the {len(rejected)} tried ({reasons})",
         )
 
     # Requests
@@ -400,7 +405,7 @@ def junk_reason(original: str, page: Fetched) -> str | None:
     if page.outcome is Outcome.DEAD or (page.status is not None and page.status >= 400):
         if page.status == 429:
             return "archived 429 Too Many Requests page"
-        return f"archived error page (HTTP {page.status})" if page.status else f"archived error page ({page.detail})"
+        return f"archived error page (HTTP {page.status})" if page.status else f"unusable capture ({page.detail})"
     if page.outcome is Outcome.RATE_LIMITED:
         return "archived 429 Too Many Requests page"
     if page.outcome is Outcome.SOFT_404:
