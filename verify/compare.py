@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from verify.text import fold_typography, iter_paragraphs, split_sentences
+from verify.text import fold_typography, iter_paragraphs, normalise, split_sentences
 
 
 class Change(str, enum.Enum):
@@ -278,7 +278,7 @@ def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | No
     best_scores: list[float] = []
     expected = 0
     for statement in stored:
-        found = index.best(statement, expected)
+        found = index.best(statement, expected) if statement.keys else None
         if found is not None and found[1] >= _MATCH:
             matches.append(_Match(found[0], found[0], found[1]))
             expected = found[0] + 1
@@ -549,10 +549,21 @@ def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> C
         ):
             results[i] = change
 
-    matched = sum(1 for m in matches if m is not None)
-    coverage = matched / len(stored) if stored else (1.0 if archived_sentences else 0.0)
-    complete, why = _completeness(stored, matches, archived_sentences, coverage)
-    missing = tuple(s.text for j, s in enumerate(archived_sentences) if j not in covered)
+    # Punctuation or emoji left alone by the splitter: nothing in it can change substantively.
+    wordless = {normalise(s.text): s.text for s in archived_sentences if not s.keys}
+    for i, statement in enumerate(stored):
+        if not statement.keys:
+            same = wordless.get(normalise(statement.text))
+            change = Change.UNCHANGED if same == statement.text else Change.COSMETIC
+            results[i] = StatementChange(statements[i][0], statements[i][1], change, same, "", (), 1.0)
+
+    worded = [i for i, s in enumerate(stored) if s.keys]
+    matched = sum(1 for i in worded if matches[i] is not None)
+    coverage = matched / len(worded) if worded else (1.0 if archived_sentences else 0.0)
+    complete, why = _completeness(
+        [stored[i] for i in worded], [matches[i] for i in worded], archived_sentences, coverage
+    )
+    missing = tuple(s.text for j, s in enumerate(archived_sentences) if j not in covered and s.keys)
     unmatched = Change.ABSENT if complete else Change.NOT_COMPARED
     final = tuple(
         result if result is not None else StatementChange(sid, text, unmatched, None, "", (), round(best_scores[i], 3))
@@ -638,7 +649,7 @@ def _completeness(
     coverage: float,
 ) -> tuple[bool, str]:
     """Whether the archived text is the whole article, so that a statement without a match is really absent."""
-    if not archived:
+    if not any(s.keys for s in archived):
         return False, "The archived text is empty; statements were not compared."
     if not stored:
         return True, ""
