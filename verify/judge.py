@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+import snowballstemmer
 from rapidfuzz import fuzz
 
 from verify.text import fold_typography, split_sentences, words
@@ -190,17 +191,15 @@ _COMPARATORS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """A light suffix stripper: enough to match "killed"/"kills"/"killing" without a dictionary."""
+    """Snowball (Porter 2) stem, so that "killed", "kills" and "killing" match."""
     if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("'s"):
-        word = word[:-2]
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + keep
-    return word
+        return word.removesuffix("'s")
+    return str(_STEMMER.stemWord(word))
 
 
 @dataclass(frozen=True)
@@ -325,8 +324,12 @@ def _tokenise(text: str) -> _Tokens:
         bigrams=frozenset(itertools.pairwise(content_seq)),
         quantities=quantities,
         names=names,
-        negated=any(t in _NEGATIONS or t.endswith("n't") for t in lower),
+        negated=any(_negation(t) for t in lower),
     )
+
+
+def _negation(token: str) -> bool:
+    return token in _NEGATIONS or token.endswith("n't")
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,7 @@ class _Document:
     idf: dict[str, float]
     content: frozenset[str]
     lower: frozenset[str]
+    quantities: tuple[_Quantity, ...]
 
 
 @functools.lru_cache(maxsize=32)
@@ -349,7 +353,8 @@ def _document(sentences: tuple[str, ...]) -> _Document:
     idf = {stem: math.log((n + 1) / (count + 0.5)) for stem, count in df.items()}
     content = frozenset(stem for t in tokens for stem in t.content)
     lower = frozenset(w for t in tokens for w in t.lower)
-    return _Document(sentences, tokens, idf, content, lower)
+    quantities = tuple(q for t in tokens for q in t.quantities)
+    return _Document(sentences, tokens, idf, content, lower, quantities)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -391,8 +396,12 @@ def _coverage(claim: _Tokens, weights: dict[str, float], passage: frozenset[str]
     return sum(w for stem, w in weights.items() if stem in passage) / total
 
 
+def _kind(q: _Quantity) -> str:
+    return "count" if q.kind == "ordinal" else q.kind
+
+
 def _compatible(claim: _Quantity, other: _Quantity) -> bool:
-    if claim.kind != other.kind:
+    if _kind(claim) != _kind(other):
         return False
     a, b = claim.value, other.value
     if math.isclose(a, b, rel_tol=1e-9):
@@ -424,7 +433,17 @@ def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
 
 
 def _quotes(claim_text: str) -> list[str]:
-    return [q.strip() for q in _QUOTED.findall(fold_typography(claim_text)) if words(q)]
+    """Quoted passages of the claim, split at elisions ("[...]", "...") into the parts that must appear verbatim."""
+    parts = []
+    for quote in _QUOTED.findall(fold_typography(claim_text)):
+        parts += [p.strip() for p in re.split(r"\[\.\.\.\]|\[…\]|\.\.\.", quote) if words(p)]
+    return parts
+
+
+def _is_title(quote: str) -> bool:
+    """Quoted titles ("Master of Puppets") are names of works, often printed without quotes or differently."""
+    tokens = [t for t in words(quote) if t.lower() not in _STOP]
+    return bool(tokens) and sum(t[:1].isupper() or t[:1].isdigit() for t in tokens) >= 0.6 * len(tokens)
 
 
 def _plain(text: str) -> str:
@@ -485,7 +504,7 @@ def _neighbours(tokens: _Tokens, q: _Quantity) -> set[str]:
         j = edge + step
         while 0 <= j < len(tokens.lower) and tokens.lower[j] in _STOP:
             j += step
-        if 0 <= j < len(tokens.lower) and abs(j - edge) <= 2:
+        if 0 <= j < len(tokens.lower) and abs(j - edge) <= 2 and tokens.lower[j].isalpha():
             found.add(tokens.stems[j])
     return found
 
@@ -505,12 +524,11 @@ def _number_conflicts(claim: _Tokens, passage: _Tokens) -> list[str]:
     for q in claim.quantities:
         if any(_compatible(q, p) for p in passage.quantities):
             continue
-        context, near = _context(claim, q), _neighbours(claim, q)
+        near = _neighbours(claim, q)
         for p in passage.quantities:
-            if p.kind != q.kind:
+            if _kind(p) != _kind(q):
                 continue
-            shared = context & _context(passage, p)
-            if len(shared) >= 2 or near & _neighbours(passage, p):
+            if near & _neighbours(passage, p):
                 kind = _KIND_WORDS[q.kind]
                 conflicts.append(f"{kind}: the statement says {q.text!r}, the source says {p.text!r}")
                 break
@@ -525,32 +543,36 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
         ratio = matcher.ratio()
         if best is None or ratio > best[0]:
             best = (ratio, sentence)
-    if best is None or best[0] < 0.5:
+    if best is None or best[0] < 0.6:
         return []
     sentence = best[1]
+    everywhere = {w for t in sentences for w in t.lower}
     conflicts: list[str] = []
-    if claim.negated != sentence.negated:
-        said, other = ("negates", "does not") if claim.negated else ("does not negate", "does")
-        conflicts.append(f"negation: the statement {said} what the source {other}")
     matcher = difflib.SequenceMatcher(None, claim.lower, sentence.lower, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
+        if op == "equal" or i2 - i1 > 3 or j2 - j1 > 3:
+            continue
+        ours_negated = any(_negation(t) for t in claim.lower[i1:i2])
+        if ours_negated != any(_negation(t) for t in sentence.lower[j1:j2]):
+            said, other = ("negates", "does not") if ours_negated else ("does not negate", "does")
+            conflicts.append(f"negation: the statement {said} what the source {other}")
+        if op != "replace":
             continue
         ours = [k for k in range(i1, i2) if claim.capital[k] and claim.lower[k] in claim.names]
         theirs = [k for k in range(j1, j2) if sentence.capital[k] and sentence.lower[k] in sentence.names]
-        if ours and theirs and len(ours) == i2 - i1 and not any(claim.lower[k] in sentence.lower for k in ours):
+        if ours and theirs and len(ours) == i2 - i1 and not any(claim.lower[k] in everywhere for k in ours):
             said = " ".join(words(" ".join(claim.lower[k] for k in range(i1, i2))))
             other = " ".join(sentence.lower[k] for k in range(j1, j2))
             conflicts.append(f"name: the statement says {said!r}, the source says {other!r}")
     return conflicts
 
 
-def _quote_conflicts(quotes: Sequence[str], passage_text: str) -> list[str]:
+def _quote_conflicts(quotes: Sequence[str], passage_text: str, document_plain: str) -> list[str]:
     conflicts: list[str] = []
     plain = _plain(passage_text)
     for q in quotes:
         wanted = _plain(q)
-        if wanted in plain or len(wanted.split()) < 3:
+        if wanted in document_plain or len(wanted.split()) < 3 or _is_title(q):
             continue
         alignment = fuzz.partial_ratio_alignment(wanted.strip(), plain.strip())
         if alignment is not None and alignment.score >= 75:
@@ -579,12 +601,21 @@ FEATURES = (
     "negation_mismatch",
     "conflict",
     "has_numbers",
+    "document_number_coverage",
+    "document_name_coverage",
+    "triple_coverage",
+    "max_missing_weight",
+    "weakest_coverage",
+    "quotes_found",
 )
 
 
 @dataclass(frozen=True)
 class Model:
-    """A logistic model over FEATURES: p = sigmoid(bias + sum(weight * (x - mean) / scale)); sourced if p >= threshold."""
+    """A logistic model over some of FEATURES: p = sigmoid(bias + sum(weight * (x - mean) / scale)).
+
+    `probability` takes the full FEATURES vector and reads the model's own features from it.
+    """
 
     features: tuple[str, ...]
     mean: tuple[float, ...]
@@ -594,8 +625,9 @@ class Model:
     threshold: float
 
     def probability(self, values: Sequence[float]) -> float:
+        picked = (values[FEATURES.index(name)] for name in self.features)
         z = self.bias + sum(
-            w * (x - m) / s for w, x, m, s in zip(self.weights, values, self.mean, self.scale, strict=True)
+            w * (x - m) / s for w, x, m, s in zip(self.weights, picked, self.mean, self.scale, strict=True)
         )
         z = max(-40.0, min(40.0, z))
         return 1.0 / (1.0 + math.exp(-z))
@@ -604,17 +636,18 @@ class Model:
     def from_json(cls, data: dict[str, object]) -> Model:
         def floats(key: str) -> tuple[float, ...]:
             value = data[key]
-            if not isinstance(value, list):
-                raise ValueError(f"judge model: {key!r} must be a list")
+            if not isinstance(value, list) or len(value) != len(names):
+                raise ValueError(f"judge model: {key!r} must be a list of one number per feature")
             return tuple(float(v) for v in value)
 
         features = data["features"]
-        if not isinstance(features, list) or tuple(features) != FEATURES:
+        if not isinstance(features, list) or not features or any(name not in FEATURES for name in features):
             raise ValueError("judge model: its features do not match this version of verify.judge")
+        names = tuple(str(name) for name in features)
         bias, threshold = data["bias"], data["threshold"]
         if not isinstance(bias, (int, float)) or not isinstance(threshold, (int, float)):
             raise ValueError("judge model: 'bias' and 'threshold' must be numbers")
-        return cls(FEATURES, floats("mean"), floats("scale"), floats("weights"), float(bias), float(threshold))
+        return cls(names, floats("mean"), floats("scale"), floats("weights"), float(bias), float(threshold))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -650,26 +683,40 @@ def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
     windows = _windows(claim, doc, weights)
     if not windows:
         features = tuple(
-            0.0 if name not in ("number_coverage", "name_coverage", "quote_verbatim") else float(not claim_text)
+            0.0
+            if name not in ("number_coverage", "name_coverage", "quote_verbatim", "quotes_found")
+            else float(not claim_text)
             for name in FEATURES
         )
         return _Analysis(None, features, (), not quotes)
     ranked = sorted(windows, key=lambda w: _window_score(claim, weights, w), reverse=True)
     best = ranked[0]
     second = next((w for w in ranked[1:] if w.end <= best.start or w.start >= best.end), None)
+    third = (
+        next(
+            (w for w in ranked[1:] if all(w.end <= o.start or w.start >= o.end for o in (best, second))),
+            None,
+        )
+        if second
+        else None
+    )
     passage = best.merged
     passage_lower = frozenset(passage.lower)
     total = sum(weights.values()) or 1.0
     missing = [stem for stem in claim.content if stem not in passage.content]
     pair = passage.content | (second.merged.content if second else frozenset())
+    triple = pair | (third.merged.content if third else frozenset())
+    top_weight = max(weights.values(), default=1.0) or 1.0
     bigram = len(claim.bigrams & passage.bigrams) / len(claim.bigrams) if claim.bigrams else 1.0
     plain = len(claim.content & passage.content) / len(claim.content) if claim.content else 1.0
     quote_share = _quotes_verbatim(quotes, best.text)
+    document_plain = _plain(" ".join(doc.sentences)) if quotes else ""
+    quotes_found = all(_plain(q) in document_plain or _is_title(q) for q in quotes)
     conflicts: list[str] = []
     coverage = _coverage(claim, weights, passage.content)
     if coverage >= 0.5 or plain >= 0.5:
         conflicts += _number_conflicts(claim, passage)
-        conflicts += _quote_conflicts(quotes, best.text)
+        conflicts += _quote_conflicts(quotes, best.text, document_plain)
         conflicts += _aligned_conflicts(claim, doc.tokens[best.start : best.end])
     claim_plain, passage_plain = _plain(claim_text).strip(), _plain(best.text).strip()
     features = (
@@ -689,14 +736,20 @@ def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
         float(any(c.startswith("negation") for c in conflicts)),
         float(bool(conflicts)),
         float(bool(claim.quantities)),
+        _number_coverage(claim, _Tokens("", (), (), (), frozenset(), frozenset(), doc.quantities, frozenset(), False)),
+        _name_coverage(claim, doc.lower),
+        _coverage(claim, weights, triple),
+        max((weights[s] for s in missing), default=0.0) / top_weight,
+        min(coverage, _number_coverage(claim, passage), _name_coverage(claim, passage_lower), quote_share),
+        float(quotes_found),
     )
-    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quote_share == 1.0)
+    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
 
 
 def decide(model: Model, features: Sequence[float]) -> bool:
-    """Sourced when the model's score reaches its threshold, every quoted word is in the passage and nothing conflicts."""
+    """Sourced when the model's score reaches its threshold, the quoted words are in the source and nothing conflicts."""
     named = dict(zip(FEATURES, features, strict=True))
-    return model.probability(features) >= model.threshold and named["quote_verbatim"] == 1.0 and not named["conflict"]
+    return model.probability(features) >= model.threshold and named["quotes_found"] == 1.0 and not named["conflict"]
 
 
 def claim_features(claim: str, sentences: Sequence[str]) -> tuple[float, ...]:
