@@ -194,6 +194,9 @@ _COMPARATORS: tuple[tuple[tuple[str, ...], str], ...] = (
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+_COMPARATOR_ENDS = frozenset(phrase[-1] for phrase, _sign in _COMPARATORS)
+
+
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Snowball (Porter 2) stem, so that "killed", "kills" and "killing" match."""
@@ -231,6 +234,9 @@ def _prepared_text(text: str) -> str:
     return fold_typography(text).replace("%", " percent ").replace("per cent", "percent")
 
 
+_NUMERIC_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_MONTHS) | {"dozen"}
+
+
 def _number_word(token: str) -> bool:
     return token in _UNITS or token in _TENS or token in _SCALES or token == "dozen"
 
@@ -241,6 +247,9 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
     n = len(lower)
     while i < n:
         token = lower[i]
+        if not token[0].isdigit() and token not in _NUMERIC_WORDS:
+            i += 1
+            continue
         first = i
         kind = "count"
         value: float | None = None
@@ -287,7 +296,7 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
             kind = "percent"
             i += 1
         comparator = "="
-        for phrase, sign in _COMPARATORS:
+        for phrase, sign in _COMPARATORS if first and lower[first - 1] in _COMPARATOR_ENDS else ():
             if tuple(lower[max(0, first - len(phrase)) : first]) == phrase:
                 comparator = sign
                 break
@@ -386,7 +395,7 @@ def _merge(parts: Sequence[_Tokens], text: str) -> _Tokens:
 
 def _claim_weights(claim: _Tokens, doc: _Document) -> dict[str, float]:
     top = math.log((len(doc.tokens) + 1) / 0.5)
-    return {stem: max(doc.idf.get(stem, top), 0.1) for stem in claim.content}
+    return {stem: max(doc.idf.get(stem, top), 0.1) for stem in sorted(claim.content)}
 
 
 def _coverage(claim: _Tokens, weights: dict[str, float], passage: frozenset[str]) -> float:
@@ -460,7 +469,7 @@ def _quotes_verbatim(quotes: Sequence[str], passage_text: str) -> float:
 def _windows(claim: _Tokens, doc: _Document, weights: dict[str, float], keep: int = 6) -> list[_Window]:
     """Windows of 1-3 consecutive sentences around the sentences that share the most weighted words with the claim."""
     scored = sorted(
-        ((sum(weights.get(s, 0.0) for s in t.content), i) for i, t in enumerate(doc.tokens)),
+        ((sum(w for s, w in weights.items() if s in t.content), i) for i, t in enumerate(doc.tokens)),
         reverse=True,
     )[:keep]
     seen: set[tuple[int, int]] = set()
@@ -703,7 +712,7 @@ def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
     passage = best.merged
     passage_lower = frozenset(passage.lower)
     total = sum(weights.values()) or 1.0
-    missing = [stem for stem in claim.content if stem not in passage.content]
+    missing = [stem for stem in weights if stem not in passage.content]
     pair = passage.content | (second.merged.content if second else frozenset())
     triple = pair | (third.merged.content if third else frozenset())
     top_weight = max(weights.values(), default=1.0) or 1.0
