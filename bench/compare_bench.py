@@ -214,7 +214,13 @@ def false_alarm(result: Comparison) -> bool:
 def found(kind: str, edit: Edit, result: Comparison) -> tuple[bool, bool]:
     """(edit found, kind right)."""
     if kind == "added-sentence":
-        hit = any(s.change is Change.ABSENT and s.text == edit.sentence for s in result.statements)
+        # the added sentence may be joined with a neighbour that lacks end punctuation: its statement then
+        # contains it and is either absent or substantive (with the words added)
+        added = set(edit.sentence.split())
+        hit = any(
+            s.change in (Change.ABSENT, Change.SUBSTANTIVE) and len(added & set(s.text.split())) >= 0.8 * len(added)
+            for s in result.statements
+        )
         return hit, hit
     if kind == "dropped-sentence":
         hit = edit.sentence in result.missing_from_stored
@@ -309,20 +315,24 @@ def report_miss(half: str, key: str, kind: str, edit: Edit, result: Comparison) 
 
 
 def run_timing(articles: dict[str, Paragraphs], seed: int) -> None:
-    """compare() on 1x, 4x and 16x the base text: four articles, with one number edited in each article."""
-    keys = list(articles)
+    """compare() on 1x, 4x and 16x a base length of archived text (concatenated articles, one number edited in each)."""
     rng = random.Random(seed)
-    base = 4
+    archived_pool: Paragraphs = []
+    stored_pool: Paragraphs = []
+    for paragraphs in articles.values():
+        archived_pool += paragraphs
+        try:
+            stored_pool += edit_sentence(paragraphs, rng, number).paragraphs
+        except NotApplicable:
+            stored_pool += paragraphs
+    base = 15_000
     times: dict[int, float] = {}
+    sizes: dict[int, int] = {}
     for scale in (1, 4, 16):
         archived: Paragraphs = []
-        stored: Paragraphs = []
-        for key in keys[: base * scale]:
-            archived += articles[key]
-            try:
-                stored += edit_sentence(articles[key], rng, number).paragraphs
-            except NotApplicable:
-                stored += articles[key]
+        while sum(map(len, archived)) < base * scale:
+            archived.append(archived_pool[len(archived)])
+        stored = stored_pool[: len(archived)]
         statements = statements_of(stored)
         best = float("inf")
         for _ in range(3):
@@ -330,10 +340,10 @@ def run_timing(articles: dict[str, Paragraphs], seed: int) -> None:
             compare(statements, archived)
             best = min(best, time.perf_counter() - start)
         times[scale] = best
-        chars = sum(len(p) for p in archived)
-        print(f"time {scale}x: {best * 1000:.0f} ms ({chars} archived chars, {len(statements)} statements)")
-    print(f"time ratio 4x/1x: {times[4] / times[1]:.2f}")
-    print(f"time ratio 16x/1x: {times[16] / times[1]:.2f}")
+        sizes[scale] = sum(map(len, archived))
+        print(f"time {scale}x: {best * 1000:.0f} ms ({sizes[scale]} archived chars, {len(statements)} statements)")
+    for scale in (4, 16):
+        print(f"time ratio {scale}x/1x: {times[scale] / times[1]:.2f} (length ratio {sizes[scale] / sizes[1]:.2f})")
 
 
 def main() -> None:

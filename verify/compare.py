@@ -213,6 +213,7 @@ def _sentence(text: str) -> _Sentence:
 
 
 _MATCH = 0.5  # similarity at which a statement is taken to be a version of an archived sentence
+_WHOLE = 0.8  # share of one text found in the other for it to be a piece of it
 _PIECE = 0.7  # share of a statement found in a neighbour's archived sentence for it to be a piece of it
 _CANDIDATES = 6
 _RARE_TOKENS = 8
@@ -245,13 +246,14 @@ class _Index:
     def span_keys(self, lo: int, hi: int) -> list[str]:
         return [k for j in range(lo, hi + 1) for k in self.sentences[j].keys]
 
-    def best(self, statement: _Sentence, expected: int) -> tuple[int, float] | None:
+    def candidates(self, statement: _Sentence, expected: int) -> list[tuple[int, float]]:
+        """Archived sentences sharing the statement's rarest words, best similarity first."""
         exact = self.exact.get(statement.keys)
         if exact and statement.keys:
-            return min(exact, key=lambda j: abs(j - expected)), 1.0
+            return [(min(exact, key=lambda j: abs(j - expected)), 1.0)]
         words = sorted({k for k in statement.keys if k in self.postings}, key=lambda k: len(self.postings[k]))
         if not words:
-            return None
+            return []
         chosen = [k for k in words[:_RARE_TOKENS] if len(self.postings[k]) <= _POSTING_CAP] or words[:1]
         weights: dict[int, float] = defaultdict(float)
         for key in chosen:
@@ -263,7 +265,7 @@ class _Index:
                 weights[j] += idf
         ranked = sorted(weights, key=lambda j: (-weights[j], abs(j - expected)))[:_CANDIDATES]
         scored = [(j, _similarity(statement.keys, self.sentences[j].keys)) for j in ranked]
-        return max(scored, key=lambda js: (js[1], -abs(js[0] - expected)))
+        return sorted(scored, key=lambda js: (-js[1], abs(js[0] - expected)))
 
 
 @dataclass
@@ -278,13 +280,12 @@ def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | No
     best_scores: list[float] = []
     expected = 0
     for statement in stored:
-        found = index.best(statement, expected) if statement.keys else None
-        if found is not None and found[1] >= _MATCH:
-            matches.append(_Match(found[0], found[0], found[1]))
-            expected = found[0] + 1
-        else:
-            matches.append(None)
-        best_scores.append(found[1] if found else 0.0)
+        found = index.candidates(statement, expected) if statement.keys else []
+        match = _first_match(statement.keys, found, index)
+        if match is not None:
+            expected = match.hi + 1
+        matches.append(match)
+        best_scores.append(found[0][1] if found else 0.0)
 
     # Two statements made of one archived sentence: a statement mostly contained in its neighbour's match.
     for i, statement in enumerate(stored):
@@ -299,21 +300,44 @@ def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | No
     # One statement made of consecutive archived sentences: extend while the union fits better.
     claimed = Counter(j for m in matches if m is not None for j in range(m.lo, m.hi + 1))
     for i, m in enumerate(matches):
-        if m is None:
-            continue
-        keys = stored[i].keys
-        for step in (1, -1):
-            while True:
-                nxt = m.hi + 1 if step == 1 else m.lo - 1
-                if not 0 <= nxt < len(index.sentences) or claimed[nxt]:
-                    break
-                lo, hi = (m.lo, nxt) if step == 1 else (nxt, m.hi)
-                score = _similarity(keys, index.span_keys(lo, hi))
-                if score <= m.score + 0.02:
-                    break
-                m.lo, m.hi, m.score = lo, hi, score
-                claimed[nxt] += 1
+        if m is not None:
+            _grow(m, stored[i].keys, index, claimed)
     return matches, best_scores
+
+
+def _first_match(keys: Sequence[str], found: Sequence[tuple[int, float]], index: _Index) -> _Match | None:
+    if not found:
+        return None
+    j, score = found[0]
+    if score >= _MATCH:
+        return _Match(j, j, score)
+    for j, score in found[:3]:
+        archived = index.sentences[j].keys
+        if _containment(archived, keys) >= _WHOLE:  # the statement joins this archived sentence and its neighbours
+            match = _Match(j, j, score)
+            _grow(match, keys, index, Counter())
+            if match.score >= _MATCH:
+                return match
+        elif len(keys) >= 5 and _containment(keys, archived) >= _WHOLE:  # the statement is a piece of it
+            return _Match(j, j, score)
+    return None
+
+
+def _grow(match: _Match, keys: Sequence[str], index: _Index, claimed: Counter[int]) -> None:
+    """Take in neighbouring archived sentences while each brings more of the statement than it adds."""
+    distance = Indel.distance(keys, index.span_keys(match.lo, match.hi))
+    for step in (1, -1):
+        while True:
+            nxt = match.hi + 1 if step == 1 else match.lo - 1
+            if not 0 <= nxt < len(index.sentences) or claimed[nxt]:
+                break
+            lo, hi = (match.lo, nxt) if step == 1 else (nxt, match.hi)
+            span = index.span_keys(lo, hi)
+            grown = Indel.distance(keys, span)
+            if grown >= distance:
+                break
+            match.lo, match.hi, match.score, distance = lo, hi, _similarity(keys, span), grown
+            claimed[nxt] += 1
 
 
 def _get(matches: Sequence[_Match | None], i: int) -> _Match | None:
@@ -496,9 +520,10 @@ def _kinds(hunk: _Hunk, archived: Sequence[_Token], stored: Sequence[_Token]) ->
             if token.surface[:1].isupper() and not (token.initial and token.key in _FUNCTION_WORDS):
                 kinds.add("name")
     grown = len(hunk.new) - len(hunk.old)
-    if (not hunk.old and (len(hunk.new) > 1 or not kinds)) or grown >= 3:
+    only_negation = kinds == {"negation"} and len(hunk.old) + len(hunk.new) == 1
+    if (not hunk.old and not only_negation) or grown >= 3:
         kinds.add("added")
-    if (not hunk.new and (len(hunk.old) > 1 or not kinds)) or grown <= -3:
+    if (not hunk.new and not only_negation) or grown <= -3:
         kinds.add("dropped")
     return kinds or {"wording"}
 
@@ -544,18 +569,17 @@ def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> C
         lo = min(_los(matches, group))
         hi = max(_his(matches, group))
         covered.update(range(lo, hi + 1))
-        for i, change in zip(
-            group, _compare_group(statements, stored, group, archived_sentences[lo : hi + 1]), strict=True
-        ):
-            results[i] = change
+        compared = _compare_group(statements, stored, group, archived_sentences[lo : hi + 1])
+        for i, result in zip(group, compared, strict=True):
+            results[i] = result
 
     # Punctuation or emoji left alone by the splitter: nothing in it can change substantively.
     wordless = {normalise(s.text): s.text for s in archived_sentences if not s.keys}
     for i, statement in enumerate(stored):
         if not statement.keys:
             same = wordless.get(normalise(statement.text))
-            change = Change.UNCHANGED if same == statement.text else Change.COSMETIC
-            results[i] = StatementChange(statements[i][0], statements[i][1], change, same, "", (), 1.0)
+            kind = Change.UNCHANGED if same == statement.text else Change.COSMETIC
+            results[i] = StatementChange(statements[i][0], statements[i][1], kind, same, "", (), 1.0)
 
     worded = [i for i, s in enumerate(stored) if s.keys]
     matched = sum(1 for i in worded if matches[i] is not None)
