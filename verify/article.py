@@ -547,7 +547,8 @@ _DOCUMENT = re.compile(
 _ACCORDING = re.compile(r"\baccording\s+to\s+((?:(?!\b(?:which|who|that)\b)[^,.;:])+)", re.I)
 _SUBJECT_VERB = re.compile(
     r"(?P<subject>(?:(?:the|a|an|[A-Z][\w'’.-]*|[a-z][\w-]*)\s+){0,6}?(?:[A-Z][\w'’.-]*|officials?|spokesm[ae]n|"
-    r"spokeswom[ae]n|spokesperson|ministry|group|agency|police|government|authorities|sources?|experts?|"
+    r"spokeswom[ae]n|spokesperson|ministry|group|agency|police|government|authority|authorities|council|court|"
+    r"department|office|company|firm|committee|commission|board|sources?|experts?|"
     r"analysts?|researchers?|scientists?|witnesses|residents|doctors)(?:\s+(?:[A-Z][\w'’.-]*))*)"
     r"\s+(?:had\s+|has\s+|have\s+)?(?:earlier\s+|also\s+|later\s+)?"
     rf"(?P<verb>{_VERBS})\b",

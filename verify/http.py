@@ -583,6 +583,8 @@ def recording(cassette: Path, mode: Literal["once", "all", "none"]) -> Iterator[
 
 
 def _not_in_cassette(error: Exception) -> str:
+    if type(error).__name__ == "CassetteMiss":
+        return f"not fetched: {error}"
     cassette = getattr(getattr(error, "cassette", None), "_path", None)
     active = _recordings[-1] if _recordings else None
     path = cassette or (active.cassette if active else "the active cassette")
@@ -593,7 +595,8 @@ def _not_in_cassette(error: Exception) -> str:
 
 
 def _is_vcr_miss(error: BaseException) -> bool:
-    return type(error).__name__ == "CannotOverwriteExistingCassetteException"
+    # vcrpy's own miss, or verify.cassette's (the transport-level recorder the pipeline uses).
+    return type(error).__name__ in ("CannotOverwriteExistingCassetteException", "CassetteMiss")
 
 
 # ---------------------------------------------------------------------------------------------------------------

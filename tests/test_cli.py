@@ -1,0 +1,166 @@
+"""The command line, through click's CliRunner: exit statuses, messages and the files it leaves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from verify import __version__
+from verify.cli import main
+from verify.status import ExitStatus
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "000_8fc51db70bd3123f.txt"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version_is_printed(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "--version")
+    assert code == 0
+    assert __version__ in out
+
+
+@pytest.mark.parametrize("command", ["check", "extract", "compare", "judge"])
+def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
+    code, out, _ = run(runner, command, "--help")
+    assert code == 0
+    assert "Example" in out
+    assert "verify " + command in out
+
+
+def test_check_help_documents_the_exit_statuses(runner: CliRunner) -> None:
+    _, out, _ = run(runner, "check", "--help")
+    for status in ExitStatus:
+        assert f"{status.value:>3}  " in out
+
+
+def test_offline_check_writes_both_reports_and_says_what_was_not_checked(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path))
+    assert code == ExitStatus.OK
+    slug = "000_8fc51db70bd3123f"
+    markdown = (tmp_path / f"{slug}.md").read_text()
+    data = json.loads((tmp_path / f"{slug}.json").read_text())
+    assert "Not checked (offline)" in markdown
+    assert data["offline"] is True
+    assert data["schema_version"]
+    # Every statement is in the report, none is labelled sourced without evidence.
+    assert [s["id"] for s in data["statements"]][:2] == ["c1.s1", "p1.s1"]
+    assert len(data["statements"]) == 13
+    assert all(s["label"] == "unsourced" and "offline" in s["reason"] for s in data["statements"] if s["citations"])
+    assert all(s["label"] != "sourced" for s in data["statements"])
+    assert (tmp_path / "index.md").exists()
+    assert "0 sourced, 13 unsourced, 0 disputed" in err
+
+
+def test_fail_on_unsourced_fails_an_offline_run(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, _ = run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path), "--fail-on", "unsourced")
+    assert code == ExitStatus.POLICY_FAILED
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\x00\x01\x02binary\x00" * 20, "binary"),
+        (b"# Title\n\nA body sentence with no source URL anywhere.\n", "no original URL"),
+        (b"---\nurl: [unclosed\n---\n# T\n\nBody.\n", "front matter"),
+    ],
+)
+def test_malformed_input_is_one_error_line_and_no_report(
+    runner: CliRunner, tmp_path: Path, content: bytes, message: str
+) -> None:
+    article = tmp_path / "bad.md"
+    article.write_bytes(content)
+    out_dir = tmp_path / "reports"
+    code, _, err = run(runner, "check", str(article), "--offline", "--out", str(out_dir))
+    assert code == ExitStatus.BAD_INPUT
+    assert err.startswith(f"Error: {article}")
+    assert message in err
+    assert "Traceback" not in err
+    assert not list(out_dir.glob("bad*"))
+
+
+def test_a_missing_file_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(runner, "check", str(tmp_path / "nope.md"), "--offline")
+    assert code == ExitStatus.BAD_INPUT
+    assert "nope.md: no such file" in err
+
+
+def test_url_override_applies_to_one_article_only(runner: CliRunner, tmp_path: Path) -> None:
+    other = tmp_path / "other.md"
+    other.write_bytes(SEED.read_bytes())
+    code, _, err = run(runner, "check", str(SEED), str(other), "--url", "https://example.com/a", "--offline")
+    assert code == ExitStatus.USAGE
+    assert "one article" in err
+
+
+def test_a_bad_date_is_a_usage_error(runner: CliRunner) -> None:
+    code, _, err = run(runner, "check", str(SEED), "--date", "6 Feb", "--offline")
+    assert code == ExitStatus.USAGE
+    assert "YYYY-MM-DD" in err
+
+
+def test_replay_only_without_a_cassette_is_an_evidence_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(
+        runner, "check", str(SEED), "--replay-only", "--cassettes", str(tmp_path / "none"), "--out", str(tmp_path)
+    )
+    assert code == ExitStatus.EVIDENCE_ERROR
+    assert "no recorded evidence" in err
+    assert not (tmp_path / "000_8fc51db70bd3123f.md").exists()
+
+
+def test_an_unwritable_report_folder_is_an_output_error(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "reports"
+    blocker.write_text("a file where the folder should be")
+    code, _, err = run(runner, "check", str(SEED), "--offline", "--out", str(blocker))
+    assert code == ExitStatus.OUTPUT_ERROR
+    assert "cannot write the report" in err
+
+
+def test_one_bad_article_in_a_batch_does_not_stop_the_others(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "empty.md"
+    bad.write_text("")
+    out_dir = tmp_path / "out"
+    code, _, err = run(runner, "check", str(bad), str(SEED), "--offline", "--out", str(out_dir))
+    assert code == ExitStatus.BAD_INPUT
+    assert "empty.md: is empty" in err
+    assert (out_dir / "000_8fc51db70bd3123f.json").exists()
+
+
+def test_report_of_an_earlier_run_survives_a_failed_write(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path))
+    before = (tmp_path / "000_8fc51db70bd3123f.md").read_text()
+
+    import verify.report
+
+    def explode(*_: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(verify.report, "render_markdown", explode)
+    code, _, err = run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path))
+    assert code == ExitStatus.INTERRUPTED
+    assert "interrupted" in err
+    assert (tmp_path / "000_8fc51db70bd3123f.md").read_text() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_damaged_cassette_is_an_evidence_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "000_8fc51db70bd3123f.yaml").write_text("interactions: [not, a, cassette")
+    code, _, err = run(
+        runner, "check", str(SEED), "--replay-only", "--cassettes", str(tmp_path), "--out", str(tmp_path)
+    )
+    assert code == ExitStatus.EVIDENCE_ERROR
+    assert "not a readable cassette" in err

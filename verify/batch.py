@@ -1,0 +1,239 @@
+"""A run of `verify check` over many articles: which files, which shard, recording, reports, the run's exit status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import glob
+import subprocess
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from verify import __version__
+from verify.article import ArticleError, read_article
+from verify.report import FailOn, Report, verdict_line, write_atomic, write_report
+from verify.status import ExitStatus
+
+#: File names taken from a folder: stored copies are Markdown, text or HTML.
+ARTICLE_PATTERNS = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm")
+#: Files in a folder that are about the folder, not articles.
+NOT_ARTICLES = ("README*", "LICENSE*", "CHANGELOG*", "index.md")
+
+RecordMode = Literal["once", "all", "none", "off"]
+
+
+class InputError(ValueError):
+    """The command line names no usable article: a path that does not exist, a bad shard, a git ref git rejects."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    out_dir: Path
+    offline: bool = False
+    url: str | None = None
+    date: dt.date | None = None
+    fail_on: str = "disputed"
+    concurrency: int = 8
+    cassette_dir: Path = Path("cassettes")
+    record_mode: RecordMode = "once"
+    cache: str | None = None
+    archive_url: str | None = None
+    allow_private: bool = False
+    sarif_path: Path | None = None
+    annotations: bool = False
+    step_summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one input: its report, or why it has none."""
+
+    path: str
+    report: Report | None
+    error: str | None
+    status: ExitStatus
+    files: tuple[Path, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Which files
+
+
+def collect(arguments: Iterable[str]) -> list[str]:
+    """Files, folders (searched recursively for articles) and globs, in a stable order without repeats."""
+    found: list[str] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found += sorted(str(p) for p in _articles_in(path))
+        elif path.exists():
+            found.append(str(path))
+        elif glob.has_magic(argument):
+            matches = sorted(glob.glob(argument, recursive=True))
+            files = [m for m in matches if Path(m).is_file()]
+            if not files:
+                raise InputError(f"{argument}: no file matches this pattern")
+            found += files
+        else:
+            raise InputError(f"{argument}: no such file or folder")
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        raise InputError(f"no article files in {', '.join(arguments)} (looked for {', '.join(ARTICLE_PATTERNS)})")
+    return unique
+
+
+def _articles_in(folder: Path) -> Iterable[Path]:
+    for path in folder.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if not path.is_file():
+            continue
+        if any(fnmatch.fnmatch(path.name, pattern) for pattern in NOT_ARTICLES):
+            continue
+        if any(fnmatch.fnmatch(path.name.lower(), pattern) for pattern in ARTICLE_PATTERNS):
+            yield path
+
+
+def changed_since(
+    paths: Sequence[str], ref: str, run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run
+) -> list[str]:
+    """The paths added or changed since a git ref: committed since, staged, modified or new and untracked."""
+    commands = (
+        ["git", "diff", "--name-only", "--diff-filter=ACMR", "--relative", ref, "--"],
+        ["git", "ls-files", "--others", "--exclude-standard"],
+    )
+    changed: set[Path] = set()
+    for command in commands:
+        try:
+            result = run(command, capture_output=True, text=True, check=False)
+        except OSError as error:
+            raise InputError(f"--changed-since needs git: {error}") from None
+        if result.returncode != 0:
+            message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit {result.returncode}"
+            raise InputError(f"--changed-since {ref}: git says: {message}")
+        changed |= {Path(line).resolve() for line in result.stdout.splitlines() if line.strip()}
+    return [p for p in paths if Path(p).resolve() in changed]
+
+
+def shard(paths: Sequence[str], spec: str) -> list[str]:
+    """The I-th of N shares (1-based): each file goes to the share its path hashes to, so shares stay put as files come."""
+    try:
+        index_text, count_text = spec.split("/")
+        index, count = int(index_text), int(count_text)
+    except ValueError:
+        raise InputError(f"--shard {spec!r}: expected I/N, for example 2/4") from None
+    if count < 1 or not 1 <= index <= count:
+        raise InputError(f"--shard {spec!r}: I must be between 1 and N, and N at least 1")
+    return [p for p in paths if zlib.crc32(Path(p).as_posix().encode()) % count == index - 1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The run
+
+
+def run(
+    paths: Sequence[str], settings: Settings, echo: Callable[[str], None], out: Callable[[str], None]
+) -> ExitStatus:
+    """Check every article in turn (each one's own fetches run concurrently) and write its reports and the index."""
+    from verify.pipeline import Checker
+
+    policy = FailOn(settings.fail_on)
+    outcomes: list[Outcome] = []
+    slugs: set[str] = set()
+    with Checker.for_settings(settings) as checker:
+        for number, path in enumerate(paths, 1):
+            prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
+            outcome = _check_one(path, settings, checker, policy, slugs)
+            outcomes.append(outcome)
+            if outcome.report is None:
+                echo(f"Error: {outcome.error}")
+            else:
+                echo(f"{prefix}{path}: {verdict_line(outcome.report)} -> {outcome.files[0]}")
+    reports = [o.report for o in outcomes if o.report is not None]
+    _write_run_files(outcomes, settings, echo, out)
+    if reports:
+        out(_summary_lines(outcomes, policy))
+    return _run_status(outcomes)
+
+
+def _check_one(path: str, settings: Settings, checker: object, policy: FailOn, slugs: set[str]) -> Outcome:
+    from verify.cassette import CassetteError
+    from verify.pipeline import Checker, EvidenceMissing
+
+    assert isinstance(checker, Checker)
+    try:
+        article = read_article(Path(path), url=settings.url, date=settings.date)
+    except ArticleError as error:
+        return Outcome(path, None, str(error), ExitStatus.BAD_INPUT)
+    slug = _unique(article.slug, slugs)
+    try:
+        report = checker.check(article, slug)
+    except (EvidenceMissing, CassetteError) as error:
+        return Outcome(path, None, str(error), ExitStatus.EVIDENCE_ERROR)
+    try:
+        files = write_report(report, settings.out_dir, slug)
+    except OSError as error:
+        return Outcome(
+            path,
+            None,
+            f"{settings.out_dir}: cannot write the report: {error.strerror or error}",
+            ExitStatus.OUTPUT_ERROR,
+        )
+    status = ExitStatus.POLICY_FAILED if policy.fails(report) else ExitStatus.OK
+    return Outcome(path, report, None, status, files)
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+_SEVERITY = (
+    ExitStatus.INTERNAL_ERROR,
+    ExitStatus.OUTPUT_ERROR,
+    ExitStatus.BAD_INPUT,
+    ExitStatus.EVIDENCE_ERROR,
+    ExitStatus.POLICY_FAILED,
+    ExitStatus.OK,
+)
+
+
+def _run_status(outcomes: Sequence[Outcome]) -> ExitStatus:
+    statuses = {o.status for o in outcomes}
+    return next((s for s in _SEVERITY if s in statuses), ExitStatus.OK)
+
+
+def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
+    failing = [o for o in outcomes if o.status is ExitStatus.POLICY_FAILED]
+    checked = sum(1 for o in outcomes if o.report is not None)
+    verdict = (
+        f"{len(failing)} of {checked} articles fail --fail-on {policy.value}"
+        if policy is not FailOn.NEVER
+        else (f"{checked} articles checked (--fail-on never)")
+    )
+    return verdict
+
+
+def _write_run_files(
+    outcomes: Sequence[Outcome], settings: Settings, echo: Callable[[str], None], out: Callable[[str], None]
+) -> None:
+    from verify import ci
+
+    try:
+        write_atomic(settings.out_dir / "index.md", ci.index_markdown(outcomes, __version__))
+        if settings.sarif_path is not None:
+            write_atomic(settings.sarif_path, ci.sarif(outcomes, FailOn(settings.fail_on), __version__))
+        if settings.step_summary:
+            with open(settings.step_summary, "a", encoding="utf-8") as handle:
+                handle.write(ci.job_summary(outcomes, FailOn(settings.fail_on)))
+    except OSError as error:
+        echo(f"Error: cannot write the run's summary files: {error}")
+    if settings.annotations:
+        for line in ci.workflow_commands(outcomes, FailOn(settings.fail_on)):
+            out(line)

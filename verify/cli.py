@@ -1,0 +1,371 @@
+"""The `verify` command line: reads flags, calls the stages, prints, and exits with a documented status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any, Literal, NoReturn, TypeVar, cast
+
+import click
+
+from verify import __version__
+from verify.article import ArticleError
+from verify.batch import InputError
+from verify.status import ExitStatus, describe
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_EXIT_STATUSES = "Exit statuses:\n\n\b\n" + describe()
+
+
+class Failure(Exception):
+    """An expected failure: printed as one `Error:` line, exits with its status."""
+
+    def __init__(self, message: str, status: ExitStatus) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _fail(message: str, status: ExitStatus) -> NoReturn:
+    raise Failure(message, status)
+
+
+def _guarded(command: F) -> F:
+    """Map every failure of a command to one `Error:` line and its exit status; tracebacks only for bugs."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        show_traceback = bool(kwargs.pop("traceback", False))
+        try:
+            return command(*args, **kwargs)
+        except Failure as failure:
+            click.echo(f"Error: {failure}", err=True)
+            sys.exit(failure.status)
+        except (ArticleError, InputError) as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(ExitStatus.BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted; reports finished before it are whole, none is half-written", err=True)
+            sys.exit(ExitStatus.INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as error:
+            if show_traceback:
+                traceback.print_exc()
+            click.echo(
+                f"Error: internal error ({type(error).__name__}: {error}); this is a bug. "
+                "Rerun with --traceback and report it.",
+                err=True,
+            )
+            sys.exit(ExitStatus.INTERNAL_ERROR)
+
+    run = click.option("--traceback", is_flag=True, hidden=True, help="Show the traceback of an internal error.")(run)
+    return cast(F, run)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, "--version", prog_name="verify")
+def main() -> None:
+    """Check stored copies of news articles against their archived originals and their cited sources.
+
+    \b
+    Example:
+      verify check examples/000_8fc51db70bd3123f.txt --offline
+    """
+
+
+# --------------------------------------------------------------------------------------------------------------
+# check
+
+
+@main.command(epilog=_EXIT_STATUSES)
+@click.argument("articles", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for <slug>.md, <slug>.json and index.md.",
+)
+@click.option("--offline", is_flag=True, help="Fetch nothing; the report says plainly what was not checked.")
+@click.option("--url", help="The article's original URL, overriding what the file says (one article only).")
+@click.option(
+    "--date", "date", help="The article's publication date (YYYY-MM-DD), overriding the file (one article only)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["disputed", "unsourced", "never"]),
+    default="disputed",
+    show_default=True,
+    help="Which label makes the run exit with status 1.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Requests in flight at once for one article (1 = one after another).",
+)
+@click.option(
+    "--cassettes",
+    "cassette_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("cassettes"),
+    show_default=True,
+    help="Folder of recorded evidence, cassettes/<slug>.yaml.",
+)
+@click.option("--refresh", is_flag=True, help="Re-record the cassette of each article from the network.")
+@click.option(
+    "--replay-only", is_flag=True, help="Never touch the network: replay cassettes; a missing one is an error."
+)
+@click.option("--no-record", is_flag=True, help="Neither replay nor record cassettes.")
+@click.option(
+    "--cache",
+    "cache",
+    metavar="PATH|URL",
+    help="Persistent HTTP cache: a SQLite file, or redis://host:port/db for a cache shared by CI runners.",
+)
+@click.option(
+    "--archive-url",
+    default=None,
+    metavar="URL",
+    help="Wayback Machine endpoint (default https://web.archive.org); benchmarks point it at a local server.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow fetching private, loopback and link-local addresses (intranets, tests).",
+)
+@click.option("--changed-since", metavar="REF", help="Only articles added or changed since this git ref.")
+@click.option(
+    "--shard", metavar="I/N", help="Check only the I-th of N equal shares of the articles (1-based), for CI matrices."
+)
+@click.option(
+    "--sarif",
+    "sarif_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a SARIF 2.1.0 file with a finding at each failing statement's line.",
+)
+@click.option(
+    "--annotations/--no-annotations",
+    default=None,
+    help="Print GitHub workflow annotations (default: on when GITHUB_ACTIONS=true).",
+)
+@_guarded
+def check(
+    articles: tuple[str, ...],
+    out_dir: Path,
+    offline: bool,
+    url: str | None,
+    date: str | None,
+    fail_on: str,
+    concurrency: int,
+    cassette_dir: Path,
+    refresh: bool,
+    replay_only: bool,
+    no_record: bool,
+    cache: str | None,
+    archive_url: str | None,
+    allow_private: bool,
+    changed_since: str | None,
+    shard: str | None,
+    sarif_path: Path | None,
+    annotations: bool | None,
+) -> None:
+    """Check ARTICLES (files, folders or globs) and write reports/<slug>.md and .json for each.
+
+    Every request of a run is recorded into cassettes/<slug>.yaml and replayed on the next run, so a report can be
+    made again with no network; --refresh re-records, --replay-only never touches the network.
+
+    \b
+    Examples:
+      verify check examples/000_8fc51db70bd3123f.txt
+      verify check examples/demo --replay-only --fail-on unsourced
+      verify check articles/ --changed-since origin/main --shard 2/4 --sarif verify.sarif
+    """
+    from verify import batch
+
+    if sum((refresh, replay_only, no_record, offline)) > 1:
+        _fail("choose one of --offline, --refresh, --replay-only and --no-record", ExitStatus.USAGE)
+    when = _parse_date(date) if date else None
+    paths = batch.collect(articles)
+    if changed_since:
+        paths = batch.changed_since(paths, changed_since)
+    if shard:
+        paths = batch.shard(paths, shard)
+    if (url or date) and len(paths) > 1:
+        _fail("--url and --date apply to one article; more than one was given", ExitStatus.USAGE)
+    mode: Literal["once", "all", "none", "off"] = (
+        "all" if refresh else "none" if replay_only else "off" if no_record or offline else "once"
+    )
+    settings = batch.Settings(
+        out_dir=out_dir,
+        offline=offline,
+        url=url,
+        date=when,
+        fail_on=fail_on,
+        concurrency=concurrency,
+        cassette_dir=cassette_dir,
+        record_mode=mode,
+        cache=cache,
+        archive_url=archive_url,
+        allow_private=allow_private,
+        sarif_path=sarif_path,
+        annotations=annotations if annotations is not None else os.environ.get("GITHUB_ACTIONS") == "true",
+        step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+    )
+    status = batch.run(paths, settings, echo=_say, out=click.echo)
+    sys.exit(status)
+
+
+def _say(line: str) -> None:
+    """A progress line on stderr; a line that would read as a GitHub workflow command is prefixed out of reach."""
+    click.echo(f"> {line}" if line.lstrip().startswith("::") else line, err=True)
+
+
+def _parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--date {value!r} is not a date in the form YYYY-MM-DD", ExitStatus.USAGE)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# extract, compare, judge
+
+
+@main.command()
+@click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Plain article text, or JSON with the body links.",
+)
+@click.option("--base-url", help="URL the page came from, to make relative links absolute.")
+@_guarded
+def extract(page: Path, fmt: str, base_url: str | None) -> None:
+    """Show what verify sees in an HTML page: its article text and the links in its body.
+
+    \b
+    Example:
+      verify extract capture.html --format json
+    """
+    from verify.extract import extract as extract_page
+    from verify.extract import extraction_json
+
+    raw = _read_bytes(page)
+    extracted = extract_page(raw, base_url=base_url)
+    if fmt == "json":
+        click.echo(json.dumps(extraction_json(extracted), ensure_ascii=False, indent=2))
+    else:
+        click.echo(extracted.text)
+
+
+@main.command()
+@click.argument("stored", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("archived", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Readable Markdown or JSON for scripts.",
+)
+@_guarded
+def compare(stored: Path, archived: Path, fmt: str) -> None:
+    """Compare a stored copy (Markdown or text) with an archived original (HTML or text), with no network.
+
+    \b
+    Example:
+      verify compare examples/000_8fc51db70bd3123f.txt original.html --format json
+    """
+    from verify.compare import compare_files, comparison_json, comparison_markdown
+
+    for path in (stored, archived):
+        _read_bytes(path)
+    comparison = compare_files(stored, archived)
+    if fmt == "json":
+        click.echo(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=2))
+    else:
+        click.echo(comparison_markdown(comparison))
+
+
+@main.command()
+@click.option("--claim", help="The claim to judge.")
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The document to judge it against: text, Markdown or HTML.",
+)
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help='JSON lines {"id", "claim", "evidence"}; writes one JSON line per input, in order.',
+)
+@_guarded
+def judge(claim: str | None, source: Path | None, input_path: Path | None) -> None:
+    """Judge a claim against a document: sourced, unsourced or disputed, with the evidence. No network.
+
+    \b
+    Examples:
+      verify judge --claim "The ministry said 40 people died." --source page.html
+      verify judge --input claims.jsonl > verdicts.jsonl
+    """
+    from verify.judge import format_verdict, judge_claim, judge_jsonl
+
+    if input_path is not None:
+        if claim or source:
+            _fail("--input reads claims from a file; do not combine it with --claim or --source", ExitStatus.USAGE)
+        for line in judge_jsonl(_input_lines(input_path)):
+            click.echo(line)
+        return
+    if not claim or source is None:
+        _fail("give --claim and --source, or --input FILE.jsonl", ExitStatus.USAGE)
+    text = _source_text(source)
+    click.echo(format_verdict(judge_claim(claim, text)))
+
+
+def _input_lines(path: Path) -> Iterator[str]:
+    if str(path) == "-":
+        yield from sys.stdin
+        return
+    try:
+        with path.open(encoding="utf-8") as handle:
+            yield from handle
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}", ExitStatus.BAD_INPUT)
+
+
+def _source_text(path: Path) -> str:
+    raw = _read_bytes(path)
+    if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
+        from verify.extract import extract as extract_page
+
+        return extract_page(raw, base_url=None).text
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{path}: not UTF-8 text", ExitStatus.BAD_INPUT)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        _fail(f"{path}: no such file", ExitStatus.BAD_INPUT)
+    except IsADirectoryError:
+        _fail(f"{path}: is a folder, not a file", ExitStatus.BAD_INPUT)
+    except OSError as error:
+        _fail(f"{path}: cannot read: {error.strerror or error}", ExitStatus.BAD_INPUT)

@@ -1,0 +1,151 @@
+"""Citations resolved: stripped links recovered from the archived original, each link's live and archived state."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from verify.archive import ArchiveOutcome, ArchiveResult
+from verify.article import Citation
+from verify.extract import Link
+from verify.http import Fetched, Outcome
+from verify.text import normalise
+
+
+class Recovery(str, enum.Enum):
+    GIVEN = "given"
+    RECOVERED = "recovered"
+    NOT_RECOVERED = "not-recovered"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a citation points: the href the stored copy kept, or the one recovered from the archived original."""
+
+    citation: Citation
+    url: str | None
+    recovery: Recovery
+    detail: str
+
+
+class EvidenceCopy(str, enum.Enum):
+    ARCHIVE = "archive"
+    LIVE = "live"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """One URL looked up live and in the archive, and which copy serves as evidence."""
+
+    url: str
+    live: Fetched
+    archive: ArchiveResult
+    evidence: EvidenceCopy
+
+    @property
+    def evidence_page(self) -> Fetched | None:
+        if self.evidence is EvidenceCopy.ARCHIVE:
+            return self.archive.page
+        if self.evidence is EvidenceCopy.LIVE:
+            return self.live
+        return None
+
+    @property
+    def evidence_url(self) -> str | None:
+        if self.evidence is EvidenceCopy.ARCHIVE and self.archive.capture is not None:
+            return self.archive.capture.permalink
+        if self.evidence is EvidenceCopy.LIVE:
+            return self.live.final_url
+        return None
+
+    @property
+    def summary(self) -> str:
+        """Why this copy (or none) stands as evidence, in words."""
+        if self.evidence is EvidenceCopy.ARCHIVE and self.archive.capture is not None:
+            return f"archived copy of {self.archive.capture.when:%Y-%m-%d}"
+        if self.evidence is EvidenceCopy.LIVE:
+            return f"live page ({self.archive.outcome.value} in the archive: {self.archive.detail})"
+        return f"no copy: live {self.live.outcome.value} ({self.live.detail}); archive {self.archive.detail}"
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def _anchor_key(text: str) -> str:
+    return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
+
+
+def recover_targets(
+    citations: Sequence[Citation], body_links: Sequence[Link] | None, unavailable: str = ""
+) -> tuple[Target, ...]:
+    """Give every citation its target: its own href, or the archived original's link with the same anchor text.
+
+    Anchors are matched on normalised text (case, quotes, dashes, punctuation and white space folded), in document
+    order, so that a repeated anchor takes the next link with that text; an anchor that matches no link exactly
+    takes the closest near-identical one. `body_links` is None when no archived original could be read, and
+    `unavailable` then says why.
+    """
+    keys = [_anchor_key(link.anchor) for link in body_links or ()]
+    used: set[int] = set()
+    last = -1
+    targets: list[Target] = []
+    for citation in citations:
+        if citation.href is not None:
+            targets.append(Target(citation, citation.href, Recovery.GIVEN, "href kept in the stored copy"))
+            continue
+        if body_links is None:
+            why = f"not recovered: {unavailable or 'no archived original to recover it from'}"
+            targets.append(Target(citation, None, Recovery.NOT_RECOVERED, why))
+            continue
+        index, how = _match(_anchor_key(citation.anchor), keys, used, last)
+        if index is None:
+            why = (
+                f"not recovered: no link with the anchor text {citation.anchor!r} "
+                f"among the {len(keys)} links of the archived original's body"
+            )
+            targets.append(Target(citation, None, Recovery.NOT_RECOVERED, why))
+            continue
+        used.add(index)
+        last = index
+        targets.append(Target(citation, body_links[index].href, Recovery.RECOVERED, how))
+    return tuple(targets)
+
+
+def _match(key: str, keys: Sequence[str], used: set[int], last: int) -> tuple[int | None, str]:
+    if not key:
+        return None, ""
+    order = [i for i in range(last + 1, len(keys))] + [i for i in range(last + 1)]
+    for i in order:
+        if i not in used and keys[i] == key:
+            return i, "recovered from the archived original by its anchor text"
+    best, best_score = None, 0.0
+    for i in order:
+        if i in used or not keys[i]:
+            continue
+        score = fuzz.ratio(key, keys[i])
+        if score > best_score:
+            best, best_score = i, score
+    if best is not None and best_score >= 90:
+        return best, f"recovered by a near-identical anchor text ({best_score:.0f}% alike)"
+    return None, ""
+
+
+def link_check(url: str, live: Fetched, archived: ArchiveResult) -> LinkCheck:
+    """A URL's live and archived states, and the copy that serves as evidence.
+
+    The capture closest to the article's date is preferred: it shows what the source said when it was cited.
+    """
+    return LinkCheck(url, live, archived, choose_evidence(live, archived))
+
+
+def choose_evidence(live: Fetched, archived: ArchiveResult) -> EvidenceCopy:
+    if archived.outcome is ArchiveOutcome.FOUND and archived.page is not None and archived.page.ok:
+        return EvidenceCopy.ARCHIVE
+    if live.outcome in (Outcome.OK, Outcome.REDIRECTED, Outcome.NOT_HTML) and live.text:
+        return EvidenceCopy.LIVE
+    return EvidenceCopy.NONE

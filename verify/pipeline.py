@@ -1,0 +1,360 @@
+"""The check of one article, stage by stage, with every independent fetch in flight at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from verify import __version__
+from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, default_limiter
+from verify.article import Article, BlockKind, Statement
+from verify.cassette import recording
+from verify.compare import Change, Comparison, StatementChange, compare
+from verify.extract import Extracted, extract
+from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
+from verify.judge import Source, SourceRole, judge_statement
+from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
+from verify.report import Report, StatementResult
+from verify.text import split_sentences
+
+if TYPE_CHECKING:
+    from verify.batch import Settings
+
+USER_AGENT = f"verify/{__version__} (+https://example.org/verify; fact-checking a stored article)"
+
+
+class EvidenceMissing(Exception):
+    """--replay-only was asked and the article has no cassette to replay."""
+
+
+class Checker:
+    """One run's network door, archive client and recording settings, shared by every article of the run."""
+
+    def __init__(
+        self,
+        http: Http | None,
+        archive: Archive | None,
+        options: CheckOptions,
+        cassettes: Path,
+        mode: str,
+        replay: tuple[Http, Archive] | None = None,
+    ) -> None:
+        self.http = http
+        self.archive = archive
+        # Replaying a cassette asks nothing of the real servers: no back-off, no rate limit to keep below.
+        self.replay = replay
+        self.options = options
+        self.cassettes = cassettes
+        self.mode = mode
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Checker:
+        options = CheckOptions(offline=settings.offline, concurrency=settings.concurrency)
+        if settings.offline:
+            return cls(None, None, options, settings.cassette_dir, "off")
+        # A cache hit is never seen by the recorder, so the cache serves only runs that record nothing.
+        cache = settings.cache if settings.record_mode == "off" else None
+        http_options = HttpOptions(user_agent=USER_AGENT, cache_path=cache, allow_private=settings.allow_private)
+        http = Http(http_options)
+        # One limiter for every request to the archive in the run, below its published limits.
+        base_url = settings.archive_url or WAYBACK
+        archive = Archive(http, base_url=base_url, limiter=default_limiter())
+        replay_http = Http(dataclasses.replace(http_options, backoff=0.0, cache_path=None))
+        replay = (replay_http, Archive(replay_http, base_url=base_url, limiter=_Unlimited()))
+        return cls(http, archive, options, settings.cassette_dir, settings.record_mode, replay)
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self.http is not None:
+            self.http.close()
+        if self.replay is not None:
+            self.replay[0].close()
+
+    def cassette(self, slug: str) -> Path:
+        return self.cassettes / f"{slug}.yaml"
+
+    def check(self, article: Article, slug: str) -> Report:
+        if self.http is None or self.archive is None:
+            return _offline_report(article)
+        if self.mode == "off":
+            return check_article(article, self.http, self.archive, self.options)
+        cassette = self.cassette(slug)
+        if self.mode == "none" and not cassette.exists():
+            raise EvidenceMissing(
+                f"{article.path}: --replay-only, but there is no recorded evidence at {cassette}; "
+                "run once without --replay-only (with network) to record it"
+            )
+        replaying = self.mode == "none" or (self.mode == "once" and cassette.exists())
+        http, archive = self.replay if replaying and self.replay is not None else (self.http, self.archive)
+        with recording(http.session, cassette, self.mode):  # type: ignore[arg-type]
+            return check_article(article, http, archive, self.options)
+
+
+class _Unlimited(RateLimiter):
+    """No waiting: for replays, where no real server is asked."""
+
+    def __init__(self) -> None:
+        super().__init__(1e9, burst=1_000_000)
+
+    def acquire(self) -> None:
+        return None
+
+    def slow_down(self, retry_after: float | None = None) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    offline: bool = False
+    concurrency: int = 8
+
+
+def check_article(article: Article, http: Http, archive: Archive, options: CheckOptions = CheckOptions()) -> Report:
+    """Resolve, compare and judge one article; the network is reached only through `http` and `archive`."""
+    if options.offline:
+        return _offline_report(article)
+    assert article.url is not None
+    with ThreadPoolExecutor(max_workers=max(1, options.concurrency), thread_name_prefix="verify") as pool:
+        # Each URL is two independent requests chains, live and archive; no task waits on another task.
+        pending: dict[str, tuple[Future[Fetched], Future[ArchiveResult]]] = {}
+
+        def start(url: str) -> None:
+            if url not in pending:
+                pending[url] = (pool.submit(http.fetch, url), pool.submit(archive.closest, url, article.date))
+
+        def finish(url: str) -> LinkCheck:
+            live, archived = pending[url]
+            return link_check(url, live.result(), archived.result())
+
+        # Links whose href the stored copy kept need nothing from the original: start them at once.
+        start(article.url)
+        for citation in article.citations:
+            if citation.href is not None and _is_web_url(citation.href):
+                start(citation.href)
+        original = finish(article.url)
+        original_text, original_note = _original_text(original)
+        targets = recover_targets(
+            article.citations, original_text.links if original_text else None, unavailable=original_note
+        )
+        for target in targets:
+            if target.url is not None and _is_web_url(target.url):
+                start(target.url)
+        comparison = (
+            compare([(s.id, s.text) for s in article.statements], original_text.paragraphs) if original_text else None
+        )
+        link_checks = {url: finish(url) for url in pending if url != article.url}
+    sources = {url: _source_text(check) for url, check in link_checks.items()}
+    results = tuple(
+        _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
+    )
+    notes = (original_note,) if original_note else ()
+    return Report(
+        article=article,
+        tool_version=__version__,
+        offline=False,
+        notes=notes,
+        original=original,
+        targets=targets,
+        links=tuple(link_checks.values()),
+        comparison=comparison,
+        results=results,
+    )
+
+
+def _is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def _original_text(original: LinkCheck) -> tuple[Extracted | None, str]:
+    """The original's text and body links (the capture at the article's date, else the live page), or why none."""
+    page = original.evidence_page
+    if page is None or not page.text:
+        return None, f"no copy of the original to compare with: {original.summary}"
+    note = (
+        ""
+        if original.evidence is EvidenceCopy.ARCHIVE
+        else (
+            f"the original was not found in the archive ({original.archive.detail}); its live page stands in for it "
+            "and may have changed since the article was stored"
+        )
+    )
+    return extract(page.text, base_url=original.url), note
+
+
+@dataclass(frozen=True)
+class _SourceText:
+    sentences: tuple[str, ...] | None
+    unavailable: str | None
+    capture_url: str | None
+    url: str
+
+
+def _source_text(check: LinkCheck) -> _SourceText:
+    page = check.evidence_page
+    capture_url = (
+        check.archive.capture.permalink if check.evidence is EvidenceCopy.ARCHIVE and check.archive.capture else None
+    )
+    if page is None:
+        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url)
+    mime = page.content_type.lower()
+    if "html" in mime or (not mime and page.outcome is not Outcome.NOT_HTML):
+        paragraphs: Sequence[str] = extract(page.body or page.text, base_url=check.url).paragraphs
+    elif page.text.strip():
+        # Plain text, or the text Http extracted from a PDF.
+        paragraphs = [p for p in re.split(r"\n\s*\n", page.text) if p.strip()]
+    else:
+        kind = page.content_type or "unknown type"
+        return _SourceText(None, f"source is {kind}, not a page whose text can be read: unverifiable", None, check.url)
+    sentences = tuple(s for p in paragraphs for s in split_sentences(p))
+    if not sentences:
+        return _SourceText(None, "source page has no readable text: unverifiable", capture_url, check.url)
+    return _SourceText(sentences, None, capture_url, check.url)
+
+
+def _unavailable_reason(live: Fetched, archived: ArchiveResult) -> str:
+    live_part = {
+        Outcome.DEAD: f"dead ({live.detail})",
+        Outcome.SOFT_404: f"gone (soft 404: {live.detail})",
+        Outcome.BLOCKED: f"blocked ({live.detail}): unverifiable",
+        Outcome.RATE_LIMITED: f"rate-limited ({live.detail}): unverifiable",
+        Outcome.TIMED_OUT: f"timed out ({live.detail}): unverifiable",
+        Outcome.UNREACHABLE: f"unreachable ({live.detail}): unverifiable",
+        Outcome.REFUSED: f"refused ({live.detail})",
+        Outcome.TOO_LARGE: f"too large ({live.detail}): unverifiable",
+    }.get(live.outcome, f"{live.outcome.value} ({live.detail})")
+    archive_part = {
+        ArchiveOutcome.NOT_ARCHIVED: "never archived",
+        ArchiveOutcome.ONLY_JUNK: "archived only as error or junk pages",
+    }.get(archived.outcome, f"archive {archived.outcome.value} ({archived.detail})")
+    return f"{live_part} and {archive_part}"
+
+
+def _judge(
+    article: Article,
+    statement: Statement,
+    targets: Sequence[Target],
+    checks: dict[str, LinkCheck],
+    texts: dict[str, _SourceText],
+    comparison: Comparison | None,
+) -> StatementResult:
+    change = _change_of(comparison, statement.id)
+    sources = list(_sources_for(article, statement, targets, texts))
+    verdict = judge_statement(
+        statement.id,
+        statement.text,
+        sources,
+        changed=_change_reason(statement, change, comparison),
+        has_citation=bool(statement.citations),
+    )
+    return StatementResult(statement=statement, verdict=verdict, change=change)
+
+
+def _change_of(comparison: Comparison | None, statement_id: str) -> StatementChange | None:
+    if comparison is None:
+        return None
+    return next((c for c in comparison.statements if c.id == statement_id), None)
+
+
+def _change_reason(statement: Statement, change: StatementChange | None, comparison: Comparison | None) -> str | None:
+    if change is None or comparison is None:
+        return None
+    if statement.kind is BlockKind.CAPTION and change.change is Change.ABSENT:
+        # Article extractors leave photo captions out of the text; not finding one proves nothing.
+        return None
+    if change.change is Change.SUBSTANTIVE:
+        what = ", ".join(change.kinds) or "wording"
+        return f"changed from the archived original ({what}): {change.diff}"
+    if change.change is Change.ABSENT and comparison.archive_complete:
+        return "absent from the archived original, which was extracted whole"
+    return None
+
+
+def _sources_for(
+    article: Article, statement: Statement, targets: Sequence[Target], texts: dict[str, _SourceText]
+) -> Iterable[Source]:
+    """Candidate sources in the order the judge weighs them: own citations, attributed documents, the rest."""
+    seen: set[str] = set()
+
+    def source(target: Target, role: SourceRole) -> Source | None:
+        if target.url is None:
+            if target.citation.statement_id != statement.id:
+                return None
+            return Source(target.citation.anchor, role, None, f"link target unknown ({target.detail})", None)
+        if target.url in seen:
+            return None
+        seen.add(target.url)
+        text = texts.get(target.url)
+        if text is None:
+            return Source(target.url, role, None, "not an http(s) link: not fetched", None)
+        return Source(target.url, role, text.sentences, text.unavailable, text.capture_url)
+
+    own = [t for t in targets if t.citation.statement_id == statement.id]
+    attributed = [t for t in targets if t not in own and _same_attribution(article, statement, t)]
+    others = [t for t in targets if t not in own and t not in attributed]
+    for group, role in ((own, SourceRole.OWN), (attributed, SourceRole.ATTRIBUTED), (others, SourceRole.OTHER)):
+        for target in group:
+            found = source(target, role)
+            if found is not None:
+                yield found
+
+
+_NAME = re.compile(r"[A-Z][\w'-]+")
+_GENERIC = frozenset({"the", "a", "an", "it", "he", "she", "they"})
+
+
+def _same_attribution(article: Article, statement: Statement, target: Target) -> bool:
+    """A citation made where the article names the same speaker is the document this statement attributes."""
+    if statement.attribution is None or target.citation.statement_id is None:
+        return False
+    other = article.statement(target.citation.statement_id).attribution
+    if other is None:
+        return False
+    return bool(_speaker(statement.attribution.source) & _speaker(other.source))
+
+
+def _speaker(source: str) -> set[str]:
+    """The words that name a speaker: its capitalised words, or all its words when it has none ("officials")."""
+    names = {w.casefold() for w in _NAME.findall(source)} - _GENERIC
+    return names or {w.casefold() for w in source.split()} - _GENERIC
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Offline
+
+
+def _offline_report(article: Article) -> Report:
+    targets = recover_targets(article.citations, None, unavailable="--offline: the archived original was not fetched")
+    results = []
+    for statement in article.statements:
+        sources = [
+            Source(t.url or t.citation.anchor, SourceRole.OWN, None, "--offline: not fetched", None)
+            for t in targets
+            if t.citation.statement_id == statement.id
+        ]
+        verdict = judge_statement(statement.id, statement.text, sources, changed=None, has_citation=bool(sources))
+        results.append(StatementResult(statement=statement, verdict=verdict, change=None))
+    notes = (
+        "--offline: nothing was fetched. The original URL, the archive and the cited sources were not checked; "
+        "stripped links were not recovered; the stored copy was not compared with the archived original.",
+    )
+    return Report(
+        article=article,
+        tool_version=__version__,
+        offline=True,
+        notes=notes,
+        original=None,
+        targets=targets,
+        links=(),
+        comparison=None,
+        results=tuple(results),
+    )

@@ -1,0 +1,434 @@
+"""The report of one article: the data every renderer reads, the Markdown and JSON renderings, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from verify.article import Article, Statement
+from verify.compare import Change, Comparison, StatementChange
+from verify.judge import Label, Verdict
+from verify.links import LinkCheck, Target
+
+#: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    statement: Statement
+    verdict: Verdict
+    change: StatementChange | None
+
+
+@dataclass(frozen=True)
+class Report:
+    article: Article
+    tool_version: str
+    offline: bool
+    notes: tuple[str, ...]
+    original: LinkCheck | None
+    targets: tuple[Target, ...]
+    links: tuple[LinkCheck, ...]
+    comparison: Comparison | None
+    results: tuple[StatementResult, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(r.verdict.label for r in self.results)
+        return {label.value: found.get(label, 0) for label in Label}
+
+    def link(self, url: str | None) -> LinkCheck | None:
+        return next((check for check in self.links if check.url == url), None)
+
+
+class FailOn(str, enum.Enum):
+    """Which label makes an article fail the policy (`--fail-on`)."""
+
+    DISPUTED = "disputed"
+    UNSOURCED = "unsourced"
+    NEVER = "never"
+
+    def fails(self, report: Report) -> bool:
+        counts = report.counts
+        if self is FailOn.NEVER:
+            return False
+        if self is FailOn.DISPUTED:
+            return counts[Label.DISPUTED.value] > 0
+        return counts[Label.DISPUTED.value] + counts[Label.UNSOURCED.value] > 0
+
+
+def verdict_line(report: Report) -> str:
+    """One line for the top of a report and for terminals: what a reader needs before anything else."""
+    counts = report.counts
+    total = len(report.results)
+    parts = f"{counts['sourced']} sourced, {counts['unsourced']} unsourced, {counts['disputed']} disputed"
+    if counts["disputed"]:
+        head = "Disputed"
+    elif counts["unsourced"]:
+        head = "Partly sourced"
+    else:
+        head = "Sourced"
+    if report.offline:
+        head = "Not checked (offline)"
+    return f"{head}: {parts} of {total} statements"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Escaping untrusted text
+
+
+_MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~&])")
+# Characters that matter only in some places: a line start (headings, lists, quotes), a URL scheme or a `www.` or an
+# e-mail address (GitHub's autolinks).
+_MD_LINE_START = re.compile(r"^(?:[#+=>-]|\d+[.)])")
+_AUTOLINK = re.compile(r"(?i)(?<=\w)(:)(?=//)|(?<=www)(\.)|(@)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def md_text(text: str | None, limit: int | None = None) -> str:
+    """Page or article text made inert for Markdown: one line, every character that could start markup escaped.
+
+    Backslash escapes make `[`, `<`, `*`, `|`, `&` ... literal, so no link, HTML tag, entity, emphasis or table cell
+    can be injected; escaping the `:` of `://`, the `.` of `www.` and `@` keeps GitHub from auto-linking URLs,
+    domains and e-mail addresses found in page text.
+    """
+    if text is None:
+        return ""
+    flat = " ".join(_CONTROL.sub(" ", text).split())
+    if limit is not None and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    escaped = _MD_ALWAYS.sub(r"\\\1", flat)
+    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
+    return _MD_LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], escaped)
+
+
+def md_link(label: str, url: str | None) -> str:
+    """A link whose label is escaped text and whose target can only be an http(s) URL; anything else is shown inert."""
+    if not url:
+        return md_text(label)
+    if not url.startswith(("http://", "https://")):
+        return f"{md_text(label)} ({md_text(url)})"
+    safe = quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+    safe = safe.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D")
+    return f"[{md_text(label)}]({safe})"
+
+
+def md_code(text: str) -> str:
+    """Inline code for identifiers we made (statement ids, outcomes); backticks inside are removed."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# JSON
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The machine-readable report: stable key order, documented in docs/report-schema.md."""
+    article = report.article
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "verify", "version": report.tool_version},
+        "article": {
+            "path": article.path,
+            "slug": article.slug,
+            "format": article.format,
+            "title": article.title,
+            "date": article.date.isoformat() if article.date else None,
+            "url": article.url,
+        },
+        "offline": report.offline,
+        "summary": {"verdict": verdict_line(report), "statements": len(report.results), **report.counts},
+        "notes": list(report.notes),
+        "original": _link_json(report.original) if report.original else None,
+        "citations": [_target_json(report, t) for t in report.targets],
+        "links": [_link_json(check) for check in report.links],
+        "comparison": _comparison_json(report.comparison),
+        "statements": [_result_json(r) for r in report.results],
+    }
+
+
+def _target_json(report: Report, target: Target) -> dict[str, Any]:
+    citation = target.citation
+    check = report.link(target.url)
+    return {
+        "anchor": citation.anchor,
+        "statement_id": citation.statement_id,
+        "line": citation.line,
+        "column": citation.column,
+        "stripped": citation.stripped,
+        "url": target.url,
+        "recovery": target.recovery.value,
+        "recovery_detail": target.detail,
+        "live_outcome": check.live.outcome.value if check else None,
+        "evidence_copy": check.evidence.value if check else None,
+    }
+
+
+def _link_json(check: LinkCheck) -> dict[str, Any]:
+    live, archived = check.live, check.archive
+    capture = archived.capture
+    return {
+        "url": check.url,
+        "live": {
+            "outcome": live.outcome.value,
+            "status": live.status,
+            "final_url": live.final_url,
+            "redirects": [{"url": hop.url, "status": hop.status, "location": hop.location} for hop in live.hops],
+            "content_type": live.content_type,
+            "detail": live.detail,
+        },
+        "archive": {
+            "outcome": archived.outcome.value,
+            "detail": archived.detail,
+            "capture": None
+            if capture is None
+            else {
+                "timestamp": capture.timestamp,
+                "status": capture.status,
+                "permalink": capture.permalink,
+                "raw_url": capture.raw_url,
+            },
+            "rejected": [
+                {"timestamp": c.timestamp, "permalink": c.permalink, "why": why} for c, why in archived.rejected
+            ],
+        },
+        "evidence": check.evidence.value,
+        "evidence_url": check.evidence_url,
+        "summary": check.summary,
+    }
+
+
+def _comparison_json(comparison: Comparison | None) -> dict[str, Any] | None:
+    if comparison is None:
+        return None
+    return {
+        "archive_complete": comparison.archive_complete,
+        "coverage": round(comparison.coverage, 4),
+        "detail": comparison.detail,
+        "missing_from_stored": list(comparison.missing_from_stored),
+    }
+
+
+def _result_json(result: StatementResult) -> dict[str, Any]:
+    statement, verdict, change = result.statement, result.verdict, result.change
+    return {
+        "id": statement.id,
+        "text": statement.text,
+        "kind": statement.kind.value,
+        "line": statement.line,
+        "end_line": statement.end_line,
+        "column": statement.column,
+        "span": [statement.start, statement.end],
+        "citations": [c.anchor for c in statement.citations],
+        "attribution": statement.attribution.source if statement.attribution else None,
+        "label": verdict.label.value,
+        "reason": verdict.reason,
+        "score": round(verdict.score, 4),
+        "conflicts": list(verdict.conflicts),
+        "evidence": [
+            {
+                "quote": e.quote,
+                "url": e.url,
+                "capture_url": e.capture_url,
+                "permalink": e.permalink,
+                "source_role": e.role.value,
+                "score": round(e.score, 4),
+            }
+            for e in verdict.evidence
+        ],
+        "change": None
+        if change is None
+        else {
+            "change": change.change.value,
+            "archived_text": change.archived_text,
+            "diff": change.diff,
+            "kinds": list(change.kinds),
+        },
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Markdown
+
+_LABEL_MARK = {Label.SOURCED: "✅ sourced", Label.UNSOURCED: "⚪ unsourced", Label.DISPUTED: "❌ disputed"}
+
+
+def render_markdown(report: Report) -> str:
+    """The report a person reads: verdict first, then statements, links, and what changed since the original."""
+    article = report.article
+    out: list[str] = [f"# Verification report: {md_text(article.title) or md_text(article.path)}", ""]
+    out += [f"**{verdict_line(report)}**", ""]
+    for note in report.notes:
+        out += [f"> {md_text(note)}", ""]
+    out += _metadata(report)
+    out += _statements(report)
+    out += _evidence(report)
+    out += _links(report)
+    out += _integrity(report)
+    out += ["---", f"Generated by verify {md_text(report.tool_version)}.", ""]
+    return "\n".join(out)
+
+
+def _metadata(report: Report) -> list[str]:
+    article = report.article
+    rows = [
+        ("Stored copy", md_code(article.path)),
+        ("Published", article.date.isoformat() if article.date else "unknown"),
+        ("Original URL", md_link(article.url or "", article.url) if article.url else "unknown"),
+    ]
+    original = report.original
+    if original is not None:
+        rows.append(("Original, live", md_text(f"{original.live.outcome.value}: {original.live.detail}")))
+        capture = original.archive.capture
+        if capture is not None:
+            rows.append(
+                ("Archived original", md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink))
+            )
+        else:
+            rows.append(("Archived original", md_text(f"{original.archive.outcome.value}: {original.archive.detail}")))
+    elif report.offline:
+        rows.append(("Original", "not fetched (--offline)"))
+    out = ["## Article", "", "| | |", "|---|---|"]
+    out += [f"| {name} | {value} |" for name, value in rows]
+    return [*out, ""]
+
+
+def _statements(report: Report) -> list[str]:
+    out = ["## Statements", "", "| id | line | label | reason | evidence |", "|---|---|---|---|---|"]
+    for result in report.results:
+        verdict = result.verdict
+        evidence = verdict.evidence[0] if verdict.evidence else None
+        link = md_link("passage", evidence.permalink) if evidence else ""
+        out.append(
+            f"| {md_code(result.statement.id)} | {result.statement.line} | {_LABEL_MARK[verdict.label]} "
+            f"| {md_text(verdict.reason, 400)} | {link} |"
+        )
+    return [*out, ""]
+
+
+def _evidence(report: Report) -> list[str]:
+    out = ["## Statements and their evidence", ""]
+    for result in report.results:
+        statement, verdict = result.statement, result.verdict
+        out.append(f"### {md_code(statement.id)} · {_LABEL_MARK[verdict.label]} · line {statement.line}")
+        out += ["", f"> {md_text(statement.text)}", "", f"**Why:** {md_text(verdict.reason)}", ""]
+        if statement.attribution is not None:
+            out += [f"Attributed to: {md_text(statement.attribution.source)}", ""]
+        for conflict in verdict.conflicts:
+            out.append(f"- Conflict: {md_text(conflict)}")
+        for evidence in verdict.evidence:
+            source = md_link(evidence.url, evidence.url)
+            out.append(
+                f"- Evidence ({md_text(evidence.role.value)}, score {evidence.score:.2f}) from {source}: "
+                f"“{md_text(evidence.quote, 300)}” {md_link('open the passage', evidence.permalink)}"
+            )
+        if verdict.conflicts or verdict.evidence:
+            out.append("")
+    return out
+
+
+def _links(report: Report) -> list[str]:
+    out = ["## Links", ""]
+    if not report.targets:
+        return [*out, "The stored copy cites no links.", ""]
+    out += ["| anchor | line | URL | how | live | capture used |", "|---|---|---|---|---|---|"]
+    for target in report.targets:
+        check = report.link(target.url)
+        url = md_link(target.url, target.url) if target.url else "—"
+        how = md_text(target.recovery.value) if target.url else md_text(target.detail, 200)
+        if check is None:
+            live = "not checked" if report.offline or target.url is None else "not fetched"
+            capture = "—"
+        else:
+            live = md_text(f"{check.live.outcome.value} ({check.live.detail})", 160)
+            captured = check.archive.capture
+            if captured is not None:
+                capture = md_link(captured.timestamp, captured.permalink)
+            else:
+                capture = md_text(f"{check.archive.outcome.value}: {check.archive.detail}", 160)
+        out.append(
+            f"| {md_text(target.citation.anchor, 80)} | {target.citation.line} | {url} | {how} | {live} | {capture} |"
+        )
+    return [*out, ""]
+
+
+def _integrity(report: Report) -> list[str]:
+    out = ["## Stored copy vs archived original", ""]
+    comparison = report.comparison
+    if comparison is None:
+        why = "--offline" if report.offline else "no archived original could be read"
+        return [*out, f"Not compared: {why}.", ""]
+    changes = Counter(r.change.change for r in report.results if r.change is not None)
+    summary = ", ".join(f"{changes.get(kind, 0)} {kind.value}" for kind in Change if changes.get(kind))
+    completeness = "extracted whole" if comparison.archive_complete else "incomplete"
+    out += [
+        f"Statements: {md_text(summary) or 'none'}. Archived capture {completeness} "
+        f"(coverage {comparison.coverage:.0%}). {md_text(comparison.detail)}",
+        "",
+    ]
+    for result in report.results:
+        change = result.change
+        if change is None or change.change is not Change.SUBSTANTIVE:
+            continue
+        out += [
+            f"### {md_code(change.id)} changed ({md_text(', '.join(change.kinds))})",
+            "",
+            f"- Stored: {md_text(change.text)}",
+            f"- Archived: {md_text(change.archived_text)}",
+            f"- Diff: {md_text(change.diff)}",
+            "",
+        ]
+    absent = [r.statement.id for r in report.results if r.change is not None and r.change.change is Change.ABSENT]
+    if absent:
+        out += [f"Absent from the archived original: {', '.join(md_code(i) for i in absent)}", ""]
+    if comparison.missing_from_stored:
+        out += ["Sentences of the archived original missing from the stored copy:", ""]
+        out += [f"- {md_text(s, 300)}" for s in comparison.missing_from_stored]
+        out.append("")
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Files
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file beside it, flushed, then renamed over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_report(report: Report, out_dir: Path, slug: str | None = None) -> tuple[Path, Path]:
+    """`<out>/<slug>.md` and `<out>/<slug>.json`, each written atomically."""
+    markdown = render_markdown(report)
+    data = dumps(report_json(report))
+    name = slug or report.article.slug
+    md_path = out_dir / f"{name}.md"
+    json_path = out_dir / f"{name}.json"
+    write_atomic(json_path, data)
+    write_atomic(md_path, markdown)
+    return md_path, json_path
