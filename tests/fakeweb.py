@@ -1,0 +1,220 @@
+"""A small fictional web with its own Wayback Machine, described by a YAML manifest.
+
+It answers live pages (with redirects, errors and soft 404s), the Wayback CDX API (`/cdx/search/cdx`, JSON output,
+`closest`/`sort`/`limit`/`filter`/`fl`), the availability API (`/wayback/available`) and raw captures (`/web/<ts>id_/`)
+in the shapes and headers the real services use. The cassette composer (`tools/compose_cassettes.py`) and the speed
+benchmark's loopback server (`bench/`) both serve from it, so tests, demo cassettes and benchmarks see one web.
+
+Manifest (YAML)::
+
+    archive: https://web.archive.org          # where the Wayback endpoints live
+    pages:
+      https://news.example/a:
+        live:                                   # answers in turn; the last one repeats
+          - {status: 200, file: news.example/a.html}
+        captures:                               # what the archive holds
+          - {timestamp: "20240312101500", file: news.example/a.html}
+          - {timestamp: "20240301000000", status: 302, location: https://news.example/}
+        cdx: [429]                              # the CDX API's first answers for this URL, before the real one
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+STATUS_TEXT = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    403: "Forbidden",
+    404: "Not Found",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+# A fixed clock, so composed cassettes do not change from one composition to the next.
+SERVED_AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    @property
+    def reason(self) -> str:
+        return STATUS_TEXT.get(self.status, "Unknown")
+
+
+@dataclass
+class FakeWeb:
+    root: Path
+    archive: str
+    pages: dict[str, dict[str, Any]]
+    served: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def load(cls, manifest: Path) -> FakeWeb:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        return cls(manifest.parent, data.get("archive", "https://web.archive.org").rstrip("/"), data["pages"])
+
+    # ----------------------------------------------------------------------------------------------------------
+
+    def answer(self, url: str) -> Answer:
+        """What the fictional web answers to a GET of `url`."""
+        if url.startswith(self.archive + "/"):
+            return self._archive(url[len(self.archive) :])
+        page = self._page(url)
+        if page is None or not page.get("live"):
+            return self._html(404, "<html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>")
+        answers = page["live"]
+        index = self._next(f"live {url}")
+        return self._build(answers[min(index, len(answers) - 1)])
+
+    def _page(self, url: str) -> dict[str, Any] | None:
+        return self.pages.get(url) or self.pages.get(url.rstrip("/")) or self.pages.get(url + "/")
+
+    def _next(self, key: str) -> int:
+        with self.lock:
+            index = self.served.get(key, 0)
+            self.served[key] = index + 1
+        return index
+
+    def _build(self, spec: dict[str, Any], extra: tuple[tuple[str, str], ...] = ()) -> Answer:
+        status = int(spec.get("status", 200))
+        headers: list[tuple[str, str]] = []
+        if "location" in spec:
+            headers.append(("Location", spec["location"]))
+        body = (self.root / spec["file"]).read_bytes() if "file" in spec else str(spec.get("body", "")).encode()
+        content_type = spec.get("content_type", "text/html; charset=utf-8")
+        return self._with_common(status, content_type, body, (*headers, *extra))
+
+    def _html(self, status: int, html: str) -> Answer:
+        return self._with_common(status, "text/html; charset=utf-8", html.encode(), ())
+
+    def _with_common(self, status: int, content_type: str, body: bytes, extra: tuple[tuple[str, str], ...]) -> Answer:
+        headers = (
+            ("Date", email.utils.format_datetime(SERVED_AT, usegmt=True)),
+            ("Server", "nginx"),
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(body))),
+            *extra,
+        )
+        return Answer(status, headers, body)
+
+    # ----------------------------------------------------------------------------------------------------------
+    # The Wayback Machine
+
+    def _archive(self, path_and_query: str) -> Answer:
+        parts = urlsplit(path_and_query)
+        query = parse_qs(parts.query)
+        if parts.path == "/cdx/search/cdx":
+            return self._cdx(query)
+        if parts.path == "/wayback/available":
+            return self._available(query)
+        raw = re.match(r"/web/(\d{14})(id_)?/(.+)", path_and_query)
+        if raw:
+            return self._capture(raw.group(1), raw.group(3))
+        return self._html(404, "<html><body><p>Wayback Machine: not found</p></body></html>")
+
+    def _captures(self, url: str) -> list[dict[str, Any]]:
+        page = self._page(url) or {}
+        return sorted(page.get("captures", []), key=lambda c: str(c["timestamp"]))
+
+    def _cdx(self, query: dict[str, list[str]]) -> Answer:
+        url = query.get("url", [""])[0]
+        page = self._page(url) or {}
+        failures = page.get("cdx", [])
+        index = self._next(f"cdx {url}")
+        if index < len(failures):
+            status = int(failures[index])
+            body = f"<html><body><h1>{status} {STATUS_TEXT.get(status, '')}</h1></body></html>"
+            return self._with_common(status, "text/html; charset=utf-8", body.encode(), ())
+        fields = query.get("fl", ["urlkey,timestamp,original,mimetype,statuscode,digest,length"])[0].split(",")
+        rows = [self._cdx_row(url, c) for c in self._captures(url)]
+        for expression in query.get("filter", []):
+            negate = expression.startswith("!")
+            name, _, pattern = expression.lstrip("!").partition(":")
+            rows = [r for r in rows if bool(re.fullmatch(pattern, str(r.get(name, "")))) != negate]
+        closest = query.get("closest", [None])[0]
+        if closest and query.get("sort", [""])[0] == "closest":
+            target = _parse_ts(closest)
+            rows.sort(key=lambda r: abs((_parse_ts(r["timestamp"]) - target).total_seconds()))
+        limit = int(query.get("limit", ["0"])[0] or 0)
+        if limit > 0:
+            rows = rows[:limit]
+        elif limit < 0:
+            rows = rows[limit:]
+        table: list[list[str]] = [fields, *[[str(r.get(f, "")) for f in fields] for r in rows]] if rows else []
+        body = json.dumps(table).encode()
+        return self._with_common(200, "application/json", body, ())
+
+    def _cdx_row(self, url: str, capture: dict[str, Any]) -> dict[str, str]:
+        status = int(capture.get("status", 200))
+        host = urlsplit(url).hostname or ""
+        key = ",".join(reversed(host.split("."))) + ")" + (urlsplit(url).path or "/")
+        return {
+            "urlkey": key,
+            "timestamp": str(capture["timestamp"]),
+            "original": url,
+            "mimetype": "warc/revisit" if status in (301, 302) else capture.get("mimetype", "text/html"),
+            "statuscode": str(status),
+            "digest": capture.get("digest", "SHA1" + str(capture["timestamp"])),
+            "length": str(capture.get("length", 2048)),
+        }
+
+    def _available(self, query: dict[str, list[str]]) -> Answer:
+        url = query.get("url", [""])[0]
+        captures = [c for c in self._captures(url) if int(c.get("status", 200)) < 400]
+        data: dict[str, Any] = {"url": url, "archived_snapshots": {}}
+        if captures:
+            stamp = query.get("timestamp", [None])[0]
+            chosen = captures[-1]
+            if stamp:
+                target = _parse_ts(stamp)
+                chosen = min(captures, key=lambda c: abs((_parse_ts(str(c["timestamp"])) - target).total_seconds()))
+            data["archived_snapshots"] = {
+                "closest": {
+                    "status": str(chosen.get("status", 200)),
+                    "available": True,
+                    "url": f"http://web.archive.org/web/{chosen['timestamp']}/{url}",
+                    "timestamp": str(chosen["timestamp"]),
+                }
+            }
+        return self._with_common(200, "application/json", json.dumps(data).encode(), ())
+
+    def _capture(self, timestamp: str, url: str) -> Answer:
+        for capture in self._captures(url):
+            if str(capture["timestamp"]) == timestamp:
+                when = _parse_ts(timestamp)
+                status = int(capture.get("status", 200))
+                extra: tuple[tuple[str, str], ...] = (
+                    ("Memento-Datetime", email.utils.format_datetime(when, usegmt=True)),
+                    ("Link", f'<{url}>; rel="original", <{self.archive}/web/timemap/link/{url}>; rel="timemap"'),
+                    ("X-Archive-Src", f"spn2-{timestamp[:8]}-composed.warc.gz"),
+                    ("X-Archive-Orig-Date", email.utils.format_datetime(when, usegmt=True)),
+                    ("X-Ts", str(status)),
+                )
+                if "location" in capture:
+                    extra = (*extra, ("Location", f"{self.archive}/web/{timestamp}id_/{capture['location']}"))
+                return self._build({**capture, "status": status}, extra)
+        return self._html(404, "<html><body><p>Wayback Machine has not archived that URL.</p></body></html>")
+
+
+def _parse_ts(stamp: str) -> dt.datetime:
+    digits = (stamp + "00000000000000")[:14]
+    return dt.datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=dt.timezone.utc)
