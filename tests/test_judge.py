@@ -83,6 +83,41 @@ def test_negated_statement_is_disputed() -> None:
     assert any(c.startswith("negation") for c in verdict.conflicts)
 
 
+MUSEUM = (
+    "The museum, which does not charge admission, received 1,000 visitors on 3 March 2021.",
+    "Ten volunteers staff the front desk.",
+)
+
+
+@pytest.mark.parametrize(
+    ("statement", "conflict"),
+    [
+        (
+            "The museum received 1,000 visitors on 3 April 2021.",
+            "date: the statement says 'april', the source says 'march'",
+        ),
+        (
+            "The museum received 1,000 visitors on 3 March 2020.",
+            "year: the statement says '2020', the source says '2021'",
+        ),
+        ("The museum charges admission.", "negation: the statement does not negate 'charges' where the source does"),
+    ],
+)
+def test_checkable_fact_contradicted_by_same_topic_passage_is_disputed(statement: str, conflict: str) -> None:
+    assert judge(statement, own(MUSEUM)).conflicts == (conflict,)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "The museum doesn't charge admission and received 1000 visitors on 3 March 2021.",
+        "10 volunteers staff the front desk.",
+    ],
+)
+def test_same_fact_written_differently_is_sourced(statement: str) -> None:
+    assert judge(statement, own(MUSEUM)).label is Label.SOURCED
+
+
 def test_uncited_background_statement_is_unsourced_with_no_citation() -> None:
     verdict = judge("The valley has long been popular with hikers.", has_citation=False)
     assert verdict.label is Label.UNSOURCED

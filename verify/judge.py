@@ -513,7 +513,7 @@ def _neighbours(tokens: _Tokens, q: _Quantity) -> set[str]:
         j = edge + step
         while 0 <= j < len(tokens.lower) and tokens.lower[j] in _STOP:
             j += step
-        if 0 <= j < len(tokens.lower) and abs(j - edge) <= 2 and tokens.lower[j].isalpha():
+        if 0 <= j < len(tokens.lower) and abs(j - edge) <= 2 and (tokens.lower[j].isalpha() or q.kind in _DATE_KINDS):
             found.add(tokens.stems[j])
     return found
 
@@ -526,6 +526,39 @@ _KIND_WORDS = {
     "ordinal": "number",
     "month": "date",
 }
+
+
+_DATE_KINDS = frozenset({"month", "year"})
+
+
+def _negated_stems(tokens: _Tokens) -> dict[str, bool]:
+    """Each content stem of a text, and whether a negation governs it ("did not reopen": reopen -> True)."""
+    scope: dict[str, bool] = {}
+    pending = False
+    for word, stem in zip(tokens.lower, tokens.stems, strict=True):
+        if _negation(word):
+            pending = True
+            continue
+        if word in _STOP or not word.isalpha():
+            continue
+        scope[stem] = scope.get(stem, False) or pending
+        pending = False
+    return scope
+
+
+def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """A word the statement negates and the source asserts, or the reverse ("does not charge" vs "charges")."""
+    ours = _negated_stems(claim)
+    for sentence in sentences:
+        if len(claim.content & sentence.content) < 0.6 * max(len(claim.content), 1):
+            continue
+        theirs = _negated_stems(sentence)
+        for stem, negated in ours.items():
+            if stem in theirs and theirs[stem] != negated and stem not in _NEGATIONS:
+                said, other = ("negates", "does not") if negated else ("does not negate", "does")
+                word = next(w for w, t in zip(claim.lower, claim.stems, strict=True) if t == stem)
+                return [f"negation: the statement {said} {word!r} where the source {other}"]
+    return []
 
 
 def _number_conflicts(claim: _Tokens, passage: _Tokens) -> list[str]:
@@ -726,7 +759,10 @@ def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
     if coverage >= 0.5 or plain >= 0.5:
         conflicts += _number_conflicts(claim, passage)
         conflicts += _quote_conflicts(quotes, best.text, document_plain)
-        conflicts += _aligned_conflicts(claim, doc.tokens[best.start : best.end])
+        aligned = _aligned_conflicts(claim, doc.tokens[best.start : best.end])
+        if not any(c.startswith("negation") for c in aligned):
+            aligned += _negation_conflicts(claim, doc.tokens[best.start : best.end])
+        conflicts += aligned
     claim_plain, passage_plain = _plain(claim_text).strip(), _plain(best.text).strip()
     features = (
         coverage,
