@@ -41,6 +41,7 @@ class Settings:
     record_mode: RecordMode = "once"
     cache: str | None = None
     archive_url: str | None = None
+    archive_rate: float | None = None
     allow_private: bool = False
     sarif_path: Path | None = None
     annotations: bool = False

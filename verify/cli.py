@@ -139,6 +139,13 @@ def main() -> None:
     help="Wayback Machine endpoint (default https://web.archive.org); benchmarks point it at a local server.",
 )
 @click.option(
+    "--archive-rate",
+    type=click.FloatRange(min=0.01),
+    default=None,
+    metavar="PER_SECOND",
+    help="Requests a second to the archive, shared by the run (default 0.8, below the Wayback Machine's limits).",
+)
+@click.option(
     "--allow-private",
     is_flag=True,
     help="Allow fetching private, loopback and link-local addresses (intranets, tests).",
@@ -173,6 +180,7 @@ def check(
     no_record: bool,
     cache: str | None,
     archive_url: str | None,
+    archive_rate: float | None,
     allow_private: bool,
     changed_since: str | None,
     shard: str | None,
@@ -216,6 +224,7 @@ def check(
         record_mode=mode,
         cache=cache,
         archive_url=archive_url,
+        archive_rate=archive_rate,
         allow_private=allow_private,
         sarif_path=sarif_path,
         annotations=annotations if annotations is not None else os.environ.get("GITHUB_ACTIONS") == "true",

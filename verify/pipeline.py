@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from verify import __version__
 from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, default_limiter
@@ -64,7 +65,8 @@ class Checker:
         http = Http(http_options)
         # One limiter for every request to the archive in the run, below its published limits.
         base_url = settings.archive_url or WAYBACK
-        archive = Archive(http, base_url=base_url, limiter=default_limiter())
+        limiter = RateLimiter(settings.archive_rate, burst=3) if settings.archive_rate else default_limiter()
+        archive = Archive(http, base_url=base_url, limiter=limiter)
         replay_http = Http(dataclasses.replace(http_options, backoff=0.0, cache_path=None))
         replay = (replay_http, Archive(replay_http, base_url=base_url, limiter=_Unlimited()))
         return cls(http, archive, options, settings.cassette_dir, settings.record_mode, replay)
@@ -142,6 +144,9 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
             if citation.href is not None and _is_web_url(citation.href):
                 start(citation.href)
         original = finish(article.url)
+        offline_network = _network_down(original, archive.base_url)
+        if offline_network:
+            original = _as_unreachable(original)
         original_text, original_note = _original_text(original)
         targets = recover_targets(
             article.citations, original_text.links if original_text else None, unavailable=original_note
@@ -153,11 +158,19 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
             compare([(s.id, s.text) for s in article.statements], original_text.paragraphs) if original_text else None
         )
         link_checks = {url: finish(url) for url in pending if url != article.url}
+        if offline_network:
+            link_checks = {url: _as_unreachable(check) for url, check in link_checks.items()}
     sources = {url: _source_text(check) for url, check in link_checks.items()}
     results = tuple(
         _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
     )
     notes = (original_note,) if original_note else ()
+    if offline_network:
+        notes = (
+            "the network was unreachable: no host name could be resolved, not even the archive's; "
+            "nothing was checked. Run again with the network, or replay a cassette with --replay-only.",
+            *notes,
+        )
     return Report(
         article=article,
         tool_version=__version__,
@@ -169,6 +182,27 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
         comparison=comparison,
         results=results,
     )
+
+
+def _network_down(original: LinkCheck, archive_url: str) -> bool:
+    """No name resolves, the archive's included: this machine has no network, and no page is really dead."""
+    archive_host = urlsplit(archive_url).hostname or ""
+    dns_failed = f"DNS lookup failed for {archive_host}"
+    return bool(archive_host) and dns_failed in original.archive.detail and "DNS lookup failed" in original.live.detail
+
+
+def _as_unreachable(check: LinkCheck) -> LinkCheck:
+    live, archived = check.live, check.archive
+    if live.outcome is Outcome.DEAD and "DNS lookup failed" in live.detail:
+        live = dataclasses.replace(live, outcome=Outcome.UNREACHABLE, detail=f"network unreachable ({live.detail})")
+    if (
+        archived.outcome in (ArchiveOutcome.ERROR, ArchiveOutcome.UNREACHABLE)
+        and "DNS lookup failed" in archived.detail
+    ):
+        archived = dataclasses.replace(
+            archived, outcome=ArchiveOutcome.UNREACHABLE, detail=f"network unreachable ({archived.detail})"
+        )
+    return dataclasses.replace(check, live=live, archive=archived)
 
 
 def _is_web_url(url: str) -> bool:

@@ -1,0 +1,38 @@
+"""The whole check on the real-world seed when the network is gone: every fetch says so, the report is whole."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from verify.cli import main
+from verify.status import ExitStatus
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "000_8fc51db70bd3123f.txt"
+
+
+def test_the_seed_with_no_network_reports_every_fetch_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_dns(*_: Any, **__: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    result = CliRunner().invoke(
+        main, ["check", str(SEED), "--no-record", "--out", str(tmp_path), "--archive-rate", "1000"]
+    )
+    assert result.exit_code == ExitStatus.OK, result.stderr
+    report = json.loads((tmp_path / "000_8fc51db70bd3123f.json").read_text())
+    assert "network was unreachable" in report["notes"][0]
+    assert report["original"]["live"]["outcome"] == "unreachable"
+    assert report["original"]["archive"]["outcome"] == "unreachable"
+    assert len(report["statements"]) == 13
+    assert all(s["label"] == "unsourced" for s in report["statements"])
+    # Stripped links cannot be recovered without the original; each says why.
+    assert all(c["recovery"] == "not-recovered" and "unreachable" in c["recovery_detail"] for c in report["citations"])
+    assert (tmp_path / "000_8fc51db70bd3123f.md").read_text().count("network unreachable") >= 1
