@@ -164,3 +164,69 @@ def test_a_damaged_cassette_is_an_evidence_error(runner: CliRunner, tmp_path: Pa
     )
     assert code == ExitStatus.EVIDENCE_ERROR
     assert "not a readable cassette" in err
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_extract_prints_the_article_text_and_its_body_links(runner: CliRunner) -> None:
+    page = FIXTURES / "compare" / "seed_original.html"
+    code, out, _ = run(runner, "extract", str(page), "--format", "json")
+    assert code == ExitStatus.OK
+    data = json.loads(out)
+    assert "more than 1,000 attacks" in data["text"]
+    assert all(set(link) >= {"anchor", "href"} for link in data["links"])
+    code, text, _ = run(runner, "extract", str(page))
+    assert code == ExitStatus.OK
+    assert text.strip() == data["text"].strip()
+
+
+def test_compare_the_seed_with_a_page_of_itself_is_unchanged(runner: CliRunner) -> None:
+    code, out, _ = run(
+        runner, "compare", str(SEED), str(FIXTURES / "compare" / "seed_original.html"), "--format", "json"
+    )
+    assert code == ExitStatus.OK
+    data = json.loads(out)
+    body = [s for s in data["statements"] if s["id"].startswith("p")]
+    assert body and all(s["change"] in ("unchanged", "cosmetic") for s in body)
+    assert isinstance(data["archive_complete"], bool)
+
+
+def test_judge_a_claim_against_a_source_file(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "source.txt"
+    source.write_text("The ministry said 400 people were evacuated on Monday. Roads were closed.")
+    code, out, _ = run(
+        runner, "judge", "--claim", "The ministry said 40 people were evacuated.", "--source", str(source)
+    )
+    assert code == ExitStatus.OK
+    assert "disputed" in out.lower()
+
+
+def test_judge_reads_json_lines_and_answers_in_order(runner: CliRunner, tmp_path: Path) -> None:
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(
+        json.dumps({"id": "a", "claim": "Roads were closed.", "evidence": ["Roads were closed on Monday."]})
+        + "\n"
+        + json.dumps({"id": "b", "claim": "The mayor resigned.", "evidence": "The council met on Monday."})
+        + "\n"
+    )
+    code, out, _ = run(runner, "judge", "--input", str(claims))
+    assert code == ExitStatus.OK
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert lines[0]["label"] == "sourced" and lines[1]["label"] == "unsourced"
+    assert all(set(line) >= {"id", "label", "score", "evidence"} for line in lines)
+
+
+def test_judge_names_the_bad_line(runner: CliRunner, tmp_path: Path) -> None:
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(json.dumps({"id": "a", "claim": "x", "evidence": "x"}) + "\n{not json\n")
+    code, _, err = run(runner, "judge", "--input", str(claims))
+    assert code == ExitStatus.BAD_INPUT
+    assert "line 2" in err
+
+
+def test_judge_needs_a_claim_and_a_source(runner: CliRunner) -> None:
+    code, _, err = run(runner, "judge", "--claim", "x")
+    assert code == ExitStatus.USAGE
+    assert "--source" in err

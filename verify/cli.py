@@ -337,8 +337,11 @@ def judge(claim: str | None, source: Path | None, input_path: Path | None) -> No
     if input_path is not None:
         if claim or source:
             _fail("--input reads claims from a file; do not combine it with --claim or --source", ExitStatus.USAGE)
-        for line in judge_jsonl(_input_lines(input_path)):
-            click.echo(line)
+        try:
+            for line in judge_jsonl(_input_lines(input_path)):
+                click.echo(line)
+        except ValueError as error:
+            _fail(f"{input_path}: {error}", ExitStatus.BAD_INPUT)
         return
     if not claim or source is None:
         _fail("give --claim and --source, or --input FILE.jsonl", ExitStatus.USAGE)
