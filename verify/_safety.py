@@ -65,8 +65,8 @@ def forbidden_reason(address: str) -> str | None:
         (ip.is_loopback, "loopback"),
         (ip.is_link_local, "link-local"),
         (ip.is_multicast, "multicast"),
-        (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
+        (ip.is_private, "private"),
         (not ip.is_global, "non-global"),
     )
     return next((name for hit, name in checks if hit), None)

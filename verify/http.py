@@ -167,8 +167,8 @@ class RateLimiter:
                 self._updated = now
                 wait = self._paused_until - now
                 if wait <= 0:
-                    if self._tokens >= 1:
-                        self._tokens -= 1
+                    if self._tokens >= 1 - 1e-9:  # tolerance: float refills land a hair below 1
+                        self._tokens = max(0.0, self._tokens - 1)
                         return
                     wait = (1 - self._tokens) / self._rate
             self._sleep(wait)
@@ -449,6 +449,13 @@ def _usable(charset: str | None) -> str | None:
         return None
 
 
+_WEB_CHARSETS = (
+    "utf_8", "cp1252", "latin_1", "cp1251", "gb18030", "gbk", "gb2312", "shift_jis", "euc_jp", "euc_kr", "big5",
+    "cp1250", "iso8859_2", "cp1256", "iso8859_15", "cp1254", "cp1253", "iso8859_9", "cp874", "koi8_r", "cp1255",
+    "cp1257", "iso8859_7",
+)  # fmt: skip
+
+
 def decode_text(body: bytes, content_type: str) -> str:
     """Decode a text body: the declared charset when the bytes really are in it, else a detected one; never raises.
 
@@ -474,10 +481,15 @@ def decode_text(body: bytes, content_type: str) -> str:
             continue
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
-    if best is not None:
-        return body.decode(best.encoding, errors="replace")
-    return body.decode("utf-8", errors="replace")
+    matches = list(charset_normalizer.from_bytes(body[:200_000]))
+    if not matches:
+        return body.decode("utf-8", errors="replace")
+    best = matches[0]
+    # Short texts often tie (cp1250 and cp1252 read French equally well): break ties by how common the charset
+    # is on the web.
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    chosen = min(tied, key=lambda m: _WEB_CHARSETS.index(m.encoding) if m.encoding in _WEB_CHARSETS else 99)
+    return body.decode(chosen.encoding, errors="replace")
 
 
 def _pdf_text(body: bytes) -> tuple[str, str]:
