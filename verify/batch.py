@@ -136,9 +136,17 @@ def shard(paths: Sequence[str], spec: str) -> list[str]:
 
 
 def run(
-    paths: Sequence[str], settings: Settings, echo: Callable[[str], None], out: Callable[[str], None]
+    paths: Sequence[str],
+    settings: Settings,
+    echo: Callable[[str], None],
+    out: Callable[[str], None],
+    progress: Callable[[], None] | None = None,
 ) -> ExitStatus:
-    """Check every article in turn (each one's own fetches run concurrently) and write its reports and the index."""
+    """Check every article in turn (each one's own fetches run concurrently) and write its reports and the index.
+
+    Each article gets a line through `echo`, or, when `progress` is given (a progress bar on a terminal), a tick;
+    errors always get their line.
+    """
     from verify.pipeline import Checker
 
     policy = FailOn(settings.fail_on)
@@ -151,11 +159,12 @@ def run(
             outcomes.append(outcome)
             if outcome.report is None:
                 echo(f"Error: {outcome.error}")
-            else:
+            elif progress is None:
                 echo(f"{prefix}{path}: {verdict_line(outcome.report)} -> {outcome.files[0]}")
-    reports = [o.report for o in outcomes if o.report is not None]
+            if progress is not None:
+                progress()
     _write_run_files(outcomes, settings, echo, out)
-    if reports:
+    if any(o.report is not None for o in outcomes):
         out(_summary_lines(outcomes, policy))
     return _run_status(outcomes)
 

@@ -230,7 +230,11 @@ def check(
         annotations=annotations if annotations is not None else os.environ.get("GITHUB_ACTIONS") == "true",
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    status = batch.run(paths, settings, echo=_say, out=click.echo)
+    if len(paths) > 1 and sys.stderr.isatty() and not os.environ.get("CI"):
+        with click.progressbar(length=len(paths), label="Checking", file=sys.stderr, show_pos=True) as bar:
+            status = batch.run(paths, settings, echo=_say, out=click.echo, progress=lambda: bar.update(1))
+    else:
+        status = batch.run(paths, settings, echo=_say, out=click.echo)
     sys.exit(status)
 
 
