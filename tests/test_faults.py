@@ -6,13 +6,13 @@ Runs against tests/faultserver.py on 127.0.0.1; the network stays blocked for ev
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.faultserver import PDF_TEXT, RUSSIAN, FaultServer, serving
+from tests.faultserver import PDF_TEXT, RUSSIAN, FaultHandler, FaultServer, serving
 from verify import _safety
 from verify.http import Fetched, Http, HttpOptions, Outcome, recording
 
@@ -53,7 +53,7 @@ FAULTS = [
     Fault("/stall?seconds=3", Outcome.TIMED_OUT, "did not answer within 1 s"),
     Fault("/drip", Outcome.TIMED_OUT, "deadline of 2 s exceeded"),
     Fault("/huge", Outcome.TOO_LARGE, "Content-Length 10,737,418,240"),
-    Fault("/huge-chunked", Outcome.TOO_LARGE, "more than 5,000,000 bytes"),
+    Fault("/huge-chunked", Outcome.TOO_LARGE, "body is larger than 5,000,000 bytes"),
     Fault("/bomb", Outcome.TOO_LARGE, "decompresses to more than 5,000,000 bytes"),
     Fault("/loop/a", Outcome.DEAD, "redirect loop"),
     Fault("/redirect?to=http://127.0.0.1:9/admin", Outcome.REFUSED, "127.0.0.1: loopback address"),
@@ -168,6 +168,18 @@ def test_recording_obeys_the_address_policy(server: FaultServer, tmp_path: Path)
 
     assert fetched.outcome is Outcome.REFUSED
     assert "loopback" in fetched.detail
+
+
+def test_cache_answers_a_repeated_fetch_and_never_stores_an_oversized_body(server: FaultServer, tmp_path: Path) -> None:
+    options = replace(options_for(server), cache_path=str(tmp_path / "http-cache.sqlite"))
+    with Http(options) as http:
+        first = http.fetch(f"{server.base}/flaky/503/cached")
+        again = http.fetch(f"{server.base}/flaky/503/cached")
+        bombs = [http.fetch(f"{server.base}/bomb").outcome for _ in range(2)]
+
+    assert FaultHandler.failures["cached"] == 2  # a 503 and a 200; the repeat came from the cache
+    assert _essentials(again) == _essentials(first) == (Outcome.OK, 200, "The story after a retry.")
+    assert bombs == [Outcome.TOO_LARGE, Outcome.TOO_LARGE]
 
 
 def _essentials(fetched: Fetched) -> tuple[Outcome, int | None, str]:

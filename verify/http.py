@@ -317,7 +317,8 @@ def _read_capped(raw: Any, content_encoding: str, budget: _Budget) -> bytes:
             limit = budget.max_decompressed_bytes - len(decoded)
             data = decoder.feed(data, limit) + (decoder.finish(limit) if final else b"")
             if len(data) > limit:
-                raise _BodyTooLarge(f"body decompresses to more than {budget.max_decompressed_bytes:,} bytes")
+                grows = "decompresses to more than" if content_encoding.strip() else "is larger than"
+                raise _BodyTooLarge(f"body {grows} {budget.max_decompressed_bytes:,} bytes")
         decoded.extend(data)
 
     while True:
@@ -336,7 +337,7 @@ def _read_capped(raw: Any, content_encoding: str, budget: _Budget) -> bytes:
             break
         wire += len(chunk)
         if wire > budget.max_body_bytes:
-            raise _BodyTooLarge(f"body larger than {budget.max_body_bytes:,} bytes")
+            raise _BodyTooLarge(f"body is larger than {budget.max_body_bytes:,} bytes")
         try:
             push(chunk, final=False)
         except zlib.error as e:
