@@ -62,6 +62,7 @@ class FaultHandler(BaseHTTPRequestHandler):
     server_version = "faultserver/1.0"
     protocol_version = "HTTP/1.1"
     failures: ClassVar[Counter[str]] = Counter()
+    in_flight: ClassVar[Counter[str]] = Counter()  # "now" and "most": concurrent requests to /busy
     lock = threading.Lock()
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
@@ -93,6 +94,14 @@ class FaultHandler(BaseHTTPRequestHandler):
                 self._send(int(status), self._page("Busy", "try again"))
             else:
                 self._send(200, self._page("Recovered", "The story after a retry."))
+        elif path == "/busy":
+            with self.lock:
+                self.in_flight["now"] += 1
+                self.in_flight["most"] = max(self.in_flight["most"], self.in_flight["now"])
+            time.sleep(0.2)
+            with self.lock:
+                self.in_flight["now"] -= 1
+            self._send(200, self._page("Busy", "served"))
         elif path == "/reset":
             self.close_connection = True
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

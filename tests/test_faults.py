@@ -6,6 +6,7 @@ Runs against tests/faultserver.py on 127.0.0.1; the network stays blocked for ev
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -180,6 +181,14 @@ def test_cache_answers_a_repeated_fetch_and_never_stores_an_oversized_body(serve
     assert FaultHandler.failures["cached"] == 2  # a 503 and a 200; the repeat came from the cache
     assert _essentials(again) == _essentials(first) == (Outcome.OK, 200, "The story after a retry.")
     assert bombs == [Outcome.TOO_LARGE, Outcome.TOO_LARGE]
+
+
+def test_per_host_cap_limits_concurrent_requests(server: FaultServer) -> None:
+    with Http(replace(options_for(server), per_host=2)) as http, ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(lambda _: http.fetch(f"{server.base}/busy").outcome, range(6)))
+
+    assert outcomes == [Outcome.OK] * 6
+    assert FaultHandler.in_flight["most"] == 2
 
 
 def _essentials(fetched: Fetched) -> tuple[Outcome, int | None, str]:

@@ -569,7 +569,7 @@ def _strip_secrets(response: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def recording(cassette: Path, mode: Literal["once", "all", "none"]) -> Iterator[Any]:
+def recording(cassette: Path, mode: Literal["once", "all", "none"], *legacy: Any) -> Iterator[Any]:
     """Record or replay every request made inside the block as a vcrpy cassette (process-wide, like vcrpy itself).
 
     once: replay an existing cassette, record one that does not exist (an existing cassette is never extended:
@@ -578,6 +578,8 @@ def recording(cassette: Path, mode: Literal["once", "all", "none"]) -> Iterator[
     """
     import vcr
 
+    if isinstance(cassette, requests.Session) and legacy:  # recording(session, cassette, mode): vcrpy needs no session
+        cassette, mode = Path(mode), legacy[0]
     if mode not in ("once", "all", "none"):
         raise ValueError(f"recording mode must be once, all or none, not {mode!r}")
     recorder = vcr.VCR(
