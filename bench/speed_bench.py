@@ -1,0 +1,402 @@
+"""Speed of `verify check` on a loopback web with a fixed latency, one figure a line; the last line is the ratio of
+one article's wall time to its critical path (the longest chain of requests that must wait for one another).
+
+    python bench/speed_bench.py                  # all figures, under five minutes on 2 cores
+    python bench/speed_bench.py --articles 50    # a smaller throughput run
+
+Sections: (1) one article, 8 citations, 100 ms a request: wall, critical path, ratio, --concurrency 1 and the CLI
+path; (2) many articles at 20 ms: articles/s, requests/s, peak memory; (3) link checking alone, verify's Http vs
+linkinator (npm); (4) CPU per article replayed from a cassette beside trafilatura.extract; (5) compare and judge on
+texts 1x, 4x, 16x the seed's length. Politeness (requests in flight per host, archive rate) is printed per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from loopback_web import Logged, LoopbackWeb
+
+from verify.archive import DEFAULT_BURST, DEFAULT_RATE, Archive
+from verify.article import read_article
+from verify.extract import extract
+from verify.http import Http, HttpOptions, RateLimiter
+from verify.pipeline import USER_AGENT, CheckOptions, check_article
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "examples" / "000_8fc51db70bd3123f.txt"
+DEMO = ROOT / "examples" / "demo" / "harbour-bridge.md"
+DEMO_WEB = ROOT / "tests" / "fixtures" / "demo_web"
+LINKINATOR_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "verify-bench" / "linkinator"
+WORDS = [
+    "harbour",
+    "council",
+    "budget",
+    "report",
+    "tunnel",
+    "ferry",
+    "station",
+    "library",
+    "school",
+    "bridge",
+    "market",
+    "canal",
+]
+FILLER = (
+    "The council published the figures after a meeting that ran late into the evening. Residents who attended "
+    "asked about the timetable, the cost to local businesses and the works planned for the next two years. "
+    "Officials answered most questions and promised a further update in the spring."
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The fictional web
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    articles: list[Path]
+    article_urls: list[str]
+    pages: dict[str, dict[str, Any]]
+    aliases: dict[str, str]  # redirect target -> the URL whose chain it belongs to
+
+
+def build_site(web: LoopbackWeb, folder: Path, articles: int, citations: int) -> Site:
+    """`articles` stored copies with `citations` stripped links each, their originals, sources and captures."""
+    pages_dir, stored_dir = folder / "web", folder / "articles"
+    pages_dir.mkdir(parents=True, exist_ok=True)
+    stored_dir.mkdir(parents=True, exist_ok=True)
+    pages: dict[str, dict[str, Any]] = {}
+    aliases: dict[str, str] = {}
+    paths, urls = [], []
+    news = web.live[0]
+    for i in range(articles):
+        url = f"{news}/2024/03/12/story-{i}"
+        stored_paragraphs, html_paragraphs = [], []
+        for j in range(citations):
+            word = WORDS[j % len(WORDS)]
+            millions = 2 + (i * 7 + j * 3) % 90
+            fact = f"the {word} budget for project {i}-{j} rose to {millions} million dollars in 2023"
+            source = f"{web.live[1 + j % (len(web.live) - 1)]}/sources/{i}/{j}"
+            anchor = f"{word} report {j}"
+            stored_paragraphs.append(f"Officials said {fact}, the [{anchor}](#) shows.")
+            html_paragraphs.append(f'<p>Officials said {fact}, the <a href="{source}">{anchor}</a> shows.</p>')
+            name = f"source-{i}-{j}.html"
+            (pages_dir / name).write_text(
+                _html(f"Report {j} on project {i}", [f"{fact[0].upper()}{fact[1:]}.", FILLER, FILLER]),
+                encoding="utf-8",
+            )
+            capture = {"timestamp": "20240301120000", "file": name}
+            if j == 0:  # a moved page: the live check follows one redirect hop
+                moved = f"{source}/moved"
+                pages[source] = {"live": [{"status": 301, "location": moved, "body": ""}], "captures": [capture]}
+                pages[moved] = {"live": [{"status": 200, "file": name}]}
+                aliases[moved] = source
+            else:
+                pages[source] = {"live": [{"status": 200, "file": name}], "captures": [capture]}
+        name = f"story-{i}.html"
+        title = f"Council reports on project {i}"
+        (pages_dir / name).write_text(_html(title, [*html_paragraphs, f"<p>{FILLER}</p>"], raw=True), encoding="utf-8")
+        pages[url] = {
+            "live": [{"status": 200, "file": name}],
+            "captures": [{"timestamp": "20240312101500", "file": name}],
+        }
+        markdown = "\n\n".join([f"# {title}", "March 12, 2024", *stored_paragraphs, FILLER, f"Original url: <{url}>"])
+        path = stored_dir / f"story-{i:04d}.md"
+        path.write_text(markdown + "\n", encoding="utf-8")
+        paths.append(path)
+        urls.append(url)
+    web.serve(pages_dir, pages)
+    return Site(paths, urls, pages, aliases)
+
+
+def _html(title: str, paragraphs: Sequence[str], raw: bool = False) -> str:
+    body = "\n".join(p if raw else f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head><body>"
+        f"<header><nav><a href='/'>Home</a></nav></header><main><article><h1>{title}</h1>"
+        f"<time datetime='2024-03-12'>March 12, 2024</time>\n{body}\n</article></main>"
+        "<footer><p>Example News, a fictional site.</p></footer></body></html>"
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Figures from the request log
+
+
+def chain_of(entry: Logged, aliases: dict[str, str]) -> tuple[str, str]:
+    """(the URL a request was made for, 'live' or 'archive')."""
+    if not entry.archive:
+        return aliases.get(entry.url, entry.url), "live"
+    parts = urlsplit(entry.url)
+    if parts.path.endswith("/cdx/search/cdx") or parts.path.endswith("/wayback/available"):
+        return parse_qs(parts.query).get("url", [""])[0], "archive"
+    raw = re.search(r"/web/\d{14}(?:id_)?/(.+)$", entry.url)
+    return (raw.group(1) if raw else entry.url), "archive"
+
+
+def critical_requests(log: Sequence[Logged], site: Site, article: int) -> int:
+    """Requests on the longest dependent chain: original (live ‖ CDX → capture), then the slowest citation."""
+    counts: Counter[tuple[str, str]] = Counter(chain_of(e, site.aliases) for e in log)
+    original = site.article_urls[article]
+
+    def chain(url: str) -> int:
+        return max(counts[(url, "live")], counts[(url, "archive")])
+
+    citations = {url for url, _ in counts if url != original}
+    return chain(original) + max((chain(u) for u in citations), default=0)
+
+
+def politeness(web: LoopbackWeb, label: str, per_host: int, archive_rate: float) -> None:
+    log = list(web.stats.log)
+    live_max = max((n for h, n in web.stats.max_in_flight.items() if h != "archive"), default=0)
+    print(f"{label} max concurrent requests per live host: {live_max} (per-host cap {per_host})")
+    print(f"{label} max concurrent archive requests: {web.stats.max_in_flight.get('archive', 0)} (cap {per_host})")
+    starts = sorted(e.start for e in log if e.archive)
+    if len(starts) > 1:
+        span = starts[-1] - starts[0]
+        window = max(sum(1 for s in starts if t <= s < t + 1.0) for t in starts)
+        print(
+            f"{label} archive requests: {len(starts)}, mean rate {len(starts) / max(span, 1e-9):.1f}/s, "
+            f"most in any 1 s: {window} (limiter {archive_rate:g}/s)"
+        )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Running verify
+
+
+def api_check(paths: Sequence[Path], concurrency: int, rate: float = 1000.0) -> float:
+    """verify's Python API, as Checker.for_settings builds it but with an archive limiter of `rate` requests/s."""
+    options = HttpOptions(user_agent=USER_AGENT, allow_private=True)
+    with Http(options) as http:
+        archive = Archive(http, base_url=WEB_ARCHIVE[0], limiter=RateLimiter(rate, burst=max(1, int(rate))))
+        start = time.perf_counter()
+        for path in paths:
+            report = check_article(read_article(path), http, archive, CheckOptions(concurrency=concurrency))
+            LABELS.update(r.verdict.label.value for r in report.results)
+        return time.perf_counter() - start
+
+
+WEB_ARCHIVE: list[str] = []
+LABELS: Counter[str] = Counter()
+
+
+def cli_check(path: Path, out: Path, concurrency: int) -> float:
+    command = [
+        *(sys.executable, "-m", "verify", "check", str(path), "--no-record", "--allow-private"),
+        *("--archive-url", WEB_ARCHIVE[0], "--out", str(out), "--fail-on", "never", "--concurrency", str(concurrency)),
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=out)
+    return time.perf_counter() - start
+
+
+def one_article(web: LoopbackWeb, folder: Path, cli: bool) -> float:
+    web.latency = 0.1
+    site = build_site(web, folder / "one", 1, 8)
+    per_host = HttpOptions().per_host
+    api_check(site.articles, 8)  # warm-up: imports, models, connections
+    web.stats.reset()
+    wall = api_check(site.articles, 8)
+    log = list(web.stats.log)
+    chain = critical_requests(log, site, 0)
+    critical = chain * web.latency
+    print(f"[1 API] one article, 8 citations, 100 ms/request: {len(log)} requests, wall {wall:.2f} s")
+    print(f"[1 API] critical path: {chain} dependent requests x 100 ms = {critical:.2f} s")
+    politeness(web, "[1 API]", per_host, 1000)
+    web.stats.reset()
+    serial = api_check(site.articles, 1)
+    print(f"[1 API] --concurrency 1: wall {serial:.2f} s, ratio to critical path {serial / critical:.2f}")
+    if cli:
+        web.stats.reset()
+        took = cli_check(site.articles[0], folder / "cli-out", 8)
+        print(
+            f"[1 CLI] verify check (subprocess, archive limiter {DEFAULT_RATE:g}/s burst {DEFAULT_BURST}): {took:.2f} s"
+        )
+        politeness(web, "[1 CLI]", per_host, DEFAULT_RATE)
+    return wall / critical
+
+
+def throughput(web: LoopbackWeb, folder: Path, articles: int) -> None:
+    web.latency = 0.02
+    site = build_site(web, folder / "many", articles, 8)
+    web.stats.reset()
+    LABELS.clear()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    wall = api_check(site.articles, 8)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    requests = len(web.stats.log)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    print(f"[2 API] {articles} articles x 8 citations, 20 ms/request, --concurrency 8: wall {wall:.1f} s")
+    print(f"[2 API] articles/s: {articles / wall:.2f}")
+    print(f"[2 API] requests/s: {requests / wall:.1f} ({requests} requests)")
+    print(f"[2 API] CPU: {cpu / articles * 1000:.0f} ms/article (process, all threads)")
+    print(
+        f"[2 API] peak RSS of the bench process: {after.ru_maxrss / 1024:.0f} MB (before: {before.ru_maxrss / 1024:.0f} MB)"
+    )
+    print(f"[2 API] labels: {dict(sorted(LABELS.items()))}")
+    politeness(web, "[2 API]", HttpOptions().per_host, 1000)
+
+
+def link_checking(web: LoopbackWeb, folder: Path, pages: int, concurrency: int) -> None:
+    web.latency = 0.02
+    site = build_site(web, folder / "links", pages, 8)
+    urls = site.article_urls
+    web.stats.reset()
+    start = time.perf_counter()
+    with Http(HttpOptions(user_agent=USER_AGENT, allow_private=True)) as http, ThreadPoolExecutor(concurrency) as pool:
+        fetched = list(pool.map(http.fetch, urls))
+        links = sorted({link.href for page in fetched for link in extract(page.text, base_url=page.url).links})
+        outcomes = Counter(f.outcome.value for f in pool.map(http.fetch, links))
+    took = time.perf_counter() - start
+    seen = len(web.stats.log)
+    print(
+        f"[3] verify Http.fetch, {pages} pages + {len(links)} links, pool of {concurrency}: {took:.2f} s, {seen} requests"
+    )
+    print(f"[3] verify outcomes: {dict(outcomes)}")
+    linkinator = _linkinator()
+    if linkinator is None:
+        print("[3] linkinator: skipped (npm is unavailable or `npm install linkinator` failed)")
+        return
+    web.stats.reset()
+    command = [linkinator, *urls, "--recurse=false", "--concurrency", str(concurrency), "--format", "csv"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    checked = max(0, len(done.stdout.splitlines()) - 1)
+    print(f"[3] linkinator {pages} pages, --concurrency {concurrency}: {took:.2f} s, {len(web.stats.log)} requests")
+    print(f"[3] linkinator links reported: {checked} (exit {done.returncode}; includes Node start-up)")
+
+
+def _linkinator() -> str | None:
+    binary = LINKINATOR_DIR / "node_modules" / ".bin" / "linkinator"
+    if binary.exists():
+        return str(binary)
+    if shutil.which("npm") is None:
+        return None
+    LINKINATOR_DIR.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "linkinator"], cwd=LINKINATOR_DIR, capture_output=True
+    )
+    return str(binary) if done.returncode == 0 and binary.exists() else None
+
+
+def replay_cpu(folder: Path) -> None:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    command = [sys.executable, "-m", "verify", "check", str(DEMO), "--replay-only", "--fail-on", "never"]
+    command += ["--out", str(folder / "replay-out")]
+    runs = 3
+    for _ in range(runs):
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / runs
+    print(f"[4] verify check demo --replay-only, CPU per run (subprocess, start-up included): {cpu * 1000:.0f} ms")
+    empty_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", "import verify.cli, verify.pipeline"], check=True, cwd=ROOT)
+    empty_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    startup = empty_after.ru_utime + empty_after.ru_stime - empty_before.ru_utime - empty_before.ru_stime
+    print(f"[4] of which Python start-up + imports: {startup * 1000:.0f} ms")
+    pages = sorted(DEMO_WEB.rglob("*.html"))
+    import trafilatura
+
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    trafilatura.extract(texts[0])
+    start = time.process_time()
+    for text in texts:
+        trafilatura.extract(text)
+    tra = time.process_time() - start
+    start = time.process_time()
+    for text in texts:
+        extract(text)
+    ours = time.process_time() - start
+    print(
+        f"[4] trafilatura.extract on the {len(pages)} demo web pages: {tra * 1000:.0f} ms CPU ({tra / len(pages) * 1000:.1f} ms/page)"
+    )
+    print(
+        f"[4] verify.extract.extract on the same pages: {ours * 1000:.0f} ms CPU ({ours / len(pages) * 1000:.1f} ms/page)"
+    )
+
+
+def scaling() -> None:
+    from verify.compare import compare
+    from verify.judge import judge_claim
+
+    article = read_article(SEED)
+    base = [s.text for s in article.statements]
+    times: dict[int, tuple[float, float]] = {}
+    for scale in (1, 4, 16):
+        statements = [(f"s{k}-{n}", text) for k in range(scale) for n, text in enumerate(base)]
+        archived = [_edit_number(text, k) if n == 3 else text for k in range(scale) for n, text in enumerate(base)]
+        compare_time = _best(lambda s=statements, a=archived: compare(s, a))
+        evidence = [f"{text} (copy {k} at {scale}x)" for k in range(scale) for text in base]
+        claims = base[:10]
+        judge_time = _best(lambda e=evidence, cs=claims: [judge_claim(c, e) for c in cs], runs=1)
+        times[scale] = (compare_time, judge_time)
+        chars = sum(map(len, archived))
+        print(
+            f"[5] {scale}x ({chars} chars, {len(statements)} statements): compare {compare_time * 1000:.0f} ms, "
+            f"judge_claim x{len(claims)} {judge_time * 1000:.0f} ms"
+        )
+    for scale in (4, 16):
+        print(
+            f"[5] time ratio {scale}x/1x: compare {times[scale][0] / times[1][0]:.2f}, "
+            f"judge {times[scale][1] / times[1][1]:.2f}"
+        )
+
+
+def _edit_number(text: str, k: int) -> str:
+    return re.sub(r"\d+", lambda m: str(int(m.group()) + 1 + k), text, count=1)
+
+
+def _best(run: Callable[[], object], runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=200, help="articles in the throughput run (default 200)")
+    parser.add_argument("--link-pages", type=int, default=25, help="article pages for the link check (default 25)")
+    parser.add_argument(
+        "--no-cli", action="store_true", help="skip the CLI subprocess run (limited to 0.8 archive req/s)"
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
+        WEB_ARCHIVE.append(web.archive)
+        folder = Path(tmp)
+        (folder / "cli-out").mkdir()
+        ratio = one_article(web, folder, cli=not args.no_cli)
+        throughput(web, folder, args.articles)
+        link_checking(web, folder, args.link_pages, 8)
+        replay_cpu(folder)
+        scaling()
+    print(f"bench wall time: {time.perf_counter() - started:.0f} s ({dt.date.today()})")
+    print(f"critical-path ratio: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
