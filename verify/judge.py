@@ -231,7 +231,8 @@ class _Tokens:
 
 
 def _prepared_text(text: str) -> str:
-    return fold_typography(text).replace("%", " percent ").replace("per cent", "percent")
+    # words() folds typography itself; only the percent sign needs a word of its own.
+    return text.replace("%", " percent ").replace("\uff05", " percent ").replace("per cent", "percent")
 
 
 _NUMERIC_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_MONTHS) | {"dozen"}
@@ -304,12 +305,17 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
     return tuple(found)
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _tokenise(text: str) -> _Tokens:
     raw = words(_prepared_text(text))
-    lower = tuple(t.lower() for t in raw)
-    stems = tuple(_stem(t) for t in lower)
+    lower = tuple(map(str.lower, raw))
+    stems = tuple(map(_stem, lower))
     capital = tuple(t[:1].isupper() for t in raw)
-    quantities = _quantities(lower, capital)
+    joined = " ".join(lower)
+    maybe_numbers = _HAS_DIGIT.search(joined) is not None or not _NUMERIC_WORDS.isdisjoint(lower)
+    quantities = _quantities(lower, capital) if maybe_numbers else ()
     in_quantity = {j for q in quantities for j in range(q.first, q.last + 1)}
     content_seq = [
         s for j, (t, s) in enumerate(zip(lower, stems, strict=True)) if t not in _STOP and j not in in_quantity
@@ -333,7 +339,7 @@ def _tokenise(text: str) -> _Tokens:
         bigrams=frozenset(itertools.pairwise(content_seq)),
         quantities=quantities,
         names=names,
-        negated=any(_negation(t) for t in lower),
+        negated="n't" in joined or not _NEGATIONS.isdisjoint(lower),
     )
 
 
