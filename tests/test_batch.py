@@ -1,0 +1,225 @@
+"""Batch runs of `verify check` over a git repository of articles: which files a run checks, and its exit status.
+
+Each test works in a fresh repository made with `git init`; runs are `--offline` (nothing fetched) except where a
+disputed statement is needed, which the demo article's cassette gives by replay.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from verify.batch import collect, shard
+from verify.cli import main
+from verify.status import ExitStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "demo" / "harbour-bridge.md"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+#: The articles of the first commit; each is the demo article under its own title.
+FIRST = (
+    "articles/bridge.md",
+    "articles/ferry.md",
+    "articles/2024/march/council.md",
+    "articles/2024/march/tunnel.txt",
+    "articles/2024/may/port.md",
+    "articles/2024/may/rail.md",
+    "articles/opinion/roads.md",
+    "articles/opinion/trams.md",
+    "articles/opinion/parking.md",
+)
+
+
+def git(repo: Path, *arguments: str) -> str:
+    result = subprocess.run(["git", *arguments], cwd=repo, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def write_article(repo: Path, path: str, title: str | None = None) -> None:
+    text = DEMO.read_text(encoding="utf-8")
+    rest = text.split("\n", 1)[1]
+    target = repo / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"# {title or Path(path).stem.title() + ' story'}\n{rest}", encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with nine articles, a README and an index.md in the first commit; `verify` runs inside it."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "commit.gpgsign", "false")
+    for path in FIRST:
+        write_article(repo, path)
+    (repo / "articles" / "README.md").write_text("# About these articles\n", encoding="utf-8")
+    (repo / "articles" / "index.md").write_text("# Index\n", encoding="utf-8")
+    (repo / "articles" / ".drafts").mkdir()
+    write_article(repo, "articles/.drafts/secret.md")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def check(*arguments: str, out: str = "reports") -> tuple[int, set[str]]:
+    """Run `verify check`; its exit status and the article paths of the reports it wrote."""
+    result = CliRunner().invoke(
+        main, ["check", *arguments, "--out", out], env={"GITHUB_ACTIONS": ""}, catch_exceptions=False
+    )
+    checked = {json.loads(p.read_text())["article"]["path"] for p in Path(out).glob("*.json")}
+    return result.exit_code, checked
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Which files
+
+
+def test_a_folder_is_searched_recursively_for_articles_and_skips_readme_index_and_hidden_folders(repo: Path) -> None:
+    status, checked = check("articles", "--offline", "--fail-on", "never")
+    assert status == ExitStatus.OK
+    assert checked == set(FIRST)
+
+
+def test_globs_expand_recursively_and_repeats_are_checked_once(repo: Path) -> None:
+    status, checked = check("articles/2024/**/*.md", "articles/opinion/roads.md", "articles/opinion/*.md", "--offline")
+    assert status == ExitStatus.OK
+    assert checked == {
+        "articles/2024/march/council.md",
+        "articles/2024/may/port.md",
+        "articles/2024/may/rail.md",
+        "articles/opinion/roads.md",
+        "articles/opinion/trams.md",
+        "articles/opinion/parking.md",
+    }
+
+
+def test_a_glob_that_matches_nothing_is_a_bad_input(repo: Path) -> None:
+    status, checked = check("articles/*.html", "--offline")
+    assert status == ExitStatus.BAD_INPUT
+    assert checked == set()
+
+
+def test_changed_since_checks_exactly_the_files_committed_staged_or_new_since_the_ref(repo: Path) -> None:
+    write_article(repo, "articles/bridge.md", "Bridge story, corrected")
+    write_article(repo, "articles/2024/may/ferries.md")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "second")
+    write_article(repo, "articles/opinion/trams.md", "Trams story, edited")  # modified, not staged
+    write_article(repo, "articles/2024/june/bus.md")  # new, untracked
+    write_article(repo, "articles/2024/june/taxi.md")
+    git(repo, "add", "articles/2024/june/taxi.md")  # new, staged
+    (repo / "articles" / "opinion" / "roads.md").unlink()  # deleted: nothing to check
+    status, checked = check("articles", "--changed-since", "HEAD~1", "--offline")
+    assert status == ExitStatus.OK
+    assert checked == {
+        "articles/bridge.md",
+        "articles/2024/may/ferries.md",
+        "articles/opinion/trams.md",
+        "articles/2024/june/bus.md",
+        "articles/2024/june/taxi.md",
+    }
+
+
+def test_changed_since_with_nothing_changed_checks_nothing_and_passes(repo: Path) -> None:
+    status, checked = check("articles", "--changed-since", "HEAD", "--offline", "--fail-on", "unsourced")
+    assert status == ExitStatus.OK
+    assert checked == set()
+    assert "0 of 0 articles checked" in Path("reports/index.md").read_text()
+
+
+def test_changed_since_an_unknown_ref_says_what_git_said(repo: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "articles", "--changed-since", "no-such-ref", "--offline"])
+    assert result.exit_code == ExitStatus.BAD_INPUT
+    assert "--changed-since no-such-ref" in result.stderr
+
+
+def test_shards_partition_the_files_and_each_run_checks_exactly_its_share(repo: Path) -> None:
+    everything = collect(["articles"])
+    shares = []
+    for index in (1, 2, 3):
+        status, checked = check("articles", "--shard", f"{index}/3", "--offline", out=f"reports-{index}")
+        assert status == ExitStatus.OK
+        assert checked == set(shard(everything, f"{index}/3"))
+        shares.append(checked)
+    assert set().union(*shares) == set(FIRST)
+    assert sum(len(share) for share in shares) == len(FIRST)  # pairwise disjoint
+    assert all(shares), "nine files hash into three non-empty shares"
+
+
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "1/0", "two/3", "1"])
+def test_a_bad_shard_is_refused(repo: Path, spec: str) -> None:
+    status, checked = check("articles", "--shard", spec, "--offline")
+    assert status == ExitStatus.BAD_INPUT
+    assert checked == set()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The run's index
+
+
+def test_the_index_lists_every_article_of_the_run_with_a_link_to_its_report(repo: Path) -> None:
+    status, checked = check("articles", "--offline")
+    assert status == ExitStatus.OK
+    assert checked == set(FIRST)
+    index = Path("reports/index.md").read_text(encoding="utf-8")
+    assert f"{len(FIRST)} of {len(FIRST)} articles checked." in index
+    rows = [line for line in index.splitlines() if line.startswith("| ") and not line.startswith("| article")]
+    assert len(rows) == len(FIRST)
+    for path in FIRST:
+        title = Path(path).stem.title() + " story"
+        row = next(r for r in rows if r.startswith(f"| {title} |"))
+        report = json.loads(Path(f"reports/{Path(path).stem}.json").read_text())
+        assert report["article"]["path"] == path
+        assert re.search(rf"\[{Path(path).stem}\.md\]\({Path(path).stem}\.md\) \|$", row), row
+
+
+def test_two_articles_with_one_name_get_two_reports(repo: Path) -> None:
+    write_article(repo, "articles/2024/bridge.md", "Another bridge story")
+    status, checked = check("articles/bridge.md", "articles/2024/bridge.md", "--offline")
+    assert status == ExitStatus.OK
+    assert checked == {"articles/bridge.md", "articles/2024/bridge.md"}
+    assert {p.name for p in Path("reports").glob("*.md")} == {"bridge.md", "bridge-2.md", "index.md"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Exit statuses by policy
+
+#: Offline, every statement is unsourced and none is disputed; replayed, the demo article has disputed statements.
+POLICIES = [
+    ("--offline", "never", ExitStatus.OK),
+    ("--offline", "disputed", ExitStatus.OK),
+    ("--offline", "unsourced", ExitStatus.POLICY_FAILED),
+    ("--replay-only", "never", ExitStatus.OK),
+    ("--replay-only", "disputed", ExitStatus.POLICY_FAILED),
+    ("--replay-only", "unsourced", ExitStatus.POLICY_FAILED),
+]
+
+
+@pytest.mark.parametrize(("mode", "policy", "expected"), POLICIES)
+def test_fail_on_decides_the_exit_status(repo: Path, mode: str, policy: str, expected: ExitStatus) -> None:
+    shutil.copy(DEMO, repo / "harbour-bridge.md")  # its slug names the demo cassette
+    arguments = ["harbour-bridge.md", "articles/ferry.md", mode, "--fail-on", policy]
+    if mode == "--replay-only":
+        arguments = ["harbour-bridge.md", mode, "--cassettes", str(ROOT / "cassettes"), "--fail-on", policy]
+    status, checked = check(*arguments)
+    assert status == expected
+    assert "harbour-bridge.md" in checked
+
+
+def test_an_unreadable_article_fails_the_run_but_the_others_are_reported(repo: Path) -> None:
+    (repo / "articles" / "empty.md").write_text("", encoding="utf-8")
+    status, checked = check("articles/empty.md", "articles/ferry.md", "--offline", "--fail-on", "never")
+    assert status == ExitStatus.BAD_INPUT
+    assert checked == {"articles/ferry.md"}
+    assert "articles/empty.md" in Path("reports/index.md").read_text()
