@@ -109,6 +109,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         elif path == "/stall":
             time.sleep(float(query.get("seconds", ["3"])[0]))
             self._send(200, self._page("Late", "too late"))
+        elif path == "/drip-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self._trickle(b"X-Padding: " + b"x" * 1000 + b"\r\n\r\n", every=0.3)
         elif path == "/drip":
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")

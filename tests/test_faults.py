@@ -53,6 +53,7 @@ FAULTS = [
     Fault("/reset", Outcome.UNREACHABLE, "reset by peer after 3 attempts"),
     Fault("/stall?seconds=3", Outcome.TIMED_OUT, "did not answer within 1 s"),
     Fault("/drip", Outcome.TIMED_OUT, "deadline of 2 s exceeded"),
+    Fault("/drip-headers", Outcome.TIMED_OUT, "deadline of 2 s exceeded"),
     Fault("/huge", Outcome.TOO_LARGE, "Content-Length 10,737,418,240"),
     Fault("/huge-chunked", Outcome.TOO_LARGE, "body is larger than 5,000,000 bytes"),
     Fault("/bomb", Outcome.TOO_LARGE, "decompresses to more than 5,000,000 bytes"),

@@ -9,9 +9,11 @@ the Host header, TLS SNI and certificate verification, so DNS rebinding between 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +165,40 @@ def _connect_checked(conn: HTTPConnection, policy: AddressPolicy) -> socket.sock
     raise error
 
 
+class ConnectionSlot:
+    """Where a pool reports the connection it handed to the current request (so a watchdog can cut it)."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def cut(self) -> None:
+        """Shut the socket down: a read blocked on it in another thread returns at once."""
+        sock = getattr(self.connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_watched = threading.local()
+
+
+@contextlib.contextmanager
+def watching(slot: ConnectionSlot) -> Iterator[ConnectionSlot]:
+    """Within the block, pools on this thread report the connection they hand out to `slot`."""
+    _watched.slot = slot
+    try:
+        yield slot
+    finally:
+        _watched.slot = None
+
+
+def _report(conn: Any) -> Any:
+    slot = getattr(_watched, "slot", None)
+    if slot is not None:
+        slot.connection = conn
+    return conn
+
+
 def _wrap_stub(stub: type[Any], real: type[Any]) -> type[Any]:
     """A subclass of a vcrpy connection stub whose wrapped real connection is our checked one.
 
@@ -210,7 +246,7 @@ def pool_classes(policy: AddressPolicy) -> dict[str, type[HTTPConnectionPool]]:
             while not isinstance(conn, wanted):  # pooled before/after a recording: discard, open a fresh one
                 conn.close()
                 conn = self._new_conn()
-            return conn
+            return _report(conn)
 
     class CheckedHTTPSConnectionPool(HTTPSConnectionPool):
         @property
@@ -223,6 +259,6 @@ def pool_classes(policy: AddressPolicy) -> dict[str, type[HTTPConnectionPool]]:
             while not isinstance(conn, wanted):
                 conn.close()
                 conn = self._new_conn()
-            return conn
+            return _report(conn)
 
     return {"http": CheckedHTTPConnectionPool, "https": CheckedHTTPSConnectionPool}

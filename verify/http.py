@@ -30,7 +30,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, ProtocolError, ReadTimeoutError
 
 from verify import __version__
-from verify._safety import AddressPolicy, AddressRefused, is_ip_literal, pool_classes
+from verify._safety import AddressPolicy, AddressRefused, ConnectionSlot, is_ip_literal, pool_classes, watching
 
 try:
     import brotli
@@ -368,8 +368,22 @@ class _CappedAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs["stream"] = True
-        response = super().send(request, *args, **kwargs)
         budget: _Budget = getattr(self._budget, "value", None) or self._default_budget()
+        # Socket timeouts bound each read, not their sum: a server dripping its headers would outlast the deadline.
+        # The watchdog cuts the connection at the deadline; the body is bounded by _read_capped itself.
+        slot = ConnectionSlot()
+        watchdog = threading.Timer(max(0.0, budget.deadline - time.monotonic()), slot.cut)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            with watching(slot):
+                response = super().send(request, *args, **kwargs)
+        except Exception as e:
+            if time.monotonic() >= budget.deadline:
+                raise _DeadlineExceeded("no complete answer before the deadline") from e
+            raise
+        finally:
+            watchdog.cancel()
         raw = response.raw
         try:
             declared = int(response.headers.get("Content-Length", "") or -1)
