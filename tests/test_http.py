@@ -21,6 +21,7 @@ from verify.http import (
     RateLimiter,
     decode_text,
     recording,
+    says_not_found,
 )
 
 A = "https://news.example/2020/02/04/harbour-bridge-reopens"
@@ -311,6 +312,25 @@ def test_ok_means_readable(outcome: Outcome, text: str, ok: bool) -> None:
 )
 def test_text_is_decoded_whatever_the_declared_charset(body: bytes, content_type: str, expected: str) -> None:
     assert expected in decode_text(body, content_type)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Page not found | News Example", True),
+        ("404 - Not Found", True),
+        ("Error 404", True),
+        ("Not Found", True),
+        ("Sorry, we couldn't find that page", True),
+        ("News Example – Seite nicht gefunden", True),
+        ("This page no longer exists", True),
+        ("Missing hiker not found after 3 days", False),
+        ("404 flights cancelled as storm hits the coast", False),
+        ("Harbour bridge reopens after repairs | News Example", False),
+    ],
+)
+def test_not_found_titles_are_told_from_headlines(label: str, expected: bool) -> None:
+    assert says_not_found(label) is expected
 
 
 class FakeClock:

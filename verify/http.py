@@ -424,11 +424,25 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
 _H1 = re.compile(rb"<h1[^>]*>(.*?)</h1", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", re.I)
+# A title or heading *is* an error message (one segment of "Page not found | News Example" matches whole), so a
+# headline such as "Missing hiker not found after 3 days" or "404 flights cancelled" is not taken for one.
 _NOT_FOUND = re.compile(
-    r"\b(?:404|page not found|not found|no longer (?:available|exists)|does(?: not|n't) exist|"
-    r"page (?:cannot|can't|could not) be found|nicht gefunden|page introuvable|no encontrada)\b",
+    r"(?:error\s*)?(?:404|(?:(?:the\s+)?(?:page|article|content|story|file)\s+)?not\s+found|"
+    r"(?:the\s+)?page\s+(?:you\s+requested\s+)?(?:cannot|can't|could\s+not)\s+be\s+found|"
+    r"(?:this\s+)?page\s+(?:no\s+longer\s+exists|does\s*n[o']t\s+exist|is\s+no\s+longer\s+available)|"
+    r"(?:oops!?,?\s*|sorry,?\s*)?we\s+(?:couldn't|could\s+not|can't|cannot)\s+find\s+(?:that|this|the)\s+page|"
+    r"seite\s+nicht\s+gefunden|page\s+introuvable|p[aá]gina\s+no\s+encontrada)"
+    r"(?:\s*[-:!.,]?\s*(?:error\s*)?(?:404|(?:page\s+)?not\s+found))?[.!]*",
     re.I,
 )
+_SEGMENTS = re.compile(r"\s+[|–—·:-]\s+|\s*[|–—·]\s*")
+
+
+def says_not_found(label: str) -> bool:
+    """Whether a page title or main heading is a "not found" message rather than a headline."""
+    return any(_NOT_FOUND.fullmatch(part.strip(" \t'\"")) for part in _SEGMENTS.split(label) if part.strip())
+
+
 _CHALLENGE = re.compile(
     r"^(?:just a moment\.*|attention required!? \| cloudflare|access denied|are you a robot\??|"
     r"pardon our interruption|please verify you are a human|verify you are human|security check|"
@@ -738,6 +752,8 @@ class Http:
             return _Attempt(outcome=Outcome.TIMED_OUT, detail=f"connecting to {host} timed out", retry=True)
         except (requests.exceptions.ReadTimeout, ReadTimeoutError):
             return _Attempt(outcome=Outcome.TIMED_OUT, detail=f"{host} did not answer within {timeout[1]:g} s")
+        except requests.exceptions.SSLError as e:
+            return _Attempt(outcome=Outcome.UNREACHABLE, detail=f"TLS handshake with {host} failed: {_tls_reason(e)}")
         except requests.exceptions.ConnectionError as e:
             if _caused_by(e, NameResolutionError):
                 return _Attempt(outcome=Outcome.DEAD, detail=f"DNS lookup failed for {host}")
@@ -891,7 +907,7 @@ class Http:
             return result(Outcome.SOFT_404, f"deep link redirected to the home page {url}", text)
         heading = _heading(_H1, body[:65536], charset)
         for label in (title, heading):
-            if label and len(label) < 120 and _NOT_FOUND.search(label):
+            if label and says_not_found(label):
                 return result(Outcome.SOFT_404, f"{_status_text(status)} but the page says {label!r}", text)
         if trace.hops:
             n = len(trace.hops)
@@ -933,6 +949,14 @@ def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
         stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
         stack.extend(a for a in current.args if isinstance(a, BaseException))
     return False
+
+
+def _tls_reason(error: BaseException) -> str:
+    text = str(error)
+    for marker in ("certificate verify failed: ", "SSLError(", "SSL: "):
+        if marker in text:
+            return text.split(marker, 1)[1].split(")", 1)[0].strip(" '\"")
+    return type(error).__name__
 
 
 def _connection_detail(host: str, error: BaseException) -> str:
