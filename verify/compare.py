@@ -287,15 +287,16 @@ def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | No
         matches.append(match)
         best_scores.append(found[0][1] if found else 0.0)
 
-    # Two statements made of one archived sentence: a statement mostly contained in its neighbour's match.
-    for i, statement in enumerate(stored):
-        if matches[i] is not None or len(statement.keys) < 3:
-            continue
-        neighbours = {m.lo for m in (matches[i - 1] if i else None, _get(matches, i + 1)) if m is not None}
-        for j in sorted(neighbours):
-            if _containment(statement.keys, index.sentences[j].keys) >= _PIECE:
-                matches[i] = _Match(j, j, _similarity(statement.keys, index.sentences[j].keys))
-                break
+    # Several statements made of one archived sentence: a statement contained in its neighbour's match is a piece
+    # of it; pieces anchor their own neighbours in turn, and a weak match elsewhere yields to the neighbours'.
+    changed = True
+    rounds = 0
+    while changed and rounds < 4:
+        changed = False
+        rounds += 1
+        for i in [*range(len(stored)), *reversed(range(len(stored)))]:
+            if _adopt_neighbour(i, stored, matches, index):
+                changed = True
 
     # One statement made of consecutive archived sentences: extend while the union fits better.
     claimed = Counter(j for m in matches if m is not None for j in range(m.lo, m.hi + 1))
@@ -338,6 +339,24 @@ def _grow(match: _Match, keys: Sequence[str], index: _Index, claimed: Counter[in
                 break
             match.lo, match.hi, match.score, distance = lo, hi, _similarity(keys, span), grown
             claimed[nxt] += 1
+
+
+def _adopt_neighbour(i: int, stored: Sequence[_Sentence], matches: list[_Match | None], index: _Index) -> bool:
+    keys = stored[i].keys
+    current = matches[i]
+    if not keys or (current is not None and current.score >= 0.9):
+        return False
+    need = _PIECE if len(keys) >= 3 else 1.0
+    own = _containment(keys, index.span_keys(current.lo, current.hi)) if current is not None else 0.0
+    for neighbour in (_get(matches, i - 1), _get(matches, i + 1)):
+        if neighbour is None or (current is not None and current.lo <= neighbour.hi and current.hi >= neighbour.lo):
+            continue
+        for j in range(neighbour.lo, neighbour.hi + 1):
+            inside = _containment(keys, index.sentences[j].keys)
+            if inside >= need and inside > own:
+                matches[i] = _Match(j, j, _similarity(keys, index.sentences[j].keys))
+                return True
+    return False
 
 
 def _get(matches: Sequence[_Match | None], i: int) -> _Match | None:
@@ -565,7 +584,7 @@ def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> C
 
     results: list[StatementChange | None] = [None] * len(stored)
     covered: set[int] = set()
-    for group in _groups(matches):
+    for group in _groups(matches, stored):
         lo = min(_los(matches, group))
         hi = max(_his(matches, group))
         covered.update(range(lo, hi + 1))
@@ -610,19 +629,24 @@ def _his(matches: Sequence[_Match | None], group: Sequence[int]) -> list[int]:
     return [m.hi for i in group if (m := matches[i]) is not None]
 
 
-def _groups(matches: Sequence[_Match | None]) -> list[list[int]]:
-    """Consecutive statements whose archived spans overlap form one group, compared as a whole."""
+def _groups(matches: Sequence[_Match | None], stored: Sequence[_Sentence]) -> list[list[int]]:
+    """Consecutive statements whose archived spans overlap form one group, compared as a whole.
+
+    Wordless statements (a lone quotation mark or ellipsis the splitter cut off) do not break a run.
+    """
     groups: list[list[int]] = []
     lo = hi = -1
+    previous = -1  # the last statement with words
     for i, m in enumerate(matches):
-        if m is None:
+        if not stored[i].keys:
             continue
-        if groups and groups[-1][-1] == i - 1 and m.lo <= hi and m.hi >= lo:
+        if m is not None and groups and groups[-1][-1] == previous and m.lo <= hi and m.hi >= lo:
             groups[-1].append(i)
             lo, hi = min(lo, m.lo), max(hi, m.hi)
-        else:
+        elif m is not None:
             groups.append([i])
             lo, hi = m.lo, m.hi
+        previous = i
     return groups
 
 
