@@ -222,6 +222,14 @@ def one_article(web: LoopbackWeb, folder: Path, cli: bool) -> float:
     critical = chain * web.latency
     print(f"[1 API] one article, 8 citations, 100 ms/request: {len(log)} requests, wall {wall:.2f} s")
     print(f"[1 API] critical path: {chain} dependent requests x 100 ms = {critical:.2f} s")
+    original = site.article_urls[0]
+    first = sum(1 for e in log if chain_of(e, site.aliases) == (original, "archive"))
+    rest = sum(1 for e in log if e.archive) - first
+    capped = (first + -(-rest // per_host)) * web.latency
+    print(
+        f"[1 API] bound with the archive's {per_host} requests in flight (per-host cap): ({first} + {rest}/{per_host}) "
+        f"x 100 ms = {capped:.2f} s; wall/bound {wall / capped:.2f}"
+    )
     politeness(web, "[1 API]", per_host, 1000)
     web.stats.reset()
     serial = api_check(site.articles, 1)
