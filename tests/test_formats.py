@@ -260,6 +260,8 @@ def test_one_annotation_per_finding_at_its_line(run: Run) -> None:
         for m in re.finditer(r"^::\w+ file=([^,]*),line=(\d+),.*?title=(\S+) ", run.stdout, re.MULTILINE)
     ]
     assert annotated == [(f"examples/demo/{run.slug}.md", s["line"], s["id"]) for s in findings]
+    # Nothing else starts a workflow command: an injected `::error file=x::pwned` line would be one more.
+    assert len([line for line in run.stdout.splitlines() if line.startswith("::")]) == len(findings)
 
 
 def test_no_annotations_outside_github_actions(tmp_path: Path) -> None:
