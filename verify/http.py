@@ -597,8 +597,11 @@ def _strip_secrets(response: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def recording(cassette: Path, mode: Literal["once", "all", "none"], *legacy: Any) -> Iterator[Any]:
+def recording(cassette: Path, mode: Literal["once", "all", "none"]) -> Iterator[Any]:
     """Record or replay every request made inside the block as a vcrpy cassette (process-wide, like vcrpy itself).
+
+    For one thread at a time (tests, scripts): vcrpy un-patches urllib3 process-wide while it opens a real
+    connection, so concurrent requests can escape it. `verify check` records with `verify.cassette` instead.
 
     once: replay an existing cassette, record one that does not exist (an existing cassette is never extended:
     a request it lacks ends as UNREACHABLE, so a replayed run never touches the network); all: re-record;
@@ -606,8 +609,6 @@ def recording(cassette: Path, mode: Literal["once", "all", "none"], *legacy: Any
     """
     import vcr
 
-    if isinstance(cassette, requests.Session) and legacy:  # recording(session, cassette, mode): vcrpy needs no session
-        cassette, mode = Path(mode), legacy[0]
     if mode not in ("once", "all", "none"):
         raise ValueError(f"recording mode must be once, all or none, not {mode!r}")
     recorder = vcr.VCR(
