@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import gzip
 import math
 import re
@@ -124,20 +125,23 @@ def _raw_tokens(text: str) -> list[tuple[str, str, int, int]]:
     """(key, surface, start, end) for each word of one sentence."""
     out: list[tuple[str, str, int, int]] = []
     for match in _TOKEN.finditer(text):
-        surface = match.group(0)
-        if surface.endswith(".") and not _INITIALISM.fullmatch(surface):
-            surface = surface[:-1]
-        if surface == "%":
-            key = "percent"
-        elif surface == "&":
-            key = "and"
-        else:
-            key = fold_typography(surface).casefold()
-            if _INITIALISM.fullmatch(surface):
-                key = key.replace(".", "")
-            key = _THOUSANDS.sub("", key)
+        surface, key = _word(match.group(0))
         out.append((key, surface, match.start(), match.start() + len(surface)))
     return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word(matched: str) -> tuple[str, str]:
+    """(surface, key) of one matched word: the key is equal for cosmetic variants ("1,000" and "1000")."""
+    surface = matched[:-1] if matched.endswith(".") and not _INITIALISM.fullmatch(matched) else matched
+    if surface == "%":
+        return surface, "percent"
+    if surface == "&":
+        return surface, "and"
+    key = fold_typography(surface).casefold()
+    if _INITIALISM.fullmatch(surface):
+        key = key.replace(".", "")
+    return surface, _THOUSANDS.sub("", key)
 
 
 def _number_value(keys: list[str]) -> str | None:
