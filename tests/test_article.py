@@ -216,3 +216,26 @@ def test_malformed_input_names_the_file_and_the_problem(tmp_path, content, messa
 def test_a_missing_file_is_an_article_error(tmp_path):
     with pytest.raises(ArticleError, match="no such file"):
         read_article(tmp_path / "nope.md")
+
+
+def test_an_image_is_neither_words_of_a_sentence_nor_a_citation() -> None:
+    article = parse_article(
+        "# T\n\nMarch 1, 2024\n\nSee ![a chart](https://x.example/c.png) here. And [a source](#) there.\n\n"
+        "Original url: <https://news.example/a>\n",
+        "t.md",
+    )
+    assert [s.text for s in article.statements] == ["See here.", "And a source there."]
+    assert [c.anchor for c in article.citations] == ["a source"]
+
+
+def test_a_piece_without_words_is_not_a_statement() -> None:
+    article = parse_article(
+        "# T\n\nMarch 1, 2024\n\nA real sentence.\n\n| |\n\n***\n\nOriginal url: <https://news.example/a>\n", "t.md"
+    )
+    assert [s.text for s in article.statements] == ["A real sentence."]
+
+
+def test_front_matter_with_an_impossible_date_is_refused_clearly() -> None:
+    # Found by fuzzing: YAML reads 9999-99-99 as a date and fails inside the parser.
+    with pytest.raises(ArticleError, match="broken front matter"):
+        parse_article("---\ntitle: 9999-99-99\n---\n", "t.md")

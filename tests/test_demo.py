@@ -133,7 +133,7 @@ def test_a_statement_changed_since_the_original_is_disputed(report: dict[str, An
 
 def test_the_markdown_report_has_the_link_table(report: dict[str, Any]) -> None:
     markdown = report["_markdown"]
-    assert "| anchor | line | URL | how | live | capture used |" in markdown
+    assert "| anchor | line | URL | live | capture used |" in markdown
     assert "web.archive.org/web/20240311190412/https://council.example/minutes/2024-03-11" in markdown
 
 

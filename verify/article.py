@@ -274,6 +274,8 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, str], int]:
         line = mark.line + 2 if mark is not None else 1
         why = getattr(error, "problem", None) or "invalid YAML"
         raise ArticleError(path, f"broken front matter: {why}", line) from None
+    except (ValueError, OverflowError) as error:  # YAML that parses but names an impossible date: 2024-13-45
+        raise ArticleError(path, f"broken front matter: {error}", 2) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -421,7 +423,8 @@ def _assemble(
             continue
         counters[kind] += 1
         prefix = "c" if kind is BlockKind.CAPTION else "p"
-        spans = sentence_spans(plain)
+        # A piece with no word in it (a stray "|" or "*" the splitter cut off) says nothing to verify.
+        spans = [(a, b) for a, b in sentence_spans(plain) if _WORD.search(plain, a, b)]
         for n, (start, end) in enumerate(spans, 1):
             sid = f"{prefix}{counters[kind]}.s{n}"
             file_start = para.start + offsets[start]
@@ -466,6 +469,10 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])(\*|_)(?=\S)(.+
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|\"'])")
 
 
+_WORD = re.compile(r"\w")
+_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
 def _inline(source: str) -> tuple[str, list[int], list[tuple[str, str | None, int, int]]]:
     """Markdown inline text → (plain text, source offset of each plain char, links as (anchor, href, start, end)).
 
@@ -483,8 +490,13 @@ def _inline(source: str) -> tuple[str, list[int], list[tuple[str, str | None, in
         markers.update(range(match.start(), inner_start))
         markers.update(range(inner_end, inner_end + len(marker)))
     link_at = {m.start(): m for m in _LINK.finditer(source)}
+    image_at = {m.start(): m for m in _IMAGE.finditer(source)}
     i = 0
     while i < len(source):
+        image = image_at.get(i)
+        if image is not None:  # ![alt](src): a picture, not words of the sentence nor a citation
+            i = image.end()
+            continue
         link = link_at.get(i)
         if link is not None:
             anchor_start = len(chars)

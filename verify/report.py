@@ -17,7 +17,7 @@ from urllib.parse import quote
 from verify.article import Article, Statement
 from verify.compare import Change, Comparison, StatementChange
 from verify.judge import Label, Verdict
-from verify.links import LinkCheck, Target
+from verify.links import LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
 SCHEMA_VERSION = "1.0"
@@ -124,8 +124,11 @@ def md_link(label: str, url: str | None) -> str:
 
 
 def md_code(text: str) -> str:
-    """Inline code for identifiers we made (statement ids, outcomes); backticks inside are removed."""
-    return "`" + text.replace("`", "'") + "`"
+    """Inline code for names we show as they are (ids, outcomes, paths); safe in a table cell too.
+
+    Backticks inside are replaced; `|` is escaped because GitHub ends a table cell at it even inside code.
+    """
+    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -264,7 +267,11 @@ def dumps(data: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # Markdown
 
-_LABEL_MARK = {Label.SOURCED: "✅ sourced", Label.UNSOURCED: "⚪ unsourced", Label.DISPUTED: "❌ disputed"}
+_LABEL_MARK = {
+    Label.SOURCED: "✅\u00a0sourced",
+    Label.UNSOURCED: "⚪\u00a0unsourced",
+    Label.DISPUTED: "❌\u00a0disputed",
+}
 
 
 def render_markdown(report: Report) -> str:
@@ -302,7 +309,7 @@ def _metadata(report: Report) -> list[str]:
             rows.append(("Archived original", md_text(f"{original.archive.outcome.value}: {original.archive.detail}")))
     elif report.offline:
         rows.append(("Original", "not fetched (--offline)"))
-    out = ["## Article", "", "| | |", "|---|---|"]
+    out = ["## Article", "", "| field | value |", "|---|---|"]
     out += [f"| {name} | {value} |" for name, value in rows]
     return [*out, ""]
 
@@ -315,9 +322,16 @@ def _statements(report: Report) -> list[str]:
         link = md_link("passage", evidence.permalink) if evidence else ""
         out.append(
             f"| {md_code(result.statement.id)} | {result.statement.line} | {_LABEL_MARK[verdict.label]} "
-            f"| {md_text(verdict.reason, 400)} | {link} |"
+            f"| {md_text(_short(verdict.reason, 160))} | {link} |"
         )
     return [*out, ""]
+
+
+def _short(text: str, limit: int) -> str:
+    """The first `limit` characters, cut at a word, for a table cell; the full text is in the section below."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
 
 
 def _evidence(report: Report) -> list[str]:
@@ -345,25 +359,52 @@ def _links(report: Report) -> list[str]:
     out = ["## Links", ""]
     if not report.targets:
         return [*out, "The stored copy cites no links.", ""]
-    out += ["| anchor | line | URL | how | live | capture used |", "|---|---|---|---|---|---|"]
+    out += ["| anchor | line | URL | live | capture used |", "|---|---|---|---|---|"]
+    details: list[str] = []
     for target in report.targets:
         check = report.link(target.url)
-        url = md_link(target.url, target.url) if target.url else "—"
-        how = md_text(target.recovery.value) if target.url else md_text(target.detail, 200)
+        anchor = md_text(target.citation.anchor, 60)
+        if target.url is None:
+            url = "not recovered"
+        else:
+            shown = re.sub(r"^https?://(www\.)?", "", target.url)
+            url = md_link(shown if len(shown) <= 48 else shown[:47] + "…", target.url)
+            if target.recovery is Recovery.RECOVERED:
+                url += " (recovered)"
         if check is None:
             live = "not checked" if report.offline or target.url is None else "not fetched"
             capture = "—"
         else:
-            live = md_text(f"{check.live.outcome.value} ({check.live.detail})", 160)
+            live = md_code(check.live.outcome.value)
             captured = check.archive.capture
-            if captured is not None:
-                capture = md_link(captured.timestamp, captured.permalink)
-            else:
-                capture = md_text(f"{check.archive.outcome.value}: {check.archive.detail}", 160)
-        out.append(
-            f"| {md_text(target.citation.anchor, 80)} | {target.citation.line} | {url} | {how} | {live} | {capture} |"
-        )
+            capture = (
+                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink)
+                if captured is not None
+                else md_code(check.archive.outcome.value)
+            )
+        out.append(f"| {anchor} | {target.citation.line} | {url} | {live} | {capture} |")
+        details.append(_link_detail(target, check))
+    out += ["", "Details:", ""]
+    out += [d for d in dict.fromkeys(details) if d]
     return [*out, ""]
+
+
+def _link_detail(target: Target, check: LinkCheck | None) -> str:
+    """One line per link on what happened to it: the why behind the table's short words."""
+    name = md_text(target.citation.anchor, 60)
+    if target.url is None:
+        return f"- {name}: {md_text(target.detail, 300)}"
+    if check is None:
+        return ""
+    parts = [f"live {md_text(check.live.detail, 160)}"]
+    if check.live.hops:
+        parts.append(f"ends at {md_text(check.live.final_url, 120)}")
+    parts.append(f"archive: {md_text(check.archive.detail, 200)}")
+    for capture, why in check.archive.rejected:
+        parts.append(f"skipped capture {md_link(capture.timestamp, capture.permalink)} ({md_text(why, 120)})")
+    evidence = check.evidence_url
+    parts.append(f"evidence: {md_link(check.evidence.value + ' copy', evidence)}" if evidence else "evidence: none")
+    return f"- {name}: " + "; ".join(parts)
 
 
 def _integrity(report: Report) -> list[str]:
@@ -374,12 +415,13 @@ def _integrity(report: Report) -> list[str]:
         return [*out, f"Not compared: {why}.", ""]
     changes = Counter(r.change.change for r in report.results if r.change is not None)
     summary = ", ".join(f"{changes.get(kind, 0)} {kind.value}" for kind in Change if changes.get(kind))
-    completeness = "extracted whole" if comparison.archive_complete else "incomplete"
-    out += [
-        f"Statements: {md_text(summary) or 'none'}. Archived capture {completeness} "
-        f"(coverage {comparison.coverage:.0%}). {md_text(comparison.detail)}",
-        "",
-    ]
+    if comparison.archive_complete:
+        completeness = (
+            f"The archived original was extracted whole ({comparison.coverage:.0%} of statements found in it)."
+        )
+    else:
+        completeness = f"The archived original looks incomplete: {md_text(comparison.detail)}"
+    out += [f"Statements: {summary or 'none'}. {completeness}", ""]
     for result in report.results:
         change = result.change
         if change is None or change.change is not Change.SUBSTANTIVE:
@@ -389,7 +431,7 @@ def _integrity(report: Report) -> list[str]:
             "",
             f"- Stored: {md_text(change.text)}",
             f"- Archived: {md_text(change.archived_text)}",
-            f"- Diff: {md_text(change.diff)}",
+            f"- Words changed (\\[-removed-\\] {{+added+}}): {md_text(change.diff)}",
             "",
         ]
     absent = [r.statement.id for r in report.results if r.change is not None and r.change.change is Change.ABSENT]
