@@ -36,3 +36,15 @@ def test_the_seed_with_no_network_reports_every_fetch_unreachable(
     # Stripped links cannot be recovered without the original; each says why.
     assert all(c["recovery"] == "not-recovered" and "unreachable" in c["recovery_detail"] for c in report["citations"])
     assert (tmp_path / "000_8fc51db70bd3123f.md").read_text().count("network unreachable") >= 1
+
+
+def test_sentences_split_on_many_threads_at_once_stay_apart() -> None:
+    # pysbd keeps the text it splits on the segmenter; one shared between threads mixed sources' sentences.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from verify.text import split_sentences
+
+    texts = [f"Report {i} was filed. It said {i} ferries ran. Officials agreed on {i}." for i in range(300)]
+    expected = [split_sentences(t) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(split_sentences, texts)) == expected

@@ -111,7 +111,7 @@ def main() -> int:
         changed = []
         for article in articles:
             path = compose(article, out)
-            print(f"{article.relative_to(ROOT)} -> {path.name} ({len(path.read_bytes()):,} bytes)")
+            print(f"{article.resolve().relative_to(ROOT)} -> {path.name} ({len(path.read_bytes()):,} bytes)")
             if args.check and path.read_bytes() != (target / path.name).read_bytes():
                 changed.append(path.name)
         if changed:

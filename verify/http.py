@@ -109,6 +109,8 @@ class HttpOptions:
     retries: int = 3
     backoff: float = 1.0
     per_host: int = 4
+    #: Hosts with a cap of their own, (host, cap): the archive, whose politeness is its rate limiter's job.
+    host_caps: tuple[tuple[str, int], ...] = ()
     cache_path: str | None = None
     allow_private: bool = False
     allowed_addresses: tuple[str, ...] = ()
@@ -726,7 +728,8 @@ class Http:
         with self._hosts_lock:
             slot = self._hosts.get(host)
             if slot is None:
-                slot = self._hosts[host] = threading.BoundedSemaphore(max(1, self.options.per_host))
+                cap = dict(self.options.host_caps).get(host, self.options.per_host)
+                slot = self._hosts[host] = threading.BoundedSemaphore(max(1, cap))
             return slot
 
     # -- one request ----------------------------------------------------------------------------------------------

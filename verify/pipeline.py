@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from verify import __version__
@@ -61,10 +62,17 @@ class Checker:
             return cls(None, None, options, settings.cassette_dir, "off")
         # A cache hit is never seen by the recorder, so the cache serves only runs that record nothing.
         cache = settings.cache if settings.record_mode == "off" else None
-        http_options = HttpOptions(user_agent=USER_AGENT, cache_path=cache, allow_private=settings.allow_private)
+        base_url = settings.archive_url or WAYBACK
+        # Sites get at most 4 requests at once; the archive as many as the run allows, its rate limiter keeps it polite.
+        archive_host = urlsplit(base_url).hostname or ""
+        http_options = HttpOptions(
+            user_agent=USER_AGENT,
+            cache_path=cache,
+            allow_private=settings.allow_private,
+            host_caps=((archive_host, settings.concurrency),),
+        )
         http = Http(http_options)
         # One limiter for every request to the archive in the run, below its published limits.
-        base_url = settings.archive_url or WAYBACK
         limiter = RateLimiter(settings.archive_rate, burst=3) if settings.archive_rate else default_limiter()
         archive = Archive(http, base_url=base_url, limiter=limiter)
         replay_http = Http(dataclasses.replace(http_options, backoff=0.0, cache_path=None))
@@ -127,23 +135,26 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
         return _offline_report(article)
     assert article.url is not None
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency), thread_name_prefix="verify") as pool:
-        # Each URL is two independent requests chains, live and archive; no task waits on another task.
+        # Each URL is two independent requests, live and archive; no task waits on another task. A cited
+        # source's text is extracted as soon as both have answered, while other requests are still in flight.
         pending: dict[str, tuple[Future[Fetched], Future[ArchiveResult]]] = {}
+        prepared: dict[str, Future[tuple[LinkCheck, _SourceText]]] = {}
 
-        def start(url: str) -> None:
-            if url not in pending:
-                pending[url] = (pool.submit(http.fetch, url), pool.submit(archive.closest, url, article.date))
+        def start(url: str, cited: bool = True) -> None:
+            if url in pending:
+                return
+            live, archived = pool.submit(http.fetch, url), pool.submit(archive.closest, url, article.date)
+            pending[url] = (live, archived)
+            if cited:
+                prepared[url] = _after(pool, (live, archived), lambda: _prepare(url, live.result(), archived.result()))
 
-        def finish(url: str) -> LinkCheck:
-            live, archived = pending[url]
-            return link_check(url, live.result(), archived.result())
-
+        start(article.url, cited=False)
         # Links whose href the stored copy kept need nothing from the original: start them at once.
-        start(article.url)
         for citation in article.citations:
             if citation.href is not None and _is_web_url(citation.href):
                 start(citation.href)
-        original = finish(article.url)
+        live, archived = pending[article.url]
+        original = link_check(article.url, live.result(), archived.result())
         offline_network = _network_down(original, archive.base_url)
         if offline_network:
             original = _as_unreachable(original)
@@ -157,10 +168,12 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
         comparison = (
             compare([(s.id, s.text) for s in article.statements], original_text.paragraphs) if original_text else None
         )
-        link_checks = {url: finish(url) for url in pending if url != article.url}
-        if offline_network:
-            link_checks = {url: _as_unreachable(check) for url, check in link_checks.items()}
-    sources = {url: _source_text(check) for url, check in link_checks.items()}
+        ready = {url: future.result() for url, future in prepared.items()}
+    link_checks = {url: check for url, (check, _) in ready.items()}
+    sources = {url: text for url, (_, text) in ready.items()}
+    if offline_network:
+        link_checks = {url: _as_unreachable(check) for url, check in link_checks.items()}
+        sources = {url: _source_text(check) for url, check in link_checks.items()}
     results = tuple(
         _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
     )
@@ -182,6 +195,39 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
         comparison=comparison,
         results=results,
     )
+
+
+T = TypeVar("T")
+
+
+def _after(pool: ThreadPoolExecutor, futures: Sequence[Future[Any]], work: Callable[[], T]) -> Future[T]:
+    """`work` submitted to the pool once every one of `futures` is done, without a thread waiting for them."""
+    result: Future[T] = Future()
+    remaining = [len(futures)]
+    lock = threading.Lock()
+
+    def relay(inner: Future[T]) -> None:
+        error = inner.exception()
+        if error is not None:
+            result.set_exception(error)
+        else:
+            result.set_result(inner.result())
+
+    def one_done(_: Future[Any]) -> None:
+        with lock:
+            remaining[0] -= 1
+            if remaining[0]:
+                return
+        pool.submit(work).add_done_callback(relay)
+
+    for future in futures:
+        future.add_done_callback(one_done)
+    return result
+
+
+def _prepare(url: str, live: Fetched, archived: ArchiveResult) -> tuple[LinkCheck, _SourceText]:
+    check = link_check(url, live, archived)
+    return check, _source_text(check)
 
 
 def _network_down(original: LinkCheck, archive_url: str) -> bool:

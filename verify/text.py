@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 
@@ -51,9 +51,15 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:[.,']\w+)*", re.UNICODE)
 
 
-@functools.lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+    """One segmenter per thread: pysbd keeps the text being split on the instance, so a shared one mixes texts."""
+    segmenter: pysbd.Segmenter | None = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return segmenter
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
