@@ -239,3 +239,48 @@ def test_front_matter_with_an_impossible_date_is_refused_clearly() -> None:
     # Found by fuzzing: YAML reads 9999-99-99 as a date and fails inside the parser.
     with pytest.raises(ArticleError, match="broken front matter"):
         parse_article("---\ntitle: 9999-99-99\n---\n", "t.md")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia said it. [](#)\n\nOriginal url: <https://x.example/a>\n",  # an empty link ends the paragraph
+        "Russia said it. [ ](http://x.example/b)\n\nOriginal url: <https://x.example/a>\n",
+        '<!DOCTYPE html><html><body><p>Russia said it. <a href="#"></a></p>'
+        '<link rel="canonical" href="https://x.example/a"></body></html>',
+    ],
+)
+def test_an_empty_link_at_the_end_of_a_paragraph_is_kept(text: str) -> None:
+    # Found by fuzzing (bench/fuzz.py): an icon link with no text sat past the paragraph's last character.
+    article = parse_article(text, "t.md")
+    assert [s.text for s in article.statements] == ["Russia said it."]
+    assert len(article.citations) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia said it.\n\nOriginal url: <http://[::1/>\n",
+        "---\nurl: http://[bad/\n---\n# T\n\nBody.\n",
+    ],
+)
+def test_a_malformed_url_is_an_input_error(text: str) -> None:
+    with pytest.raises(ArticleError, match="URL"):
+        parse_article(text, "t.md")
+
+
+def test_a_very_long_word_does_not_make_attribution_slow() -> None:
+    import time
+
+    started = time.process_time()
+    parse_article("# T\n\nThe ministry " + "x" * 30_000 + " left.\n\nOriginal url: <https://news.example/s>\n", "t.md")
+    assert time.process_time() - started < 5  # was about 30 s: the subject pattern backtracked inside the word
+
+
+def test_lone_surrogates_in_html_do_not_break_parsing() -> None:
+    article = parse_article(
+        '<!DOCTYPE html><html><head><link rel="canonical" href="https://x.example/a"></head>'
+        "<body><p>Russia said it \udcff.</p></body></html>",
+        "t.html",
+    )
+    assert article.statements

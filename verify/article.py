@@ -204,7 +204,10 @@ def _looks_like_html(text: str) -> bool:
 
 def _checked_url(url: str, path: str, line: int | None, what: str) -> str:
     url = url.strip().strip("<>").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # "Invalid IPv6 URL" and the like
+        raise ArticleError(path, f"{what} {url!r} is not a valid URL ({error})", line) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ArticleError(path, f"{what} {url!r} is not an http(s) URL", line)
     return url
@@ -404,12 +407,13 @@ def _assemble(
             )
             source = source[: credit.start()]
         plain, offsets, links = _inline(source)
+
         block_citations = [
             _citation(
                 anchor,
                 href,
-                para.start + offsets[a],
-                para.start + offsets[max(a, b - 1)] + 1,
+                para.start + _offset_at(offsets, a),
+                para.start + _offset_at(offsets, max(a, b - 1)) + 1,
                 index,
                 line_starts,
             )
@@ -453,6 +457,11 @@ def _assemble(
             )
     citations.sort(key=lambda c: c.start)
     return Article(path, fmt, title, date, url, tuple(blocks), tuple(statements), tuple(citations), meta)
+
+
+def _offset_at(offsets: Sequence[int], k: int) -> int:
+    """Where plain character k stood; an empty link ([](#), an icon) may sit past the last character."""
+    return offsets[min(k, len(offsets) - 1)] if offsets else 0
 
 
 def _line_of(line_starts: Sequence[int], offset: int) -> int:
@@ -558,7 +567,7 @@ _DOCUMENT = re.compile(
 )
 _ACCORDING = re.compile(r"\baccording\s+to\s+((?:(?!\b(?:which|who|that)\b)[^,.;:])+)", re.I)
 _SUBJECT_VERB = re.compile(
-    r"(?P<subject>(?:(?:the|a|an|[A-Z][\w'’.-]*|[a-z][\w-]*)\s+){0,6}?(?:[A-Z][\w'’.-]*|officials?|spokesm[ae]n|"
+    r"(?<![\w'’.-])(?P<subject>(?:(?:the|a|an|[A-Z][\w'’.-]*|[a-z][\w-]*)\s+){0,6}?(?:[A-Z][\w'’.-]*|officials?|spokesm[ae]n|"
     r"spokeswom[ae]n|spokesperson|ministry|group|agency|police|government|authority|authorities|council|court|"
     r"department|office|company|firm|committee|commission|board|sources?|experts?|"
     r"analysts?|researchers?|scientists?|witnesses|residents|doctors)(?:\s+(?:[A-Z][\w'’.-]*))*)"
@@ -614,6 +623,8 @@ def _document(text: str) -> str | None:
 
 
 def _parse_html(text: str, path: str) -> Article:
+    # Lone surrogates (from a str built in memory) are refused by lxml; as text they can only be replaced.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     soup = BeautifulSoup(text, "lxml")
     meta: dict[str, str] = {}
     for tag in soup.find_all("meta"):
