@@ -152,3 +152,14 @@ def test_live_page_link_to_an_archive_capture_is_kept_as_written() -> None:
     page += "</p></article></body></html>"
     links = extract(page, base_url="https://news.example/story").links
     assert [link.href for link in links] == [capture]
+
+
+def test_photo_captions_are_listed_whether_or_not_the_text_keeps_them() -> None:
+    html = (
+        "<html><body><article><figure><img src='a.jpg'><figcaption>The bridge at dusk.</figcaption></figure>"
+        "<p>The council approved the repairs on Monday after a long debate about the cost of the works.</p>"
+        "<p>Work is expected to start in May and to last about fourteen months, the city engineer said.</p>"
+        "</article></body></html>"
+    )
+    extracted = extract(html, base_url="https://news.example/a")
+    assert extracted.captions == ("The bridge at dusk.",)

@@ -37,6 +37,8 @@ class Extracted:
     links: tuple[Link, ...]
     published: dt.date | None
     canonical_url: str | None
+    #: Photo captions (<figcaption>), kept apart: they are not article text, but a stored copy quotes them.
+    captions: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -72,7 +74,13 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
         links=links,
         published=_published(root),
         canonical_url=_canonical(root, base),
+        captions=_captions(root),
     )
+
+
+def _captions(root: etree._Element) -> tuple[str, ...]:
+    found = (_SPACE.sub(" ", "".join(node.itertext())).strip() for node in root.iter("figcaption"))
+    return tuple(dict.fromkeys(text for text in found if text))
 
 
 def extraction_json(extracted: Extracted) -> dict[str, Any]:

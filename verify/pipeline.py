@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from verify import __version__
 from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, default_limiter
-from verify.article import Article, BlockKind, Statement
+from verify.article import STATEMENT_BLOCKS, Article, BlockKind, Statement
 from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
@@ -23,7 +23,7 @@ from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
 from verify.judge import Source, SourceRole, judge_statement
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
 from verify.report import Report, StatementResult
-from verify.text import split_sentences
+from verify.text import normalise, split_sentences
 
 if TYPE_CHECKING:
     from verify.batch import Settings
@@ -165,9 +165,7 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
         for target in targets:
             if target.url is not None and _is_web_url(target.url):
                 start(target.url)
-        comparison = (
-            compare([(s.id, s.text) for s in article.statements], original_text.paragraphs) if original_text else None
-        )
+        comparison = _compare(article, original_text) if original_text else None
         ready = {url: future.result() for url, future in prepared.items()}
     link_checks = {url: check for url, (check, _) in ready.items()}
     sources = {url: text for url, (_, text) in ready.items()}
@@ -195,6 +193,18 @@ def check_article(article: Article, http: Http, archive: Archive, options: Check
         comparison=comparison,
         results=results,
     )
+
+
+def _compare(article: Article, original: Extracted) -> Comparison:
+    """The stored copy against the original's text, its photo captions first (extractors leave them out).
+
+    Sentences of the original that the stored copy keeps as something other than a statement (the related-article
+    line, the photo credit) are not "missing from the stored copy".
+    """
+    comparison = compare([(s.id, s.text) for s in article.statements], (*original.captions, *original.paragraphs))
+    kept = [normalise(block.text) for block in article.blocks if block.kind not in STATEMENT_BLOCKS]
+    missing = tuple(s for s in comparison.missing_from_stored if not any(normalise(s) in text for text in kept))
+    return dataclasses.replace(comparison, missing_from_stored=missing)
 
 
 T = TypeVar("T")
