@@ -949,7 +949,9 @@ def judge_statement(
     parts: list[str] = []
     if not has_citation:
         parts.append("no citation")
-    for source in sources:
+    own = [source for source in sources if source.role is SourceRole.OWN]
+    others = [source for source in sources if source.role is not SourceRole.OWN]
+    for source in own:  # its own citations, each told in full
         if source.sentences:
             assessment = next(a for s, a in assessed if s is source)
             if assessment.passage:
@@ -963,6 +965,17 @@ def judge_statement(
             parts.append(_unavailable_reason(source))
         else:
             parts.append(f"source fetched but has no text ({source.url})")
+    if others:  # the article's other sources, summed up: the closest passage is the evidence below
+        other_ids = {id(source) for source in others}
+        read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
+        unread = len(others) - len(read)
+        summary = f"none of the article's {len(read)} other readable sources carries it"
+        closest = max(read, key=lambda pair: pair[1].score, default=None)
+        if closest is not None and closest[1].passage:
+            summary += f" (closest: {_excerpt(closest[1].passage)!r}, {_where(closest[0])})"
+        if unread:
+            summary += f"; {unread} could not be read"
+        parts.append(summary)
     if has_citation and not sources:
         parts.append("unverifiable: the citation could not be resolved to a source")
     evidence = (_evidence(best[1], best[0]),) if best and best[1].passage else ()
