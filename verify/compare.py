@@ -15,7 +15,15 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from verify.text import fold_typography, iter_paragraphs, normalise, split_sentences
+from verify.text import (
+    NUMBER_SCALES,
+    NUMBER_TENS,
+    NUMBER_UNITS,
+    fold_typography,
+    iter_paragraphs,
+    normalise,
+    split_sentences,
+)
 
 
 class Change(str, enum.Enum):
@@ -66,37 +74,9 @@ _TOKEN = re.compile(r"\w+(?:[.,'\u2019\u2018`]\w+)*\.?|[%&]")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}|(?:[A-Za-z]\.)+[A-Za-z]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DOUBLE_QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033')
-_SMALL = {
-    w: n
-    for n, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    w: 10 * n for n, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
-}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_SMALL = NUMBER_UNITS
+_TENS = NUMBER_TENS
+_SCALES = NUMBER_SCALES
 _NUMERIC = re.compile(r"\d+(?:\.\d+)?")
 
 
