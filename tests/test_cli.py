@@ -230,3 +230,18 @@ def test_judge_needs_a_claim_and_a_source(runner: CliRunner) -> None:
     code, _, err = run(runner, "judge", "--claim", "x")
     assert code == ExitStatus.USAGE
     assert "--source" in err
+
+
+def test_page_text_printed_on_github_actions_cannot_run_workflow_commands(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><p>The council met on Monday to debate the budget for the coming year at length.</p>"
+        "<p>::error file=x,line=1::pwned</p><p>::add-mask::secret and more words to keep this paragraph.</p>"
+        "</article></body></html>"
+    )
+    result = CliRunner().invoke(main, ["extract", str(page)], env={"GITHUB_ACTIONS": "true"}, catch_exceptions=False)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::stop-commands::")
+    token = lines[0].removeprefix("::stop-commands::")
+    assert lines[-1] == f"::{token}::"
+    assert "pwned" in result.stdout  # shown, but inside the fence, where the runner does not obey it

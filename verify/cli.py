@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -279,9 +280,9 @@ def extract(page: Path, fmt: str, base_url: str | None) -> None:
     raw = _read_bytes(page)
     extracted = extract_page(raw, base_url=base_url)
     if fmt == "json":
-        click.echo(json.dumps(extraction_json(extracted), ensure_ascii=False, indent=2))
+        _emit_untrusted(json.dumps(extraction_json(extracted), ensure_ascii=False, indent=2))
     else:
-        click.echo(extracted.text)
+        _emit_untrusted(extracted.text)
 
 
 @main.command()
@@ -309,9 +310,9 @@ def compare(stored: Path, archived: Path, fmt: str) -> None:
         _read_bytes(path)
     comparison = compare_files(stored, archived)
     if fmt == "json":
-        click.echo(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=2))
+        _emit_untrusted(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=2))
     else:
-        click.echo(comparison_markdown(comparison))
+        _emit_untrusted(comparison_markdown(comparison))
 
 
 @main.command()
@@ -350,7 +351,19 @@ def judge(claim: str | None, source: Path | None, input_path: Path | None) -> No
     if not claim or source is None:
         _fail("give --claim and --source, or --input FILE.jsonl", ExitStatus.USAGE)
     text = _source_text(source)
-    click.echo(format_verdict(judge_claim(claim, text)))
+    _emit_untrusted(format_verdict(judge_claim(claim, text)))
+
+
+def _emit_untrusted(text: str) -> None:
+    """Print page text. On GitHub Actions it is fenced with stop-commands, so a line of the page that reads
+    `::error::...` or `::add-mask::...` is printed, never obeyed."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        click.echo(text)
+        return
+    token = secrets.token_hex(16)
+    click.echo(f"::stop-commands::{token}")
+    click.echo(text)
+    click.echo(f"::{token}::")
 
 
 def _input_lines(path: Path) -> Iterator[str]:
