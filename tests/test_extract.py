@@ -163,3 +163,38 @@ def test_photo_captions_are_listed_whether_or_not_the_text_keeps_them() -> None:
     )
     extracted = extract(html, base_url="https://news.example/a")
     assert extracted.captions == ("The bridge at dusk.",)
+
+
+def _story_followed_by_headlines() -> str:
+    sentences = [
+        "The ferry crews voted on Monday to strike for two days next week over a pay offer they called unfair.",
+        "Their union said the operator had refused to meet since the summer and that talks had broken down.",
+        "The operator said it regretted the vote and would keep a reduced timetable running on both crossings.",
+        "Commuters who rely on the early boats were told to check the timetable online before they travel.",
+        "The council said it would ask both sides to meet again before the first day of the strike begins.",
+    ]
+    story = "".join(f"<p>{sentence}</p>" for sentence in sentences)
+    headlines = "".join(
+        f"<h3>Headline number {n} of the day</h3><p>A short line about story number {n} today</p>" for n in range(12)
+    )
+    return (
+        "<html><head><title>Ferry crews vote to strike</title></head><body><article><div class='col'>"
+        f"<div class='story'>{story}</div><section class='latest'>{headlines}</section>"
+        "</div></article></body></html>"
+    )
+
+
+def test_headlines_after_the_story_are_not_article_text_though_they_outnumber_it() -> None:
+    extracted = extract(_story_followed_by_headlines(), base_url="https://news.example/ferry")
+    assert len(extracted.paragraphs) == 5
+    assert extracted.paragraphs[-1].endswith("before the first day of the strike begins.")
+    assert "Headline number" not in extracted.text
+
+
+def test_short_lines_beside_a_one_paragraph_story_are_kept() -> None:
+    page = (
+        "<html><body><main><article><h1>Crews vote</h1>"
+        "<p>The crews voted for the strike on Monday after a long meeting, the union said in a statement.</p>"
+        "<p>Votes: 112 to 9</p><p>Turnout: 93%</p></article></main></body></html>"
+    )
+    assert "Turnout: 93%" in extract(page, base_url="https://news.example/crews").paragraphs

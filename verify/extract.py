@@ -299,6 +299,9 @@ _SHINGLE = 4
 _CONTAINER_SHARE = 0.8
 # A page paragraph is article text when at least this share of its word 4-grams is in trafilatura's text.
 _COVERED = 0.5
+# A block is running prose (what decides the container) with at least this many words, under this share linked.
+_PROSE_WORDS = 10
+_PROSE_LINKED = 0.5
 
 
 @dataclass(frozen=True)
@@ -445,13 +448,15 @@ def _next(verdicts: list[bool | None], index: int) -> bool | None:
 
 
 def _container(blocks: list[_Block]) -> etree._Element | None:
-    """The deepest element that holds `_CONTAINER_SHARE` of the words of `blocks`."""
+    """The deepest element around the blocks that holds `_CONTAINER_SHARE` of their running prose."""
     words: dict[etree._Element, int] = {}
     total = 0
-    for block in blocks:
-        count = len(_tokens(block.text))
+    weights = [_prose_words(block) for block in blocks]
+    if not any(weights):
+        weights = [len(_tokens(block.text)) for block in blocks]
+    for block, count in zip(blocks, weights, strict=True):
         total += count
-        node: etree._Element | None = block.element
+        node: etree._Element | None = block.element.getparent()  # a container, never one paragraph alone
         while node is not None:
             words[node] = words.get(node, 0) + count
             node = node.getparent()
@@ -463,6 +468,13 @@ def _container(blocks: list[_Block]) -> etree._Element | None:
             if depth > best_depth:
                 best, best_depth = node, depth
     return best
+
+
+def _prose_words(block: _Block) -> int:
+    """The words of a block that reads as running prose (long, mostly not link text); 0 for any other block."""
+    count = len(_tokens(block.text))
+    linked = sum(len(anchor) for anchor, _, _ in block.links)
+    return count if count >= _PROSE_WORDS and linked < _PROSE_LINKED * len(block.text) else 0
 
 
 def _inside(element: etree._Element, container: etree._Element) -> bool:
