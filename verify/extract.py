@@ -291,6 +291,7 @@ _BLOCKS = {
     "h6", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
     "figure", "figcaption", "form", "fieldset", "address", "hr", "center", "details", "summary", "body", "html",
 }  # fmt: skip
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACED = {"br", "span", "label", "time", "cite", "sup", "sub", "td", "th"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORDS = re.compile(r"\w+")
@@ -472,6 +473,8 @@ def _container(blocks: list[_Block]) -> etree._Element | None:
 
 def _prose_words(block: _Block) -> int:
     """The words of a block that reads as running prose (long, mostly not link text); 0 for any other block."""
+    if block.element.tag in _HEADINGS or next(block.element.iterancestors("a"), None) is not None:
+        return 0
     count = len(_tokens(block.text))
     linked = sum(len(anchor) for anchor, _, _ in block.links)
     return count if count >= _PROSE_WORDS and linked < _PROSE_LINKED * len(block.text) else 0
