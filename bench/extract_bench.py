@@ -121,7 +121,13 @@ def _block_of(element: etree._Element) -> etree._Element | None:
     return node
 
 
-def link_answers(page: Page) -> list[LinkKey]:
+# A block this short is article text only when it (or its link) is a whole paragraph of the ground truth: otherwise a menu item,
+# a "related" title or a topic tag whose few words happen to occur in the article would count as an in-body link.
+SHORT_BLOCK = 10
+
+
+def link_answers(page: Page, whole_short_blocks: bool = True) -> list[LinkKey]:
+    """The in-body links; `whole_short_blocks=False` is the first definition (short blocks judged by shingles alone)."""
     try:
         root = lxml.html.fromstring(page.html)
     except (etree.ParserError, ValueError):
@@ -133,6 +139,7 @@ def link_answers(page: Page) -> list[LinkKey]:
             break
     truth_shingles = shingles(page.truth)
     truth_words = " " + " ".join(tokens(page.truth)) + " "
+    truth_paragraphs = {" ".join(tokens(line)) for line in page.truth.splitlines()}
     answers: list[LinkKey] = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
@@ -148,6 +155,10 @@ def link_answers(page: Page) -> list[LinkKey]:
             continue
         inside = sum(min(c, truth_shingles.get(s, 0)) for s, c in block_shingles.items())
         if inside / sum(block_shingles.values()) < 0.9 or f" {anchor} " not in truth_words:
+            continue
+        block_words = " ".join(tokens(block_text))
+        whole = block_words in truth_paragraphs or anchor in truth_paragraphs
+        if whole_short_blocks and len(tokens(block_text)) < SHORT_BLOCK and not whole:
             continue
         target = urljoin(base, href)
         if urlsplit(target).scheme in ("http", "https"):
@@ -250,6 +261,7 @@ def load_pages(split: str) -> list[Page]:
 def run(name: str, extractor: Extractor, pages: list[Page], verbose: bool) -> None:
     counts: list[tuple[float, float, float]] = []
     answers_total = hits_total = 0
+    first_total = first_hits = 0
     elapsed = 0.0
     for page in pages:
         start = time.perf_counter()
@@ -260,6 +272,9 @@ def run(name: str, extractor: Extractor, pages: list[Page], verbose: bool) -> No
         hits = recovered(answers, out.links)
         answers_total += len(answers)
         hits_total += hits
+        first = link_answers(page, whole_short_blocks=False)
+        first_total += len(first)
+        first_hits += recovered(first, out.links)
         if verbose:
             p, r, f = precision_recall_f1([counts[-1]])
             print(
@@ -271,6 +286,8 @@ def run(name: str, extractor: Extractor, pages: list[Page], verbose: bool) -> No
     print(f"{name} text precision: {precision:.4f}")
     print(f"{name} text recall: {recall:.4f}")
     print(f"{name} links recovered: {rate:.4f} ({hits_total}/{answers_total})")
+    first_rate = first_hits / first_total if first_total else 1.0
+    print(f"{name} links recovered, first definition: {first_rate:.4f} ({first_hits}/{first_total})")
     print(f"{name} ms/page: {1000 * elapsed / len(pages):.1f}")
 
 
