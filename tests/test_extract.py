@@ -198,3 +198,25 @@ def test_short_lines_beside_a_one_paragraph_story_are_kept() -> None:
         "<p>Votes: 112 to 9</p><p>Turnout: 93%</p></article></main></body></html>"
     )
     assert "Turnout: 93%" in extract(page, base_url="https://news.example/crews").paragraphs
+
+
+def test_an_embedded_tweet_between_paragraphs_is_article_text_with_its_links() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the report says the ferry crews voted to strike for two days over their pay.</p>"
+        for n in range(4)
+    )
+    tweet = (  # in a wrapper trafilatura takes for a widget
+        '<div class="embed embed-twitter"><blockquote class="twitter-tweet"><p lang="en" dir="ltr">We will keep a reduced timetable on both '
+        'crossings during the strike <a href="https://t.co/abc">pic.twitter.com/abc</a></p>&mdash; Ferry Operator '
+        '(@ferries) <a href="https://twitter.com/ferries/status/1">November 18, 2019</a></blockquote></div>'
+        '<script async src="https://platform.twitter.com/widgets.js"></script>'
+    )
+    page = (
+        "<html><body><article><div class='body'>"
+        f"{paragraphs}{tweet}<p>The council said it would ask both sides to meet again before the strike.</p>"
+        "</div></article></body></html>"
+    )
+    extracted = extract(page, base_url="https://news.example/ferry")
+    assert any(p.startswith("We will keep a reduced timetable") for p in extracted.paragraphs)
+    assert "https://twitter.com/ferries/status/1" in [link.href for link in extracted.links]
+    assert extracted.paragraphs[-1].startswith("The council said")

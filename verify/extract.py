@@ -291,6 +291,8 @@ _BLOCKS = {
     "h6", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
     "figure", "figcaption", "form", "fieldset", "address", "hr", "center", "details", "summary", "body", "html",
 }  # fmt: skip
+# Embedded social posts (quoted in the article, so part of its text) keep their blockquote and a class like these.
+_EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|mastodon-embed", re.I)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACED = {"br", "span", "label", "time", "cite", "sup", "sub", "td", "th"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -489,14 +491,42 @@ def _inside(element: etree._Element, container: etree._Element) -> bool:
     return False
 
 
+def _embedded_post(element: etree._Element) -> bool:
+    for node in (element, *element.iterancestors("blockquote")):
+        if node.tag == "blockquote" and _EMBEDDED_POST.search(node.get("class") or ""):
+            return True
+    return False
+
+
+def _with_embedded_posts(blocks: list[_Block], chosen: list[_Block], container: etree._Element | None) -> list[_Block]:
+    """The chosen blocks plus the embedded social posts (tweets, Instagram posts) set in the article, which
+    trafilatura sometimes drops: those inside the container or between the first and last chosen block."""
+    if not chosen:
+        return chosen
+    kept = {id(block) for block in chosen}
+    positions = [index for index, block in enumerate(blocks) if id(block) in kept]
+    first, last = positions[0], positions[-1]
+    return [
+        block
+        for index, block in enumerate(blocks)
+        if id(block) in kept
+        or (
+            _embedded_post(block.element)
+            and (first < index < last or (container is not None and _inside(block.element, container)))
+        )
+    ]
+
+
 def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
     main = _main_text(root, base)
     if not main.strip():
         return (), ()
-    chosen = _selected(_page_blocks(root), main)
+    blocks = _page_blocks(root)
+    chosen = _selected(blocks, main)
     container = _container(chosen)
     if container is not None:
         chosen = [block for block in chosen if _inside(block.element, container)]
+    chosen = _with_embedded_posts(blocks, chosen, container)
     headline = " ".join(_tokens(title or ""))
     chosen = [b for b in chosen if b.element.tag != "h1" and " ".join(_tokens(b.text)) != headline]
     paragraphs = tuple(block.text for block in chosen)
