@@ -245,3 +245,24 @@ def test_page_text_printed_on_github_actions_cannot_run_workflow_commands(tmp_pa
     token = lines[0].removeprefix("::stop-commands::")
     assert lines[-1] == f"::{token}::"
     assert "pwned" in result.stdout  # shown, but inside the fence, where the runner does not obey it
+
+
+def test_articles_checked_side_by_side_give_the_same_reports_in_the_same_order(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    copies = []
+    for n in range(4):
+        copy = tmp_path / "in" / f"copy{n}" / "article.md"
+        copy.parent.mkdir(parents=True)
+        copy.write_bytes(SEED.read_bytes())
+        copies.append(str(copy))
+    one, many = tmp_path / "one", tmp_path / "many"
+    _, _, serial = run(runner, "check", *copies, "--offline", "--out", str(one))
+    code, _, parallel = run(runner, "check", *copies, "--offline", "--out", str(many), "--jobs", "3")
+    assert code == ExitStatus.OK
+    assert [line.split(" -> ")[0] for line in parallel.splitlines()] == [
+        line.split(" -> ")[0] for line in serial.splitlines()
+    ]
+    assert sorted(p.name for p in many.iterdir()) == sorted(p.name for p in one.iterdir())
+    for name in ("article.json", "article-2.json", "article-3.json", "article-4.json"):
+        assert (many / name).read_text().replace(str(many), "") == (one / name).read_text().replace(str(one), "")

@@ -8,12 +8,13 @@ import glob
 import subprocess
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from verify import __version__
-from verify.article import ArticleError, read_article
+from verify.article import ArticleError, read_article, slugify
 from verify.report import FailOn, Report, verdict_line, write_atomic, write_report
 from verify.status import ExitStatus
 
@@ -37,6 +38,7 @@ class Settings:
     date: dt.date | None = None
     fail_on: str = "disputed"
     concurrency: int = 8
+    jobs: int = 1
     cassette_dir: Path = Path("cassettes")
     record_mode: RecordMode = "once"
     cache: str | None = None
@@ -151,11 +153,16 @@ def run(
 
     policy = FailOn(settings.fail_on)
     outcomes: list[Outcome] = []
-    slugs: set[str] = set()
-    with Checker.for_settings(settings) as checker:
-        for number, path in enumerate(paths, 1):
+    taken: set[str] = set()
+    slugs = [_unique(slugify(Path(path).stem) or "article", taken) for path in paths]
+    # Articles side by side only when nothing is recorded: a cassette belongs to one article at a time.
+    jobs = settings.jobs if settings.record_mode == "off" else 1
+    with Checker.for_settings(settings) as checker, ThreadPoolExecutor(max(1, jobs)) as pool:
+        checked = pool.map(
+            lambda job: _check_one(job[0], job[1], settings, checker, policy), zip(paths, slugs, strict=True)
+        )
+        for number, (path, outcome) in enumerate(zip(paths, checked, strict=True), 1):
             prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
-            outcome = _check_one(path, settings, checker, policy, slugs)
             outcomes.append(outcome)
             if outcome.report is None:
                 echo(f"Error: {outcome.error}")
@@ -169,7 +176,7 @@ def run(
     return _run_status(outcomes)
 
 
-def _check_one(path: str, settings: Settings, checker: object, policy: FailOn, slugs: set[str]) -> Outcome:
+def _check_one(path: str, slug: str, settings: Settings, checker: object, policy: FailOn) -> Outcome:
     from verify.cassette import CassetteError
     from verify.pipeline import Checker, EvidenceMissing
 
@@ -178,7 +185,6 @@ def _check_one(path: str, settings: Settings, checker: object, policy: FailOn, s
         article = read_article(Path(path), url=settings.url, date=settings.date)
     except ArticleError as error:
         return Outcome(path, None, str(error), ExitStatus.BAD_INPUT)
-    slug = _unique(article.slug, slugs)
     try:
         report = checker.check(article, slug)
     except (EvidenceMissing, CassetteError) as error:

@@ -115,6 +115,13 @@ def main() -> None:
     help="Requests in flight at once for one article (1 = one after another).",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Articles checked side by side, sharing the per-host caps and the archive limiter (--no-record or --offline).",
+)
+@click.option(
     "--cassettes",
     "cassette_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -175,6 +182,7 @@ def check(
     date: str | None,
     fail_on: str,
     concurrency: int,
+    jobs: int,
     cassette_dir: Path,
     refresh: bool,
     replay_only: bool,
@@ -221,6 +229,7 @@ def check(
         date=when,
         fail_on=fail_on,
         concurrency=concurrency,
+        jobs=jobs,
         cassette_dir=cassette_dir,
         record_mode=mode,
         cache=cache,
