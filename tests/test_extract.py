@@ -220,3 +220,25 @@ def test_an_embedded_tweet_between_paragraphs_is_article_text_with_its_links() -
     assert any(p.startswith("We will keep a reduced timetable") for p in extracted.paragraphs)
     assert "https://twitter.com/ferries/status/1" in [link.href for link in extracted.links]
     assert extracted.paragraphs[-1].startswith("The council said")
+
+
+def _report_paragraphs(numbers: range) -> str:
+    return "".join(
+        f"<p>Paragraph {n} of the report says the ferry crews voted to strike for two days over their pay.</p>"
+        for n in numbers
+    )
+
+
+def test_a_sentence_between_article_paragraphs_is_kept_though_its_box_looks_like_boilerplate() -> None:
+    boxed = '<div class="ad-disclaimer"><p>The union has called three strikes since the operator was sold.</p></div>'
+    page = f"<html><body><article><div>{_report_paragraphs(range(3))}{boxed}{_report_paragraphs(range(3, 6))}</div>"
+    extracted = extract(page + "</article></body></html>", base_url="https://news.example/ferry")
+    assert extracted.paragraphs[3] == "The union has called three strikes since the operator was sold."
+
+
+def test_a_short_label_between_article_paragraphs_is_not_kept() -> None:
+    boxed = '<div class="ad-disclaimer"><p>Advertisement</p></div>'
+    page = f"<html><body><article><div>{_report_paragraphs(range(3))}{boxed}{_report_paragraphs(range(3, 6))}</div>"
+    extracted = extract(page + "</article></body></html>", base_url="https://news.example/ferry")
+    assert "Advertisement" not in extracted.paragraphs
+    assert len(extracted.paragraphs) == 6

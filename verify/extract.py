@@ -293,6 +293,8 @@ _BLOCKS = {
 }  # fmt: skip
 # Embedded social posts (quoted in the article, so part of its text) keep their blockquote and a class like these.
 _EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|mastodon-embed", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?$")
+_SENTENCE_WORDS = 6
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACED = {"br", "span", "label", "time", "cite", "sup", "sub", "td", "th"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -517,6 +519,23 @@ def _with_embedded_posts(blocks: list[_Block], chosen: list[_Block], container: 
     ]
 
 
+def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> list[_Block]:
+    """The chosen blocks plus any paragraph that reads as a sentence (a <p> of `_SENTENCE_WORDS` or more words ending
+    in . ! or ?) between two chosen blocks: trafilatura sometimes drops one line of running text."""
+    kept = {id(block) for block in chosen}
+    added = {
+        id(block)
+        for before, block, after in zip(blocks, blocks[1:], blocks[2:], strict=False)
+        if id(before) in kept
+        and id(after) in kept
+        and id(block) not in kept
+        and block.element.tag == "p"
+        and _SENTENCE_END.search(block.text)
+        and len(_tokens(block.text)) >= _SENTENCE_WORDS
+    }
+    return [block for block in blocks if id(block) in kept or id(block) in added] if added else chosen
+
+
 def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
     main = _main_text(root, base)
     if not main.strip():
@@ -527,6 +546,7 @@ def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tu
     if container is not None:
         chosen = [block for block in chosen if _inside(block.element, container)]
     chosen = _with_embedded_posts(blocks, chosen, container)
+    chosen = _with_sandwiched_sentences(blocks, chosen)
     headline = " ".join(_tokens(title or ""))
     chosen = [b for b in chosen if b.element.tag != "h1" and " ".join(_tokens(b.text)) != headline]
     paragraphs = tuple(block.text for block in chosen)
