@@ -4,7 +4,8 @@
 
 Figures are never scored on rows a model was trained on: the shipped model (verify/data/judge_model.json) was
 trained on all of dev, so quality is measured by retraining with bench/train_judge.py on other rows only:
-  - cv: 5-fold stratified cross-validation over dev claims (full cited articles);
+  - cv: 5-fold stratified cross-validation over dev claims (full cited articles), and its mean and range over 5
+    fold draws (the split's own noise);
   - held-out: trained on a fixed half of dev, scored on the other half;
   - oracle chunks: models trained on the full-article features of the other folds' claims, applied to each
     held-out claim's oracle chunks (a claim is supported when its best chunk is);
@@ -29,6 +30,8 @@ from train_judge import SEED, WICE, cross_validated, featurise, folds, load, sco
 
 from verify.judge import claim_features, decide, judge_claim
 
+REPEAT_SEEDS = (1, 2, 3, 4)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -51,6 +54,11 @@ def main() -> None:
     )
     print(f"dev cv F1 supported: {100 * f1:.1f}")
     print(f"dev cv accuracy: {100 * accuracy:.1f}")
+    # The same 5-fold CV with other fold draws: how far a figure moves with the split alone (the noise floor).
+    repeats = [scores(cross_validated(xs, ys, seed), ys) for seed in (SEED, *REPEAT_SEEDS)]
+    for name, values in (("F1 supported", [f for f, _ in repeats]), ("accuracy", [a for _, a in repeats])):
+        low, high, mean = 100 * min(values), 100 * max(values), 100 * statistics.mean(values)
+        print(f"dev cv {name} over {len(repeats)} fold draws: mean {mean:.1f}, range {low:.1f}-{high:.1f}")
 
     order = list(range(len(ys)))
     random.Random(SEED).shuffle(order)

@@ -108,10 +108,10 @@ def folds(n: int, ys: Sequence[int], k: int = FOLDS, seed: int = SEED) -> list[l
     return groups
 
 
-def cross_validated(xs: Sequence[tuple[float, ...]], ys: Sequence[int]) -> list[bool]:
-    """Each row's verdict from a model trained on the other folds only."""
+def cross_validated(xs: Sequence[tuple[float, ...]], ys: Sequence[int], seed: int = SEED) -> list[bool]:
+    """Each row's verdict from a model trained on the other folds only (folds drawn with `seed`)."""
     predicted = [False] * len(ys)
-    for held in folds(len(ys), ys):
+    for held in folds(len(ys), ys, seed=seed):
         chosen = set(held)
         model = train(
             [x for i, x in enumerate(xs) if i not in chosen], [y for i, y in enumerate(ys) if i not in chosen]
