@@ -28,7 +28,7 @@ from importlib import resources
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from verify.text import fold_typography, split_sentences, words
+from verify.text import NUMBER_SCALES, NUMBER_TENS, NUMBER_UNITS, fold_typography, split_sentences, words
 
 
 class Label(str, enum.Enum):
@@ -133,39 +133,9 @@ _MONTHS = {
     for name in names
 }
 _WEEKDAYS = _word_set("monday tuesday wednesday thursday friday saturday sunday")
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
-    if i > 1
-}
-_SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_UNITS = NUMBER_UNITS
+_TENS = NUMBER_TENS
+_SCALES = {word: float(n) for word, n in NUMBER_SCALES.items()}
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _DECADE = re.compile(r"^(\d{4})s$")
