@@ -4,10 +4,15 @@ Each "host" is its own loopback address (127.0.0.2, 127.0.0.3, ...: Linux routes
 per-host limits of `verify.http.Http` (keyed by host name, not port) see several hosts. Answers come from
 `tests/fakeweb.FakeWeb`, the web the tests and demo cassettes use. Every request is logged with its start and end,
 and the server keeps the most requests it saw in flight at once per host and at the archive.
+
+The servers run in a child process: a web server in the benchmark's own process would take the GIL from the tool
+it measures (and its parsing and writing would be counted as network latency). The parent drives it over a pipe:
+`latency`, `serve`, `stats` (a snapshot) and `stats.reset()`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import threading
 import time
@@ -55,7 +60,104 @@ class Stats:
 
 
 class LoopbackWeb:
-    """`hosts` live hosts and one archive host on loopback, each answering after `latency` seconds."""
+    """`hosts` live hosts and one archive host on loopback, each answering after `latency` seconds, served by a
+    child process."""
+
+    def __init__(self, hosts: int = 4, latency: float = 0.1) -> None:
+        context = multiprocessing.get_context("fork")
+        self._pipe, child = context.Pipe()
+        self._lock = threading.Lock()
+        self._process = context.Process(target=_serve, args=(child, hosts, latency), daemon=True)
+        self._process.start()
+        self.bases: list[str] = self._pipe.recv()
+        self.archive = self.bases[-1]
+        self.live = self.bases[:-1]
+        self._latency = latency
+
+    def _call(self, command: str, *args: Any) -> Any:
+        with self._lock:
+            self._pipe.send((command, args))
+            return self._pipe.recv()
+
+    @property
+    def latency(self) -> float:
+        return self._latency
+
+    @latency.setter
+    def latency(self, value: float) -> None:
+        self._latency = value
+        self._call("latency", value)
+
+    def serve(self, root: Path, pages: dict[str, dict[str, Any]]) -> None:
+        self._call("serve", root, pages)
+
+    @property
+    def stats(self) -> _RemoteStats:
+        return _RemoteStats(self)
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._call("close")
+            self._process.join(timeout=5)
+        self._pipe.close()
+
+    def __enter__(self) -> LoopbackWeb:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _RemoteStats:
+    def __init__(self, web: LoopbackWeb) -> None:
+        self._web = web
+
+    @property
+    def log(self) -> list[Logged]:
+        log: list[Logged] = self._web._call("log")
+        return log
+
+    @property
+    def max_in_flight(self) -> dict[str, int]:
+        most: dict[str, int] = self._web._call("max_in_flight")
+        return most
+
+    def reset(self) -> None:
+        self._web._call("reset")
+
+
+def _serve(pipe: Any, hosts: int, latency: float) -> None:
+    """The child: the servers on their threads, and the parent's commands on the main thread."""
+    web = _LocalWeb(hosts, latency)
+    pipe.send(web.bases)
+    try:
+        while True:
+            command, args = pipe.recv()
+            if command == "latency":
+                web.latency = args[0]
+                pipe.send(None)
+            elif command == "serve":
+                web.serve(*args)
+                pipe.send(None)
+            elif command == "log":
+                with web.stats.lock:
+                    pipe.send(list(web.stats.log))
+            elif command == "max_in_flight":
+                with web.stats.lock:
+                    pipe.send(dict(web.stats.max_in_flight))
+            elif command == "reset":
+                web.stats.reset()
+                pipe.send(None)
+            elif command == "close":
+                web.close()
+                pipe.send(None)
+                return
+    except EOFError:
+        web.close()
+
+
+class _LocalWeb:
+    """The servers themselves, in the child process."""
 
     def __init__(self, hosts: int = 4, latency: float = 0.1) -> None:
         self.latency = latency
@@ -83,17 +185,11 @@ class LoopbackWeb:
             server.shutdown()
             server.server_close()
 
-    def __enter__(self) -> LoopbackWeb:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
-    web: LoopbackWeb
+    web: _LocalWeb
 
 
 class _Handler(BaseHTTPRequestHandler):

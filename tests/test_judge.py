@@ -18,6 +18,7 @@ from verify.judge import (
     judge_jsonl,
     judge_statement,
     permalink,
+    prepare,
 )
 
 CITED = "https://news.example/2024/05/flood-report"
@@ -254,3 +255,19 @@ def test_format_verdict_shows_label_reason_evidence_and_permalink() -> None:
     assert first.startswith("sourced (score ")
     assert any(line.strip().startswith("evidence (own citation, score ") for line in rest)
     assert any(line.strip().startswith(CAPTURE + "#:~:text=") for line in rest)
+
+
+def test_an_analysis_made_ahead_is_the_one_assess_returns() -> None:
+    """The pipeline analyses each statement against a source as soon as the source arrives; judging later must
+    give exactly what analysing then would have given."""
+    claims = ["The council said 400 homes had been evacuated.", "Seven bridges remain closed."]
+    cold = [assess(claim, FLOOD_REPORT) for claim in claims]
+    from verify import judge as module
+
+    module._analysed.cache_clear()
+    prepare(claims, list(FLOOD_REPORT))  # a list: the kept analysis is found from any sequence of the same sentences
+    assert module._analysed.cache_info().currsize == 2
+    warm = [assess(claim, FLOOD_REPORT) for claim in claims]
+    assert warm == cold
+    assert module._analysed.cache_info().hits == 2
+    assert not cold[0].conflicts and cold[1].conflicts

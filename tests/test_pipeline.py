@@ -48,3 +48,20 @@ def test_sentences_split_on_many_threads_at_once_stay_apart() -> None:
     expected = [split_sentences(t) for t in texts]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(split_sentences, texts)) == expected
+
+
+def test_worker_threads_are_all_running_before_the_first_request() -> None:
+    """Threads started lazily, one per first request, each wait for the GIL that busy workers hold: the last of
+    sixteen first requests left tens of milliseconds after the first. The pool starts them all up front."""
+    import threading
+
+    from verify.pipeline import _started_pool
+
+    before = {t.ident for t in threading.enumerate()}
+    pool = _started_pool(6)
+    try:
+        started = [t for t in threading.enumerate() if t.ident not in before and t.name.startswith("verify")]
+        assert len(started) == 6
+        assert sorted(pool.map(lambda n: n * n, range(6))) == [0, 1, 4, 9, 16, 25]
+    finally:
+        pool.shutdown()

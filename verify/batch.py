@@ -37,7 +37,7 @@ class Settings:
     url: str | None = None
     date: dt.date | None = None
     fail_on: str = "disputed"
-    concurrency: int = 8
+    concurrency: int = 16
     jobs: int = 1
     cassette_dir: Path = Path("cassettes")
     record_mode: RecordMode = "once"

@@ -110,7 +110,7 @@ def main() -> None:
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
-    default=8,
+    default=16,
     show_default=True,
     help="Requests in flight at once for one article (1 = one after another).",
 )

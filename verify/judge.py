@@ -694,8 +694,15 @@ class _Analysis:
 
 
 def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
+    return _analysed(claim_text, tuple(sentences))
+
+
+@functools.lru_cache(maxsize=4096)
+def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
+    """The analysis of one claim against one source; kept, so a run can analyse each pair while other sources are
+    still being fetched and judge every statement at the end without doing it again."""
     claim = _tokenise(claim_text)
-    doc = _document(tuple(s for s in sentences))
+    doc = _document(sentences)
     quotes = _quotes(claim_text)
     weights = _claim_weights(claim, doc)
     windows = _windows(claim, doc, weights)
@@ -771,6 +778,12 @@ def decide(model: Model, features: Sequence[float]) -> bool:
     """Sourced when the model's score reaches its threshold, the quoted words are in the source and nothing conflicts."""
     named = dict(zip(FEATURES, features, strict=True))
     return model.probability(features) >= model.threshold and named["quotes_found"] == 1.0 and not named["conflict"]
+
+
+def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:
+    """Analyse each claim against a source now, so that `assess` later finds the work done."""
+    for claim in claims:
+        _analyse(claim, sentences)
 
 
 def claim_features(claim: str, sentences: Sequence[str]) -> tuple[float, ...]:
