@@ -242,3 +242,90 @@ def test_a_short_label_between_article_paragraphs_is_not_kept() -> None:
     extracted = extract(page + "</article></body></html>", base_url="https://news.example/ferry")
     assert "Advertisement" not in extracted.paragraphs
     assert len(extracted.paragraphs) == 6
+
+
+def _split_story(comments_like_the_body: bool) -> str:
+    first = "".join(
+        f"<p>Part one, paragraph {n}: the harbour authority said ferry crossings would be cut by a third this winter "
+        f"because of the strike over pay and rosters.</p>"
+        for n in range(5)
+    )
+    second = "".join(
+        f"<p>Part two, paragraph {n}: engineers told the council that the older vessels need repairs before the "
+        f"spring timetable, <a href='https://council.example/report-{n}'>the report</a> shows.</p>"
+        for n in range(5)
+    )
+    comments = (
+        "<div class='grid'><div class='body__container article__body'>"
+        "<p>Great article, thanks so much for writing it, I really enjoyed reading every word of it today.</p>"
+        "<p>I disagree with most of this, the ferries were always late even before the strike started.</p></div></div>"
+        if comments_like_the_body
+        else ""
+    )
+    return (
+        "<html><head><title>Ferry cuts</title></head><body><main>"
+        f"<div class='grid'><div class='body__container article__body'>{first}</div>"
+        "<div class='rail'><div class='ad'></div></div></div>"
+        "<div class='row ad'><span class='ad-label'>Advertisement</span><div class='ad__slot'></div></div>"
+        f"<div class='grid'><div class='body__container article__body'>{second}</div></div>"
+        "<div class='author'><p>Jo Example covers transport and infrastructure for the paper and has reported on "
+        "the ferries since 2015.</p></div>"
+        f"{comments}</main></body></html>"
+    )
+
+
+def test_a_body_broken_around_an_advertisement_is_extracted_whole_with_its_links() -> None:
+    extracted = extract(_split_story(comments_like_the_body=True), base_url="https://news.example/ferry-cuts")
+    assert [p[:22] for p in extracted.paragraphs] == [f"Part one, paragraph {n}:" for n in range(5)] + [
+        f"Part two, paragraph {n}:" for n in range(5)
+    ]
+    assert [link.href for link in extracted.links] == [f"https://council.example/report-{n}" for n in range(5)]
+    # A look-alike container after the author box holds comments, not the article.
+    assert not any("Great article" in p for p in extracted.paragraphs)
+
+
+def test_a_first_paragraph_repeated_in_key_points_above_the_body_is_kept() -> None:
+    first = (
+        "DUBAI — The flagship carrier finalized a deal to buy 30 of the maker's long-range jets, executives of both "
+        "companies announced on Wednesday at the air show."
+    )
+    rest = "".join(
+        f"<p>Paragraph {n} of the story: the order replaces part of an earlier commitment for larger jets that "
+        "have been delayed by engine problems in testing.</p>"
+        for n in range(6)
+    )
+    page = (
+        "<html><body><div class='summary'><h2>Key Points</h2><ul>"
+        "<li>The flagship carrier has finalized a deal to buy 30 of the maker's long-range jets, executives of both "
+        "companies announced on Wednesday at the air show.</li></ul></div>"
+        f"<div class='story'><div class='group'><p>{first}</p>{rest}</div></div></body></html>"
+    )
+    extracted = extract(page, base_url="https://news.example/jets")
+    assert extracted.paragraphs[0] == first
+    assert not any(p.startswith("The flagship carrier has") for p in extracted.paragraphs)
+
+
+def test_a_one_sentence_list_item_that_trafilatura_dropped_between_article_paragraphs_is_put_back() -> None:
+    """trafilatura drops such a line on a real sports page (the benchmark's 6a72de37e8f9); here the drop is given."""
+    from lxml import html as lxml_html
+
+    from verify.extract import _page_blocks, _with_sandwiched_sentences
+
+    item = (
+        "<ul><li><a href='https://team.example/players/17'>Sam Example</a> played six snaps on defense, staying "
+        "ahead of <a href='https://team.example/players/23'>Alex Example</a> on the depth chart.</li></ul>"
+    )
+    menu = "<ul><li><a href='https://team.example/shop'>Shop</a></li></ul>"
+    page = (
+        f"<html><body>{_report_paragraphs(range(2))}{item}{_report_paragraphs(range(2, 3))}{menu}"
+        f"{_report_paragraphs(range(3, 4))}</body></html>"
+    )
+    blocks = _page_blocks(lxml_html.fromstring(page))
+    dropped = [b for b in blocks if b.element.tag == "li"]
+    chosen = [b for b in blocks if b.element.tag == "p"]
+    kept = _with_sandwiched_sentences(blocks, chosen)
+    assert [b.text for b in kept if b.element.tag == "li"] == [dropped[0].text]  # the sentence, not the menu item
+    assert [href for _, href, _ in kept[2].links] == [
+        "https://team.example/players/17",
+        "https://team.example/players/23",
+    ]

@@ -307,6 +307,10 @@ _COVERED = 0.5
 # A block is running prose (what decides the container) with at least this many words, under this share linked.
 _PROSE_WORDS = 10
 _PROSE_LINKED = 0.5
+# A repeat of the container continues the article when this share of its words is running prose.
+_CONTINUATION_PROSE = 0.6
+_CONTINUATION_GAP_WORDS = 12  # "Advertisement", "Continue reading below", a caption credit
+_CONTINUATION_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"}
 
 
 @dataclass(frozen=True)
@@ -519,9 +523,51 @@ def _with_embedded_posts(blocks: list[_Block], chosen: list[_Block], container: 
     ]
 
 
+def _with_continuations(
+    root: etree._Element, blocks: list[_Block], chosen: list[_Block], container: etree._Element | None
+) -> list[_Block]:
+    """The chosen blocks plus the article's continuations: pages that break the body around an advertisement repeat
+    its container (same tag, same class) further down, and trafilatura keeps only the first part.
+
+    A repeat continues the article when it reads as prose and nothing but furniture (ads, labels, empty rails) lies
+    between it and the part before: a comment section or a newsletter box in a look-alike container is kept out
+    by the author box or the related links before it, or by not reading as prose."""
+    if container is None or not (container.get("class") or "").strip():
+        return chosen
+    kind = container.get("class")
+    parts = [
+        element
+        for element in root.iter(container.tag)
+        if element is not container
+        and element.get("class") == kind
+        and not _inside(element, container)
+        and not _inside(container, element)
+    ]
+    if not parts:
+        return chosen
+    kept = {id(block) for block in chosen}
+    added: set[int] = set()
+    previous = container
+    for part in parts:
+        inside = [i for i, block in enumerate(blocks) if _inside(block.element, part)]
+        before = [i for i, block in enumerate(blocks) if _inside(block.element, previous)]
+        if not inside or not before or inside[0] <= before[-1]:
+            continue
+        gap = blocks[before[-1] + 1 : inside[0]]
+        if sum(len(_tokens(block.text)) for block in gap) > _CONTINUATION_GAP_WORDS:
+            break
+        words = sum(len(_tokens(blocks[i].text)) for i in inside)
+        prose = sum(_prose_words(blocks[i]) for i in inside)
+        if not words or prose < _CONTINUATION_PROSE * words:
+            break
+        added.update(id(blocks[i]) for i in inside if blocks[i].element.tag in _CONTINUATION_TAGS)
+        previous = part
+    return [block for block in blocks if id(block) in kept or id(block) in added] if added else chosen
+
+
 def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> list[_Block]:
-    """The chosen blocks plus any paragraph that reads as a sentence (a <p> of `_SENTENCE_WORDS` or more words ending
-    in . ! or ?) between two chosen blocks: trafilatura sometimes drops one line of running text."""
+    """The chosen blocks plus any paragraph that reads as a sentence (a <p> or <li> of `_SENTENCE_WORDS` or more words
+    ending in . ! or ?) between two chosen blocks: trafilatura sometimes drops one line of running text."""
     kept = {id(block) for block in chosen}
     added = {
         id(block)
@@ -529,7 +575,7 @@ def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> li
         if id(before) in kept
         and id(after) in kept
         and id(block) not in kept
-        and block.element.tag == "p"
+        and block.element.tag in ("p", "li")
         and _SENTENCE_END.search(block.text)
         and len(_tokens(block.text)) >= _SENTENCE_WORDS
     }
@@ -544,7 +590,10 @@ def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tu
     chosen = _selected(blocks, main)
     container = _container(chosen)
     if container is not None:
-        chosen = [block for block in chosen if _inside(block.element, container)]
+        # Chosen again among the container's blocks alone: a summary outside it (key points, a standfirst) that
+        # repeats the first paragraph must not have used up the words that paragraph is recognised by.
+        chosen = _selected([block for block in blocks if _inside(block.element, container)], main)
+    chosen = _with_continuations(root, blocks, chosen, container)
     chosen = _with_embedded_posts(blocks, chosen, container)
     chosen = _with_sandwiched_sentences(blocks, chosen)
     headline = " ".join(_tokens(title or ""))
