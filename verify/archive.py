@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from bs4 import BeautifulSoup
+import lxml.html
+from lxml import etree
 
 from verify.http import Fetched, Http, Outcome, RateLimiter
 
@@ -358,6 +359,7 @@ def ranked(captures: Sequence[Capture], target: dt.datetime | None) -> list[Capt
 
 _UNFETCHABLE = {Outcome.UNREACHABLE, Outcome.TIMED_OUT, Outcome.TOO_LARGE, Outcome.REFUSED}
 _NETWORK_FAULTS = {Outcome.UNREACHABLE, Outcome.TIMED_OUT, Outcome.REFUSED}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _EXCLUDED = re.compile(r"AccessControlException|Blocked Site Error|RobotAccessControl", re.IGNORECASE)
 _WAYBACK_PATH = re.compile(r"/web/(\d{1,14})([a-z]{2}_)?/+(.+)$")
 _HOME_PATHS = re.compile(r"/?(?:(?:index|default|home)(?:\.\w+)?|[a-z]{2}(?:-[a-z]{2})?|home|start)?/?", re.IGNORECASE)
@@ -458,11 +460,16 @@ def _is_home(path: str, query: str) -> bool:
 def _visible_text(page: Fetched) -> tuple[str, str]:
     if page.content_type and "html" not in page.content_type and "xml" not in page.content_type:
         return "", page.text
-    soup = BeautifulSoup(page.text or page.body.decode("utf-8", "replace"), "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup(["script", "style", "noscript", "template", "title", "head"]):
-        tag.decompose()
-    return title, soup.get_text(" ", strip=True)
+    # lxml directly: this runs on every capture, and BeautifulSoup over lxml took 4-5 times as long.
+    markup = page.text or page.body.decode("utf-8", "replace")
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+    except (etree.ParserError, ValueError):
+        return "", ""
+    first = next(root.iter("title"), None)
+    title = " ".join(" ".join(first.itertext()).split()) if first is not None else ""
+    etree.strip_elements(root, "script", "style", "noscript", "template", "title", "head", with_tail=False)
+    return title, " ".join(" ".join(root.itertext()).split())
 
 
 # Times

@@ -48,16 +48,20 @@ class CassetteError(ValueError):
 class CassetteTransport(BaseAdapter):
     """Answers from a cassette where it can; otherwise asks `inner` (the real transport) and keeps the exchange."""
 
-    def __init__(self, inner: BaseAdapter, path: Path, mode: Mode) -> None:
+    def __init__(self, inner: BaseAdapter, path: Path, mode: Mode, sharing: CassetteTransport | None = None) -> None:
+        """`sharing`: another transport of the same cassette (http:// beside https://) whose interactions, played
+        marks and recordings this one shares, so the file is read once."""
         super().__init__()
         self.inner = inner
         self.path = path
         self.mode = mode
-        self.lock = threading.Lock()
         self.existed = path.exists()
-        self.interactions: list[tuple[Any, dict[str, Any]]] = [] if mode == "all" else _load(path)
-        self.played = [False] * len(self.interactions)
-        self.recorded: list[tuple[Any, dict[str, Any]]] = []
+        self.lock: threading.Lock = sharing.lock if sharing else threading.Lock()
+        self.interactions: list[tuple[Any, dict[str, Any]]] = (
+            sharing.interactions if sharing else [] if mode == "all" else _load(path)
+        )
+        self.played: list[bool] = sharing.played if sharing else [False] * len(self.interactions)
+        self.recorded: list[tuple[Any, dict[str, Any]]] = sharing.recorded if sharing else []
 
     @property
     def may_record(self) -> bool:
@@ -110,13 +114,7 @@ def recording(session: requests.Session, path: Path, mode: Mode) -> Iterator[Cas
         raise ValueError(f"recording mode must be once, all or none, not {mode!r}")
     inner_http, inner_https = session.get_adapter("http://"), session.get_adapter("https://")
     transport = CassetteTransport(inner_https, path, mode)
-    plain = CassetteTransport(inner_http, path, mode)
-    plain.interactions, plain.played, plain.recorded, plain.lock = (
-        transport.interactions,
-        transport.played,
-        transport.recorded,
-        transport.lock,
-    )
+    plain = CassetteTransport(inner_http, path, mode, sharing=transport)
     session.mount("http://", plain)
     session.mount("https://", transport)
     try:

@@ -22,7 +22,7 @@ import math
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import snowballstemmer
@@ -325,6 +325,8 @@ class _Document:
     content: frozenset[str]
     lower: frozenset[str]
     quantities: tuple[_Quantity, ...]
+    # Windows of consecutive sentences, merged once for all the claims weighed against this document.
+    windows: dict[tuple[int, int], _Tokens] = field(default_factory=dict, compare=False, repr=False)
 
 
 @functools.lru_cache(maxsize=32)
@@ -458,9 +460,11 @@ def _windows(claim: _Tokens, doc: _Document, weights: dict[str, float], keep: in
                 if span in seen:
                     continue
                 seen.add(span)
-                parts = doc.tokens[start : start + size]
-                text = " ".join(doc.sentences[start : start + size])
-                windows.append(_Window(start, start + size, text, parts[0], _merge(parts, text)))
+                merged = doc.windows.get(span)
+                if merged is None:
+                    text = " ".join(doc.sentences[start : start + size])
+                    merged = doc.windows[span] = _merge(doc.tokens[start : start + size], text)
+                windows.append(_Window(start, start + size, merged.text, doc.tokens[start], merged))
     return windows
 
 
