@@ -25,7 +25,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -40,7 +39,7 @@ from verify.article import read_article
 from verify.batch import Settings
 from verify.extract import extract
 from verify.http import Http, HttpOptions
-from verify.pipeline import USER_AGENT, Checker, CheckOptions
+from verify.pipeline import USER_AGENT, Checker, CheckOptions, _started_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "000_8fc51db70bd3123f.txt"
@@ -289,7 +288,8 @@ def link_checking(web: LoopbackWeb, folder: Path, pages: int, concurrency: int) 
     urls = site.article_urls
     web.stats.reset()
     start = time.perf_counter()
-    with Http(HttpOptions(user_agent=USER_AGENT, allow_private=True)) as http, ThreadPoolExecutor(concurrency) as pool:
+    # The pipeline's own pool: its threads are started before the first request.
+    with Http(HttpOptions(user_agent=USER_AGENT, allow_private=True)) as http, _started_pool(concurrency) as pool:
         fetched = list(pool.map(http.fetch, urls))
         # Document order, as the pipeline and linkinator take them (each distinct link once).
         links = list(
