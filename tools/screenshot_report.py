@@ -9,7 +9,8 @@ CSS close to GitHub's Markdown body, so a reviewer sees what a reader of the rep
     python tools/screenshot_report.py reports/injection.md -o docs/screenshot.png --height 4000
     python tools/screenshot_report.py reports/injection.md --html-only           # -> reports/injection.html
 
-Needs `cmarkgfm` (pip install -e '.[dev]') and Chromium (Debian: apt-get install chromium).
+Needs `cmarkgfm` (pip install -e '.[dev]') and Chromium (Debian: apt-get install chromium), plus a colour emoji font
+for the label icons (Debian: apt-get install fonts-noto-color-emoji; without one they show as empty boxes).
 """
 
 from __future__ import annotations
