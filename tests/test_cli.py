@@ -59,6 +59,10 @@ def test_offline_check_writes_both_reports_and_says_what_was_not_checked(runner:
     assert len(data["statements"]) == 13
     assert all(s["label"] == "unsourced" and "offline" in s["reason"] for s in data["statements"] if s["citations"])
     assert all(s["label"] != "sourced" for s in data["statements"])
+    # Not fetching a source is not finding it dead: the reason says what was not checked, and why.
+    cited = [s["reason"] for s in data["statements"] if s["citations"]]
+    assert all(r.startswith("not checked: --offline") and "dead" not in r for r in cited)
+    assert "the link on 'said' was stripped to # in the stored copy" in cited[0]
     assert (tmp_path / "index.md").exists()
     assert "0 sourced, 13 unsourced, 0 disputed" in err
 

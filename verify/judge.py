@@ -871,6 +871,9 @@ def _evidence(assessment: Assessment, source: Source) -> Evidence:
 # ---------------------------------------------------------------------------------------------------------------
 # Verdicts
 
+# A source's `unavailable` reason starts with this when the run chose not to fetch it (--offline): the statement is
+# unsourced for want of evidence, and the reason must not say that the source is dead.
+NOT_CHECKED = "--offline"
 _UNVERIFIABLE = re.compile(
     r"block|rate.?limit|429|403|401|paywall|timed?.?out|timeout|unreachable|refused|too.?large|not.?html|login|captcha",
     re.IGNORECASE,
@@ -879,6 +882,8 @@ _UNVERIFIABLE = re.compile(
 
 def _unavailable_reason(source: Source) -> str:
     why = source.unavailable or "text not available"
+    if why.startswith(NOT_CHECKED):
+        return f"not checked: {why}"
     if _UNVERIFIABLE.search(why):
         return f"unverifiable: {why} ({source.url})"
     return f"cited source dead and never archived: {why} ({source.url})"

@@ -488,12 +488,21 @@ def _speaker(source: str) -> set[str]:
 # Offline
 
 
+def _not_fetched(target: Target) -> str:
+    if target.url is not None:
+        return f"--offline: the cited source {target.url} was not fetched"
+    return (
+        f"--offline: the link on {target.citation.anchor!r} was stripped to # in the stored copy, and recovering it "
+        "needs the archived original"
+    )
+
+
 def _offline_report(article: Article) -> Report:
     targets = recover_targets(article.citations, None, unavailable="--offline: the archived original was not fetched")
     results = []
     for statement in article.statements:
         sources = [
-            Source(t.url or t.citation.anchor, SourceRole.OWN, None, "--offline: not fetched", None)
+            Source(t.url or t.citation.anchor, SourceRole.OWN, None, _not_fetched(t), None)
             for t in targets
             if t.citation.statement_id == statement.id
         ]
