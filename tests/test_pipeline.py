@@ -26,8 +26,13 @@ def test_the_seed_with_no_network_reports_every_fetch_unreachable(
     result = CliRunner().invoke(
         main, ["check", str(SEED), "--no-record", "--out", str(tmp_path), "--archive-rate", "1000"]
     )
-    assert result.exit_code == ExitStatus.OK, result.stderr
+    # Nothing was checked: a CI job without network must not pass as if the article had been verified.
+    assert result.exit_code == ExitStatus.NETWORK_DOWN, result.stderr
+    assert "Not checked (network unreachable)" in result.stderr
+    assert "1 not checked: the network was unreachable" in result.stdout
     report = json.loads((tmp_path / "000_8fc51db70bd3123f.json").read_text())
+    assert report["network_unreachable"] is True
+    assert report["summary"]["verdict"].startswith("Not checked (network unreachable)")
     assert "network was unreachable" in report["notes"][0]
     assert report["original"]["live"]["outcome"] == "unreachable"
     assert report["original"]["archive"]["outcome"] == "unreachable"

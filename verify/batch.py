@@ -198,7 +198,10 @@ def _check_one(path: str, slug: str, settings: Settings, checker: object, policy
             f"{settings.out_dir}: cannot write the report: {error.strerror or error}",
             ExitStatus.OUTPUT_ERROR,
         )
-    status = ExitStatus.POLICY_FAILED if policy.fails(report) else ExitStatus.OK
+    if report.network_down:
+        status = ExitStatus.NETWORK_DOWN
+    else:
+        status = ExitStatus.POLICY_FAILED if policy.fails(report) else ExitStatus.OK
     return Outcome(path, report, None, status, files)
 
 
@@ -215,6 +218,7 @@ _SEVERITY = (
     ExitStatus.OUTPUT_ERROR,
     ExitStatus.BAD_INPUT,
     ExitStatus.EVIDENCE_ERROR,
+    ExitStatus.NETWORK_DOWN,
     ExitStatus.POLICY_FAILED,
     ExitStatus.OK,
 )
@@ -233,6 +237,12 @@ def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
         if policy is not FailOn.NEVER
         else (f"{checked} articles checked (--fail-on never)")
     )
+    unreachable = sum(1 for o in outcomes if o.status is ExitStatus.NETWORK_DOWN)
+    if unreachable:
+        verdict += (
+            f"; {unreachable} not checked: the network was unreachable (run with the network, or replay a cassette "
+            "with --replay-only)"
+        )
     return verdict
 
 

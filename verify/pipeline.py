@@ -234,6 +234,7 @@ def check_article(
         links=tuple(link_checks.values()),
         comparison=comparison,
         results=results,
+        network_down=offline_network,
     )
 
 

@@ -20,7 +20,7 @@ from verify.judge import Label, Verdict
 from verify.links import LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Report:
     links: tuple[LinkCheck, ...]
     comparison: Comparison | None
     results: tuple[StatementResult, ...]
+    # No host name resolved, not even the archive's: nothing was checked, though the run asked for the network.
+    network_down: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -80,6 +82,8 @@ def verdict_line(report: Report) -> str:
         head = "Sourced"
     if report.offline:
         head = "Not checked (offline)"
+    elif report.network_down:
+        head = "Not checked (network unreachable)"
     return f"{head}: {parts} of {total} statements"
 
 
@@ -150,6 +154,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "url": article.url,
         },
         "offline": report.offline,
+        "network_unreachable": report.network_down,
         "summary": {"verdict": verdict_line(report), "statements": len(report.results), **report.counts},
         "notes": list(report.notes),
         "original": _link_json(report.original) if report.original else None,

@@ -14,6 +14,7 @@ class ExitStatus(enum.IntEnum):
     BAD_INPUT = 3
     OUTPUT_ERROR = 4
     EVIDENCE_ERROR = 5
+    NETWORK_DOWN = 6
     INTERNAL_ERROR = 70
     INTERRUPTED = 130
 
@@ -29,6 +30,10 @@ _MEANINGS = {
     ExitStatus.BAD_INPUT: "an input file could not be read as an article (empty, binary, no body, no URL...)",
     ExitStatus.OUTPUT_ERROR: "a report could not be written (permissions, full disk)",
     ExitStatus.EVIDENCE_ERROR: "recorded evidence was missing or unreadable (--replay-only without a cassette)",
+    ExitStatus.NETWORK_DOWN: (
+        "the network was unreachable: nothing could be fetched, not even the archive, so nothing was checked (the "
+        "report says so); run with the network, or replay a cassette with --replay-only"
+    ),
     ExitStatus.INTERNAL_ERROR: "an unexpected internal error: a bug; rerun with --traceback and report it",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C); reports finished before it are whole, none is half-written",
 }
