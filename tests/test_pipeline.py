@@ -70,3 +70,16 @@ def test_worker_threads_are_all_running_before_the_first_request() -> None:
         assert sorted(pool.map(lambda n: n * n, range(6))) == [0, 1, 4, 9, 16, 25]
     finally:
         pool.shutdown()
+
+
+def test_each_article_side_by_side_borrows_its_own_started_pool(tmp_path: Path) -> None:
+    from verify.batch import Settings
+    from verify.pipeline import Checker
+
+    settings = Settings(out_dir=tmp_path, record_mode="off", jobs=2, concurrency=3)
+    with Checker.for_settings(settings) as checker:
+        with checker._workers() as first, checker._workers() as second:
+            assert first is not second  # two articles at once never share a pool's threads
+        with checker._workers() as again:
+            assert again in (first, second)  # pools are lent again, not started again
+        assert len(checker._all_pools) == 2
