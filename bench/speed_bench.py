@@ -23,9 +23,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -39,7 +41,7 @@ from verify.archive import DEFAULT_BURST, DEFAULT_RATE
 from verify.article import read_article
 from verify.batch import Settings
 from verify.extract import extract
-from verify.http import Http, HttpOptions
+from verify.http import Fetched, Http, HttpOptions
 from verify.pipeline import USER_AGENT, Checker, CheckOptions, _started_pool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,20 +291,30 @@ def link_checking(web: LoopbackWeb, folder: Path, pages: int, concurrency: int) 
     urls = site.article_urls
     web.stats.reset()
     start = time.perf_counter()
-    # The pipeline's own pool: its threads are started before the first request.
+    # As the pipeline works (and as linkinator crawls): the pipeline's own pool, its threads started before the first
+    # request; each page's links extracted as soon as the page arrives and fetched at once, each distinct link once.
+    seen_links: dict[str, None] = {}
+    lock = threading.Lock()
     with Http(HttpOptions(user_agent=USER_AGENT, allow_private=True)) as http, _started_pool(concurrency) as pool:
-        fetched = list(pool.map(http.fetch, urls))
-        # Document order, as the pipeline and linkinator take them (each distinct link once).
-        links = list(
-            dict.fromkeys(link.href for page in fetched for link in extract(page.text, base_url=page.url).links)
-        )
-        outcomes = Counter(f.outcome.value for f in pool.map(http.fetch, links))
+
+        def page(url: str) -> list[Future[Fetched]]:
+            fetched = http.fetch(url)
+            found = [link.href for link in extract(fetched.text, base_url=fetched.url).links]
+            with lock:
+                new = [href for href in found if href not in seen_links]
+                seen_links.update(dict.fromkeys(new))
+            return [pool.submit(http.fetch, href) for href in new]
+
+        link_futures = [f for done in [pool.submit(page, url) for url in urls] for f in done.result()]
+        outcomes = Counter(f.result().outcome.value for f in link_futures)
+        links = list(seen_links)
     took = time.perf_counter() - start
     seen = len(web.stats.log)
     print(
         f"[3] verify Http.fetch, {pages} pages + {len(links)} links, pool of {concurrency}: {took:.2f} s, {seen} requests"
     )
     print(f"[3] verify outcomes: {dict(outcomes)}")
+    print(f"[3] verify, most requests in flight at one host: {max(web.stats.max_in_flight.values())}")
     linkinator = _linkinator()
     if linkinator is None:
         print("[3] linkinator: skipped (npm is unavailable or `npm install linkinator` failed)")
@@ -315,6 +327,10 @@ def link_checking(web: LoopbackWeb, folder: Path, pages: int, concurrency: int) 
     checked = max(0, len(done.stdout.splitlines()) - 1)
     print(f"[3] linkinator {pages} pages, --concurrency {concurrency}: {took:.2f} s, {len(web.stats.log)} requests")
     print(f"[3] linkinator links reported: {checked} (exit {done.returncode}; includes Node start-up)")
+    print(f"[3] linkinator, most requests in flight at one host: {max(web.stats.max_in_flight.values())}")
+    start = time.perf_counter()
+    subprocess.run([linkinator, "--version"], capture_output=True)
+    print(f"[3] linkinator start-up alone (linkinator --version): {time.perf_counter() - start:.2f} s")
 
 
 def _linkinator() -> str | None:
@@ -461,7 +477,7 @@ def main() -> None:
         (folder / "cli-out").mkdir()
         ratio = one_article(web, folder, cli=not args.no_cli)
         throughput(web, folder, args.articles)
-        link_checking(web, folder, args.link_pages, 8)
+        link_checking(web, folder, args.link_pages, CheckOptions().concurrency)
         # In a fresh process: after 200 articles this one holds caches and a large heap that slow any later run.
         sys.stdout.flush()
         subprocess.run([sys.executable, __file__, "--replay-cpu"], check=True)
