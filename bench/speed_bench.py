@@ -427,7 +427,7 @@ def scaling() -> None:
     for scale in (1, 4, 16):
         statements = [(f"s{k}-{n}", text) for k in range(scale) for n, text in enumerate(base)]
         archived = [_edit_number(text, k) if n == 3 else text for k in range(scale) for n, text in enumerate(base)]
-        compare_time = _best(lambda s=statements, a=archived: compare(s, a))
+        compare_time = _best(lambda s=statements, a=archived: compare(s, a), runs=7)
         evidence = [f"{text} (copy {k} at {scale}x)" for k in range(scale) for text in base]
         claims = base[:10]
         judge_time = _best(lambda e=evidence, cs=claims: [judge_claim(c, e) for c in cs], runs=1)
