@@ -39,8 +39,8 @@ class SpyLimiter(RateLimiter):
         super().__init__(1000.0, burst=1000)
         self.slowed = 0
 
-    def acquire(self) -> None:
-        pass
+    def acquire(self, until: float | None = None) -> bool:
+        return True
 
     def slow_down(self, retry_after: float | None = None) -> None:
         self.slowed += 1

@@ -197,3 +197,41 @@ def test_per_host_cap_limits_concurrent_requests(server: FaultServer) -> None:
 def _essentials(fetched: Fetched) -> tuple[Outcome, int | None, str]:
     paragraph = fetched.text.split("<p>")[1].split("</p>")[0] if "<p>" in fetched.text else ""
     return fetched.outcome, fetched.status, paragraph
+
+
+def test_the_run_time_limit_cuts_a_stalled_request_and_ends_later_fetches_at_once(server: FaultServer) -> None:
+    import time
+
+    options = replace(options_for(server), read_timeout=10, deadline=10, retries=0, run_limit=0.5)
+    with Http(options) as http:
+        started = time.monotonic()
+        stalled = http.fetch(f"{server.base}/stall?seconds=3")
+        cut = time.monotonic() - started
+        later = http.fetch(f"{server.base}/malformed")
+        after = time.monotonic() - started - cut
+    assert stalled.outcome is Outcome.TIMED_OUT and cut < 1.5, (stalled.detail, cut)
+    assert later.outcome is Outcome.TIMED_OUT and after < 0.1
+    assert "the run's time limit of 0.5 s (--max-time) was reached" in later.detail
+
+
+def test_waiting_for_our_own_rate_limiter_does_not_use_up_the_request_deadline(server: FaultServer) -> None:
+    from verify.http import RateLimiter
+
+    limiter = RateLimiter(2.0, burst=1)
+    limiter.acquire()  # the bucket is empty: the next request waits ~0.5 s for a token
+    options = replace(options_for(server), deadline=0.3, read_timeout=0.3, retries=0)
+    with Http(options) as http:
+        fetched = http.fetch(f"{server.base}/malformed", limiter=limiter)
+    assert fetched.outcome is Outcome.OK, fetched.detail
+
+
+def test_a_rate_limiter_given_a_deadline_it_cannot_meet_says_so_at_once() -> None:
+    import time
+
+    from verify.http import RateLimiter
+
+    limiter = RateLimiter(0.5, burst=1)
+    assert limiter.acquire(until=time.monotonic() + 0.1)  # a token is there
+    started = time.monotonic()
+    assert not limiter.acquire(until=time.monotonic() + 0.1)  # the next is 2 s away
+    assert time.monotonic() - started < 0.05

@@ -44,6 +44,7 @@ class Settings:
     cache: str | None = None
     archive_url: str | None = None
     archive_rate: float | None = None
+    max_time: float | None = None
     allow_private: bool = False
     sarif_path: Path | None = None
     annotations: bool = False

@@ -154,6 +154,16 @@ def main() -> None:
     help="Requests a second to the archive, shared by the run (default 0.8, below the Wayback Machine's limits).",
 )
 @click.option(
+    "--max-time",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help=(
+        "Time limit for the whole run's fetching (default none; each request has its own 60 s deadline). Once spent, "
+        "nothing more is fetched and the reports say so: set it below your CI job's timeout to keep the reports."
+    ),
+)
+@click.option(
     "--allow-private",
     is_flag=True,
     help="Allow fetching private, loopback and link-local addresses (intranets, tests).",
@@ -190,6 +200,7 @@ def check(
     cache: str | None,
     archive_url: str | None,
     archive_rate: float | None,
+    max_time: float | None,
     allow_private: bool,
     changed_since: str | None,
     shard: str | None,
@@ -235,6 +246,7 @@ def check(
         cache=cache,
         archive_url=archive_url,
         archive_rate=archive_rate,
+        max_time=max_time,
         allow_private=allow_private,
         sarif_path=sarif_path,
         annotations=annotations if annotations is not None else os.environ.get("GITHUB_ACTIONS") == "true",

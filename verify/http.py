@@ -114,6 +114,9 @@ class HttpOptions:
     cache_path: str | None = None
     allow_private: bool = False
     allowed_addresses: tuple[str, ...] = ()
+    #: Seconds for the whole run (`verify check --max-time`), counted from when the Http is made: once spent, every
+    #: fetch ends at once as timed out and says so, so a run always finishes and writes its reports.
+    run_limit: float | None = None
 
 
 class RateLimiter:
@@ -159,8 +162,9 @@ class RateLimiter:
             self._rate = min(self.base_rate, self._rate + (self.base_rate - self._rate) / 2 + 1e-9)
             self._calm_since += self.recovery
 
-    def acquire(self) -> None:
-        """Block until a request may be sent."""
+    def acquire(self, until: float | None = None) -> bool:
+        """Block until a request may be sent (True), or, given `until` on this limiter's clock, until a wait would
+        pass it (False, at once: no sleeping through a deadline)."""
         while True:
             with self._lock:
                 now = self._clock()
@@ -171,8 +175,10 @@ class RateLimiter:
                 if wait <= 0:
                     if self._tokens >= 1 - 1e-9:  # tolerance: float refills land a hair below 1
                         self._tokens = max(0.0, self._tokens - 1)
-                        return
+                        return True
                     wait = (1 - self._tokens) / self._rate
+                if until is not None and now + wait >= until:
+                    return False
             self._sleep(wait)
 
     def slow_down(self, retry_after: float | None = None) -> None:
@@ -689,6 +695,14 @@ class Http:
         self.session.mount("https://", adapter)
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._hosts_lock = threading.Lock()
+        limit = self.options.run_limit
+        self._stop_at = time.monotonic() + limit if limit is not None else None
+
+    def _run_over(self) -> str | None:
+        """Why nothing more may be fetched, once the run's time limit is spent."""
+        if self._stop_at is None or time.monotonic() < self._stop_at:
+            return None
+        return f"not fetched: the run's time limit of {self.options.run_limit:g} s (--max-time) was reached"
 
     @staticmethod
     def _make_session(cache_path: str | None) -> requests.Session:
@@ -712,7 +726,10 @@ class Http:
 
     def _fresh_budget(self) -> _Budget:
         o = self.options
-        return _Budget(time.monotonic() + o.deadline, o.max_body_bytes, o.max_decompressed_bytes, o.read_timeout)
+        deadline = time.monotonic() + o.deadline
+        if self._stop_at is not None:
+            deadline = min(deadline, self._stop_at)
+        return _Budget(deadline, o.max_body_bytes, o.max_decompressed_bytes, o.read_timeout)
 
     def close(self) -> None:
         self.session.close()
@@ -737,7 +754,8 @@ class Http:
     def _request(self, url: str, budget: _Budget, accept: str | None) -> _Attempt:
         remaining = budget.deadline - time.monotonic()
         if remaining <= 0:
-            return _Attempt(outcome=Outcome.TIMED_OUT, detail=f"deadline of {self.options.deadline:g} s exceeded")
+            detail = self._run_over() or f"deadline of {self.options.deadline:g} s exceeded"
+            return _Attempt(outcome=Outcome.TIMED_OUT, detail=detail)
         headers = {"Accept": accept} if accept else {}
         timeout = (min(self.options.connect_timeout, remaining), min(self.options.read_timeout, remaining))
         host = urlsplit(url).hostname or url
@@ -749,7 +767,8 @@ class Http:
         except _BodyTooLarge as e:
             return _Attempt(outcome=Outcome.TOO_LARGE, detail=str(e))
         except _DeadlineExceeded as e:
-            return _Attempt(outcome=Outcome.TIMED_OUT, detail=f"deadline of {self.options.deadline:g} s exceeded: {e}")
+            detail = self._run_over() or f"deadline of {self.options.deadline:g} s exceeded: {e}"
+            return _Attempt(outcome=Outcome.TIMED_OUT, detail=detail)
         except _UnsupportedEncoding as e:
             return _Attempt(outcome=Outcome.NOT_HTML, detail=f"unreadable Content-Encoding: {e}")
         except requests.exceptions.ConnectTimeout:
@@ -790,7 +809,14 @@ class Http:
         attempt = _Attempt()
         for number in range(tries):
             if limiter is not None:
-                limiter.acquire()
+                # Waiting for our own limiter is politeness, not the server's slowness: it does not use up the
+                # request's deadline (the run's time limit still bounds it).
+                waited = time.monotonic()
+                if not limiter.acquire(until=self._stop_at):
+                    return _Attempt(outcome=Outcome.TIMED_OUT, detail=self._run_over() or "run time limit reached")
+                budget.deadline += time.monotonic() - waited
+                if self._stop_at is not None:
+                    budget.deadline = min(budget.deadline, self._stop_at)
             with self._host_slot(url):
                 attempt = self._request(url, budget, accept)
             if not attempt.retry:
@@ -825,6 +851,9 @@ class Http:
             refusal = self._precheck(current)
             if refusal is not None:
                 return self._result(trace, current, Outcome.REFUSED, refusal)
+            over = self._run_over()
+            if over is not None:
+                return self._result(trace, current, Outcome.TIMED_OUT, over)
             attempt = self._attempts(current, budget, limiter, accept)
             response = attempt.response
             if attempt.outcome is not None:

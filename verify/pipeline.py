@@ -93,6 +93,7 @@ class Checker:
             user_agent=USER_AGENT,
             cache_path=cache,
             allow_private=settings.allow_private,
+            run_limit=settings.max_time,
             host_caps=((archive_host, settings.concurrency),),
         )
         http = Http(http_options)
@@ -145,8 +146,8 @@ class _Unlimited(RateLimiter):
     def __init__(self) -> None:
         super().__init__(1e9, burst=1_000_000)
 
-    def acquire(self) -> None:
-        return None
+    def acquire(self, until: float | None = None) -> bool:
+        return True
 
     def slow_down(self, retry_after: float | None = None) -> None:
         return None
