@@ -329,3 +329,25 @@ def test_a_one_sentence_list_item_that_trafilatura_dropped_between_article_parag
         "https://team.example/players/17",
         "https://team.example/players/23",
     ]
+
+
+def test_teasers_in_sibling_articles_nested_in_an_article_are_not_article_text() -> None:
+    """A list of <article> teasers inside an <article> (related posts, as on a real page of the benchmark, where
+    trafilatura kept six of them and the story was a sixth of the text); one article nested alone is kept."""
+    from lxml import html as lxml_html
+
+    from verify.extract import _page_blocks, _without_nested_articles
+
+    story = "<p>The harbour authority said on Monday that ferry crossings would be cut by a third this winter.</p>"
+    teasers = "".join(
+        f"<article class='teaser'><p>Teaser {n}: another story about the town council and its plans for the "
+        f"waterfront, read more inside.</p></article>"
+        for n in range(3)
+    )
+    page = f"<html><body><article class='story'>{story}</article><article class='related'>{teasers}</article></body></html>"
+    blocks = _page_blocks(lxml_html.fromstring(page))
+    assert [b.text[:10] for b in _without_nested_articles(blocks)] == ["The harbou"]
+    # The body of a page in its own <article> inside the page's <article> is the article itself.
+    single = f"<html><body><article class='page'><h1>Ferry cuts</h1><article class='body'>{story}</article></article></body></html>"
+    blocks = _page_blocks(lxml_html.fromstring(single))
+    assert [b.text for b in _without_nested_articles(blocks)] == [b.text for b in blocks]

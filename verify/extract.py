@@ -523,6 +523,23 @@ def _with_embedded_posts(blocks: list[_Block], chosen: list[_Block], container: 
     ]
 
 
+def _without_nested_articles(chosen: list[_Block]) -> list[_Block]:
+    """The chosen blocks less a run of sibling <article> elements nested in another <article>: in HTML that is a list
+    of other articles (related stories, a feed of teasers) or of comments, which trafilatura may keep as text."""
+
+    def home(block: _Block) -> etree._Element | None:
+        return block.element if block.element.tag == "article" else next(block.element.iterancestors("article"), None)
+
+    homes = [home(block) for block in chosen]
+    nested = [h for h in dict.fromkeys(homes) if h is not None and next(h.iterancestors("article"), None) is not None]
+    siblings = Counter(h.getparent() for h in nested)
+    listed = {id(h) for h in nested if siblings[h.getparent()] >= 2}
+    if not listed:
+        return chosen
+    kept = [block for block, h in zip(chosen, homes, strict=True) if h is None or id(h) not in listed]
+    return kept if sum(_prose_words(block) for block in kept) >= _PROSE_WORDS else chosen
+
+
 def _with_continuations(
     root: etree._Element, blocks: list[_Block], chosen: list[_Block], container: etree._Element | None
 ) -> list[_Block]:
@@ -593,6 +610,7 @@ def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tu
         # Chosen again among the container's blocks alone: a summary outside it (key points, a standfirst) that
         # repeats the first paragraph must not have used up the words that paragraph is recognised by.
         chosen = _selected([block for block in blocks if _inside(block.element, container)], main)
+    chosen = _without_nested_articles(chosen)
     chosen = _with_continuations(root, blocks, chosen, container)
     chosen = _with_embedded_posts(blocks, chosen, container)
     chosen = _with_sandwiched_sentences(blocks, chosen)
