@@ -564,13 +564,15 @@ def _with_continuations(
         return chosen
     kept = {id(block) for block in chosen}
     added: set[int] = set()
-    previous = container
+    before = [i for i, block in enumerate(blocks) if _inside(block.element, container)]
+    if not before:
+        return chosen
+    last = before[-1]  # the last block of the part read so far
     for part in parts:
         inside = [i for i, block in enumerate(blocks) if _inside(block.element, part)]
-        before = [i for i, block in enumerate(blocks) if _inside(block.element, previous)]
-        if not inside or not before or inside[0] <= before[-1]:
+        if not inside or inside[0] <= last:
             continue
-        gap = blocks[before[-1] + 1 : inside[0]]
+        gap = blocks[last + 1 : inside[0]]
         if sum(len(_tokens(block.text)) for block in gap) > _CONTINUATION_GAP_WORDS:
             break
         words = sum(len(_tokens(blocks[i].text)) for i in inside)
@@ -578,7 +580,7 @@ def _with_continuations(
         if not words or prose < _CONTINUATION_PROSE * words:
             break
         added.update(id(blocks[i]) for i in inside if blocks[i].element.tag in _CONTINUATION_TAGS)
-        previous = part
+        last = inside[-1]
     return [block for block in blocks if id(block) in kept or id(block) in added] if added else chosen
 
 

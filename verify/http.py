@@ -697,12 +697,18 @@ class Http:
         self._hosts_lock = threading.Lock()
         limit = self.options.run_limit
         self._stop_at = time.monotonic() + limit if limit is not None else None
+        self._stop_detail = (
+            f"not fetched: the run's time limit of {limit:g} s (--max-time) was reached" if limit else ""
+        )
 
     def _run_over(self) -> str | None:
         """Why nothing more may be fetched, once the run's time limit is spent."""
         if self._stop_at is None or time.monotonic() < self._stop_at:
             return None
-        return f"not fetched: the run's time limit of {self.options.run_limit:g} s (--max-time) was reached"
+        return self._stop_detail
+
+    def _within_run(self, deadline: float) -> float:
+        return deadline if self._stop_at is None else min(deadline, self._stop_at)
 
     @staticmethod
     def _make_session(cache_path: str | None) -> requests.Session:
@@ -726,9 +732,7 @@ class Http:
 
     def _fresh_budget(self) -> _Budget:
         o = self.options
-        deadline = time.monotonic() + o.deadline
-        if self._stop_at is not None:
-            deadline = min(deadline, self._stop_at)
+        deadline = self._within_run(time.monotonic() + o.deadline)
         return _Budget(deadline, o.max_body_bytes, o.max_decompressed_bytes, o.read_timeout)
 
     def close(self) -> None:
@@ -813,10 +817,8 @@ class Http:
                 # request's deadline (the run's time limit still bounds it).
                 waited = time.monotonic()
                 if not limiter.acquire(until=self._stop_at):
-                    return _Attempt(outcome=Outcome.TIMED_OUT, detail=self._run_over() or "run time limit reached")
-                budget.deadline += time.monotonic() - waited
-                if self._stop_at is not None:
-                    budget.deadline = min(budget.deadline, self._stop_at)
+                    return _Attempt(outcome=Outcome.TIMED_OUT, detail=self._stop_detail)
+                budget.deadline = self._within_run(budget.deadline + time.monotonic() - waited)
             with self._host_slot(url):
                 attempt = self._request(url, budget, accept)
             if not attempt.retry:

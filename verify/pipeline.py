@@ -22,7 +22,7 @@ from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
-from verify.judge import Source, SourceRole, judge_statement, prepare
+from verify.judge import NOT_CHECKED, Source, SourceRole, judge_statement, prepare
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
 from verify.report import Report, StatementResult
 from verify.text import normalise, split_sentences
@@ -492,15 +492,17 @@ def _speaker(source: str) -> set[str]:
 
 def _not_fetched(target: Target) -> str:
     if target.url is not None:
-        return f"--offline: the cited source {target.url} was not fetched"
+        return f"{NOT_CHECKED}: the cited source {target.url} was not fetched"
     return (
-        f"--offline: the link on {target.citation.anchor!r} was stripped to # in the stored copy, and recovering it "
+        f"{NOT_CHECKED}: the link on {target.citation.anchor!r} was stripped to # in the stored copy, and recovering it "
         "needs the archived original"
     )
 
 
 def _offline_report(article: Article) -> Report:
-    targets = recover_targets(article.citations, None, unavailable="--offline: the archived original was not fetched")
+    targets = recover_targets(
+        article.citations, None, unavailable=f"{NOT_CHECKED}: the archived original was not fetched"
+    )
     results = []
     for statement in article.statements:
         sources = [
