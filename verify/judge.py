@@ -313,6 +313,10 @@ def _tokenise(text: str) -> _Tokens:
     )
 
 
+# A statement is weighed against every source of its article: its tokens are worked out once.
+_claim_tokens = functools.lru_cache(maxsize=4096)(_tokenise)
+
+
 def _negation(token: str) -> bool:
     return token in _NEGATIONS or token.endswith("n't")
 
@@ -406,11 +410,21 @@ def _compatible(claim: _Quantity, other: _Quantity) -> bool:
     return False
 
 
-def _number_coverage(claim: _Tokens, passage: _Tokens) -> float:
-    if not claim.quantities:
-        return 1.0
-    hits = sum(1 for q in claim.quantities if any(_compatible(q, p) for p in passage.quantities))
-    return hits / len(claim.quantities)
+class _NumberMatch:
+    """Which of a document's quantities agree with each quantity of the claim, worked out once per analysis: the
+    claim is weighed against many windows of the same document, and windows share the document's quantity objects.
+
+    `coverage(passage)`, for a window of that document, is the share of the claim's quantities that some quantity of
+    the window agrees with (1.0 for a claim without numbers)."""
+
+    def __init__(self, claim: _Tokens, doc: _Document) -> None:
+        self._agrees = tuple(frozenset(id(p) for p in doc.quantities if _compatible(q, p)) for q in claim.quantities)
+
+    def coverage(self, passage: _Tokens) -> float:
+        if not self._agrees:
+            return 1.0
+        present = {id(p) for p in passage.quantities}
+        return sum(1 for agrees in self._agrees if not agrees.isdisjoint(present)) / len(self._agrees)
 
 
 def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
@@ -468,12 +482,12 @@ def _windows(claim: _Tokens, doc: _Document, weights: dict[str, float], keep: in
     return windows
 
 
-def _window_score(claim: _Tokens, weights: dict[str, float], window: _Window) -> float:
+def _window_score(claim: _Tokens, weights: dict[str, float], numbers: _NumberMatch, window: _Window) -> float:
     bigram = len(claim.bigrams & window.merged.bigrams) / len(claim.bigrams) if claim.bigrams else 0.0
     return (
         _coverage(claim, weights, window.merged.content)
         + 0.3 * bigram
-        + 0.2 * _number_coverage(claim, window.merged)
+        + 0.2 * numbers.coverage(window.merged)
         - 0.03 * (window.end - window.start - 1)
     )
 
@@ -559,18 +573,22 @@ def _number_conflicts(claim: _Tokens, passage: _Tokens) -> list[str]:
 
 def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
     """Names and negation: align the claim with its closest sentence and look at what was swapped in or out."""
-    best: tuple[float, _Tokens] | None = None
+    best: tuple[float, _Tokens, difflib.SequenceMatcher[str]] | None = None
     for sentence in sentences:
         matcher = difflib.SequenceMatcher(None, claim.lower, sentence.lower, autojunk=False)
+        # The quick ratios are upper bounds of ratio(): a sentence that cannot beat the best so far (or reach the
+        # 0.6 below) is passed over without the full alignment.
+        floor = best[0] if best is not None else 0.6
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
         ratio = matcher.ratio()
         if best is None or ratio > best[0]:
-            best = (ratio, sentence)
+            best = (ratio, sentence, matcher)
     if best is None or best[0] < 0.6:
         return []
-    sentence = best[1]
+    _ratio, sentence, matcher = best
     everywhere = {w for t in sentences for w in t.lower}
     conflicts: list[str] = []
-    matcher = difflib.SequenceMatcher(None, claim.lower, sentence.lower, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal" or i2 - i1 > 3 or j2 - j1 > 3:
             continue
@@ -705,7 +723,7 @@ def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
 def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     """The analysis of one claim against one source; kept, so a run can analyse each pair while other sources are
     still being fetched and judge every statement at the end without doing it again."""
-    claim = _tokenise(claim_text)
+    claim = _claim_tokens(claim_text)
     doc = _document(sentences)
     quotes = _quotes(claim_text)
     weights = _claim_weights(claim, doc)
@@ -718,7 +736,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
             for name in FEATURES
         )
         return _Analysis(None, features, (), not quotes)
-    ranked = sorted(windows, key=lambda w: _window_score(claim, weights, w), reverse=True)
+    numbers = _NumberMatch(claim, doc)
+    ranked = sorted(windows, key=lambda w: _window_score(claim, weights, numbers, w), reverse=True)
     best = ranked[0]
     second = next((w for w in ranked[1:] if w.end <= best.start or w.start >= best.end), None)
     third = (
@@ -755,7 +774,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         coverage,
         plain,
         bigram,
-        _number_coverage(claim, passage),
+        numbers.coverage(passage),
         _name_coverage(claim, passage_lower),
         quote_share,
         fuzz.token_set_ratio(claim_plain, passage_plain) / 100.0,
@@ -768,11 +787,11 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         float(any(c.startswith("negation") for c in conflicts)),
         float(bool(conflicts)),
         float(bool(claim.quantities)),
-        _number_coverage(claim, _Tokens("", (), (), (), frozenset(), frozenset(), doc.quantities, frozenset(), False)),
+        numbers.coverage(_Tokens("", (), (), (), frozenset(), frozenset(), doc.quantities, frozenset(), False)),
         _name_coverage(claim, doc.lower),
         _coverage(claim, weights, triple),
         max((weights[s] for s in missing), default=0.0) / top_weight,
-        min(coverage, _number_coverage(claim, passage), _name_coverage(claim, passage_lower), quote_share),
+        min(coverage, numbers.coverage(passage), _name_coverage(claim, passage_lower), quote_share),
         float(quotes_found),
     )
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
@@ -844,7 +863,7 @@ def _short_quote(assessment: Assessment, sentences: Sequence[str]) -> str:
     passage = " ".join(assessment.passage.split())
     if len(passage) <= MAX_QUOTE:
         return passage
-    claim = _tokenise(assessment.claim)
+    claim = _claim_tokens(assessment.claim)
     best = max(
         (" ".join(s.split()) for s in sentences[assessment.start : assessment.end]),
         key=lambda s: len(claim.content & _tokenise(s).content),
