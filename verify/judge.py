@@ -28,7 +28,7 @@ from importlib import resources
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from verify.text import NUMBER_SCALES, NUMBER_TENS, NUMBER_UNITS, fold_typography, split_sentences, words
+from verify.text import NUMBER_SCALES, NUMBER_TENS, NUMBER_UNITS, evidence_sentences, fold_typography, words
 
 
 class Label(str, enum.Enum):
@@ -995,7 +995,7 @@ def judge_statement(
 
 def judge_claim(claim: str, evidence: str | Sequence[str], *, model: Model | None = None) -> Verdict:
     """Judge a bare claim against one evidence text (a string, split into sentences, or a list of sentences)."""
-    sentences = tuple(split_sentences(evidence)) if isinstance(evidence, str) else tuple(evidence)
+    sentences = tuple(evidence_sentences(evidence)) if isinstance(evidence, str) else tuple(evidence)
     source = Source(url="", role=SourceRole.OWN, sentences=sentences)
     return judge_statement("claim", claim, (source,), changed=None, has_citation=True, model=model)
 

@@ -25,7 +25,7 @@ from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
 from verify.judge import NOT_CHECKED, Source, SourceRole, judge_statement, prepare
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
 from verify.report import Report, StatementResult
-from verify.text import normalise, split_sentences
+from verify.text import evidence_sentences, normalise
 
 if TYPE_CHECKING:
     from verify.batch import Settings
@@ -373,7 +373,7 @@ def _source_text(check: LinkCheck) -> _SourceText:
     else:
         kind = page.content_type or "unknown type"
         return _SourceText(None, f"source is {kind}, not a page whose text can be read: unverifiable", None, check.url)
-    sentences = tuple(s for p in paragraphs for s in split_sentences(p))
+    sentences = tuple(s for p in paragraphs for s in evidence_sentences(p))
     if not sentences:
         return _SourceText(None, "source page has no readable text: unverifiable", capture_url, check.url)
     return _SourceText(sentences, None, capture_url, check.url)

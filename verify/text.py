@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import pysbd
+import sentencex
 
 # Typographic variants that never change what a sentence says.
 _COSMETIC = str.maketrans(
@@ -92,6 +93,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences that survive abbreviations, initials, decimals and quotations."""
     return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def evidence_sentences(text: str) -> list[str]:
+    """Split the text of a cited source into sentences, for finding the passage that supports a statement.
+
+    sentencex rather than pysbd: a source is often a whole article, and pysbd takes about 6 microseconds a character
+    (40 ms for a 7,000-character page, as long as extracting the page). On the paragraphs of the 92 benchmark pages
+    sentencex takes 11 ms where pysbd takes 2,395 ms, and splits 96.7% of them the same way; where they differ it
+    mostly leaves a sentence after a closing bracket joined to the next, which makes one evidence window longer and
+    loses nothing. The stored article's statements and the comparison with its original keep `split_sentences`: their
+    ids and alignment depend on every boundary.
+    """
+    return [piece for segment in sentencex.segment("en", text) if (piece := segment.strip())]
 
 
 def fold_typography(text: str) -> str:
