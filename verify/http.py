@@ -30,7 +30,15 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, ProtocolError, ReadTimeoutError
 
 from verify import __version__
-from verify._safety import AddressPolicy, AddressRefused, ConnectionSlot, is_ip_literal, pool_classes, watching
+from verify._safety import (
+    AddressPolicy,
+    AddressRefused,
+    ConnectionSlot,
+    Watchdog,
+    is_ip_literal,
+    pool_classes,
+    watching,
+)
 
 try:
     import brotli
@@ -357,6 +365,10 @@ def _read_capped(raw: Any, content_encoding: str, budget: _Budget) -> bytes:
     return bytes(decoded)
 
 
+# One thread for the whole process cuts the connections of requests that outlive their deadline.
+_WATCHDOG = Watchdog()
+
+
 class _CappedAdapter(HTTPAdapter):
     """Connections obey the address policy; bodies are read here, under the caps, before anyone else touches them.
 
@@ -368,6 +380,7 @@ class _CappedAdapter(HTTPAdapter):
         self._policy = policy
         self._budget = budget
         self._default_budget = default
+        self._watchdog = _WATCHDOG
         super().__init__(pool_connections=32, pool_maxsize=32, max_retries=0)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -380,9 +393,7 @@ class _CappedAdapter(HTTPAdapter):
         # Socket timeouts bound each read, not their sum: a server dripping its headers would outlast the deadline.
         # The watchdog cuts the connection at the deadline; the body is bounded by _read_capped itself.
         slot = ConnectionSlot()
-        watchdog = threading.Timer(max(0.0, budget.deadline - time.monotonic()), slot.cut)
-        watchdog.daemon = True
-        watchdog.start()
+        watched = self._watchdog.watch(budget.deadline, slot)
         try:
             with watching(slot):
                 response = super().send(request, *args, **kwargs)
@@ -391,7 +402,7 @@ class _CappedAdapter(HTTPAdapter):
                 raise _DeadlineExceeded("no complete answer before the deadline") from e
             raise
         finally:
-            watchdog.cancel()
+            self._watchdog.release(watched)
         raw = response.raw
         try:
             declared = int(response.headers.get("Content-Length", "") or -1)
