@@ -181,21 +181,23 @@ def check_article(
         claims = [statement.text for statement in article.statements]
         prepared: dict[str, Future[tuple[LinkCheck, _SourceText]]] = {}
 
-        def start(url: str, cited: bool = True) -> None:
-            if url in pending:
-                return
-            live, archived = pool.submit(http.fetch, url), pool.submit(archive.closest, url, article.date)
-            pending[url] = (live, archived)
-            if cited:
-                prepared[url] = _after(
-                    pool, (live, archived), lambda: _prepare(url, live.result(), archived.result(), claims)
-                )
+        def start(urls: Iterable[str], cited: bool = True) -> None:
+            # The archive lookups go out first: each is two requests in a row (the index, then the capture), where
+            # a live fetch is usually one, so they are the longer chains.
+            fresh = [url for url in dict.fromkeys(urls) if url not in pending]
+            lookups = {url: pool.submit(archive.closest, url, article.date) for url in fresh}
+            for url in fresh:
+                pending[url] = (pool.submit(http.fetch, url), lookups[url])
+                if cited:
+                    prepared[url] = _prepared(url)
 
-        start(article.url, cited=False)
+        def _prepared(url: str) -> Future[tuple[LinkCheck, _SourceText]]:
+            live, archived = pending[url]
+            return _after(pool, (live, archived), lambda: _prepare(url, live.result(), archived.result(), claims))
+
+        start([article.url], cited=False)
         # Links whose href the stored copy kept need nothing from the original: start them at once.
-        for citation in article.citations:
-            if citation.href is not None and _is_web_url(citation.href):
-                start(citation.href)
+        start(c.href for c in article.citations if c.href is not None and _is_web_url(c.href))
         live, archived = pending[article.url]
         original = link_check(article.url, live.result(), archived.result())
         offline_network = _network_down(original, archive.base_url)
@@ -205,9 +207,7 @@ def check_article(
         targets = recover_targets(
             article.citations, original_text.links if original_text else None, unavailable=original_note
         )
-        for target in targets:
-            if target.url is not None and _is_web_url(target.url):
-                start(target.url)
+        start(t.url for t in targets if t.url is not None and _is_web_url(t.url))
         comparison = _compare(article, original_text) if original_text else None
         ready = {url: future.result() for url, future in prepared.items()}
     link_checks = {url: check for url, (check, _) in ready.items()}
