@@ -401,6 +401,31 @@ def replay_cpu(folder: Path) -> None:
         f"[4] the same as a subprocess (verify check --replay-only): {cpu * 1000:.0f} ms CPU, of which Python "
         f"start-up + imports {startup * 1000:.0f} ms"
     )
+    replay_batch(folder, 60)
+
+
+def replay_batch(folder: Path, count: int) -> None:
+    """A CI replay of many articles, as one `verify check --replay-only` run: --jobs 1 against one job per core
+    (worker processes). The articles are copies of the demo article, each with its own copy of the cassette."""
+    articles, cassettes = folder / "batch-articles", folder / "batch-cassettes"
+    articles.mkdir()
+    cassettes.mkdir()
+    recorded = (ROOT / "cassettes" / f"{DEMO.stem}.yaml").read_bytes()
+    for n in range(count):
+        shutil.copy(DEMO, articles / f"story-{n:03d}.md")
+        (cassettes / f"story-{n:03d}.yaml").write_bytes(recorded)
+    cores = os.cpu_count() or 1
+    took = {}
+    for jobs in (1, cores):
+        command = [sys.executable, "-m", "verify", "check", str(articles), "--replay-only", "--fail-on", "never"]
+        command += ["--cassettes", str(cassettes), "--out", str(folder / f"batch-out-{jobs}"), "--jobs", str(jobs)]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        took[jobs] = time.perf_counter() - start
+        print(
+            f"[4] {count} articles replayed in one run, --jobs {jobs}: {took[jobs]:.2f} s, {count / took[jobs]:.1f} articles/s"
+        )
+    print(f"[4] replay speed-up with --jobs {cores} (worker processes, {cores} cores): {took[1] / took[cores]:.2f}x")
 
 
 def _cpu(run: Callable[[], object]) -> float:

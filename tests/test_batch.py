@@ -223,3 +223,61 @@ def test_an_unreadable_article_fails_the_run_but_the_others_are_reported(repo: P
     assert status == ExitStatus.BAD_INPUT
     assert checked == {"articles/ferry.md"}
     assert "articles/empty.md" in Path("reports/index.md").read_text()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# --jobs in worker processes (runs that fetch nothing)
+
+
+def _run(*arguments: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["check", *arguments], env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _reports(folder: str) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(folder).iterdir())}
+
+
+def test_replayed_articles_checked_in_worker_processes_give_the_reports_and_output_of_one_at_a_time(
+    repo: Path,
+) -> None:
+    cassettes = repo / "cassettes"
+    cassettes.mkdir()
+    names = []
+    for n in range(4):  # one article under four names, each with its cassette
+        shutil.copy(DEMO, repo / f"bridge-{n}.md")
+        shutil.copy(ROOT / "cassettes" / "harbour-bridge.yaml", cassettes / f"bridge-{n}.yaml")
+        names.append(f"bridge-{n}.md")
+    (repo / "broken.md").write_text("", encoding="utf-8")  # an error inside a worker is reported like any other
+    common = [*names, "broken.md", "--replay-only", "--cassettes", str(cassettes), "--fail-on", "never"]
+    one = _run(*common, "--out", "one", "--jobs", "1")
+    two = _run(*common, "--out", "two", "--jobs", "3")
+    assert one[0] == two[0] == ExitStatus.BAD_INPUT
+    assert one[1].replace("one/", "two/") == two[1]
+    assert one[2].replace("one/", "two/") == two[2]
+    assert "broken.md: is empty" in two[2]
+    first, second = _reports("one"), _reports("two")
+    assert first.keys() == second.keys() and len(first) >= 9  # 4 x (.md, .json) and the index
+    assert all(first[name].replace("one/", "two/") == second[name] for name in first)
+
+
+def test_a_missing_cassette_in_a_worker_process_is_an_evidence_error(repo: Path) -> None:
+    status, _stdout, stderr = _run("articles/ferry.md", "articles/bridge.md", "--replay-only", "--jobs", "2")
+    assert status == ExitStatus.EVIDENCE_ERROR
+    assert "no recorded evidence" in stderr and "articles/ferry.md" in stderr and "articles/bridge.md" in stderr
+
+
+def test_offline_articles_checked_in_worker_processes(repo: Path) -> None:
+    status, checked = check("articles", "--offline", "--fail-on", "never", "--jobs", "2")
+    assert status == ExitStatus.OK
+    assert checked == set(FIRST)
+
+
+def test_worker_processes_can_be_spawned_where_fork_is_not_used(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS and Windows start workers with "spawn" (a fresh interpreter that imports verify): the same reports."""
+    from verify import batch
+
+    monkeypatch.setattr(batch, "_start_method", lambda: "spawn")
+    status, checked = check("articles/ferry.md", "articles/bridge.md", "--offline", "--fail-on", "never", "--jobs", "2")
+    assert status == ExitStatus.OK
+    assert checked == {"articles/ferry.md", "articles/bridge.md"}

@@ -2,4 +2,5 @@
 
 from verify.cli import main
 
-main()
+if __name__ == "__main__":  # a worker process started with "spawn" imports this module under another name
+    main()

@@ -119,7 +119,8 @@ def main() -> None:
     type=click.IntRange(1, 32),
     default=1,
     show_default=True,
-    help="Articles checked side by side, sharing the per-host caps and the archive limiter (--no-record or --offline).",
+    help="Articles checked side by side: in worker processes, one core each, when nothing is fetched "
+    "(--replay-only, --offline); in threads sharing the per-host caps and the archive limiter with --no-record.",
 )
 @click.option(
     "--cassettes",
