@@ -189,7 +189,7 @@ def _checked(
     """
     from verify.pipeline import Checker
 
-    jobs = min(max(1, settings.jobs), len(paths))
+    jobs = max(1, min(settings.jobs, len(paths)))
     if jobs > 1 and (settings.offline or settings.record_mode == "none"):
         context = multiprocessing.get_context(_start_method())
         processes = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker)
