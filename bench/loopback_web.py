@@ -215,9 +215,10 @@ class _Handler(BaseHTTPRequestHandler):
         start = time.monotonic()
         web.stats.enter(key)
         try:
-            time.sleep(web.latency)
             assert web.fake is not None
             answer = web.fake.answer(url)
+            # The answer leaves `latency` after the request came in: the server's own work is part of it, not on top.
+            time.sleep(max(0.0, start + web.latency - time.monotonic()))
             self.send_response(answer.status, answer.reason)
             for name, value in answer.headers:
                 self.send_header(name, value)
