@@ -227,40 +227,56 @@ def cli_check(path: Path, out: Path, concurrency: int, rate: float | None = None
     return time.perf_counter() - start
 
 
-def one_article(web: LoopbackWeb, folder: Path, cli: bool) -> float:
+def one_article(web: LoopbackWeb, folder: Path, cli: bool, repeats: int = 9) -> float:
     web.latency = 0.1
     concurrency = CheckOptions().concurrency  # verify check's default --concurrency
-    # Two articles of the same shape: the second warms up imports, the judge's model and connections, and the
-    # first is measured (checking the same article twice would find its analyses already made).
-    site = build_site(web, folder / "one", 2, 8)
-    api_check(site.articles[1:], concurrency)
-    web.stats.reset()
-    wall = api_check(site.articles[:1], concurrency)
-    log = list(web.stats.log)
-    chain = critical_requests(log, site, 0)
+    # Articles of the same shape: the first warms up imports, the judge's model and connections, and each of the
+    # others is measured on its own (checking the same article twice would find its analyses already made). The
+    # median of `repeats` runs, because one run moves by +-5% on this VM.
+    site = build_site(web, folder / "one", 1 + repeats, 8)
+    api_check(site.articles[:1], concurrency)
+    runs: list[tuple[float, float, int, int]] = []
+    most: dict[str, int] = {}
+    for k in range(1, 1 + repeats):
+        web.stats.reset()
+        took = api_check(site.articles[k : k + 1], concurrency)
+        log = list(web.stats.log)
+        chain = critical_requests(log, site, k)
+        runs.append((took / (chain * web.latency), took, chain, len(log)))
+        for host, n in web.stats.max_in_flight.items():
+            most[host] = max(most.get(host, 0), n)
+    ratio, wall, chain, requests = sorted(runs)[len(runs) // 2]
     critical = chain * web.latency
     print(
         f"[1 API] one article, 8 citations, 100 ms/request, --concurrency {concurrency} (default): "
-        f"{len(log)} requests, wall {wall:.2f} s"
+        f"{requests} requests, wall {wall:.2f} s (median of {repeats} articles; "
+        f"range {min(r[1] for r in runs):.2f}-{max(r[1] for r in runs):.2f} s)"
     )
     print(f"[1 API] critical path: {chain} dependent requests x 100 ms = {critical:.2f} s")
-    print(f"[1 API] wall / critical path: {wall / critical:.2f}")
-    politeness(web, "[1 API]", HttpOptions().per_host, concurrency, 1000)
+    print(
+        f"[1 API] wall / critical path: {ratio:.2f} (median; range {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f})"
+    )
+    live_max = max((n for h, n in most.items() if h != "archive"), default=0)
+    print(f"[1 API] max concurrent requests per live host: {live_max} (per-host cap {HttpOptions().per_host})")
+    print(f"[1 API] max concurrent archive requests: {most.get('archive', 0)} (cap {concurrency})")
+    if live_max > HttpOptions().per_host or most.get("archive", 0) > concurrency:
+        print("[1 API] POLITENESS VIOLATED: a cap was exceeded")
     web.stats.reset()
-    serial = api_check(site.articles[:1], 1)
+    _clear_caches()  # the analyses of that article are kept from its run above
+    serial = api_check(site.articles[1:2], 1)
     print(f"[1 API] --concurrency 1: wall {serial:.2f} s, ratio to critical path {serial / critical:.2f}")
     if cli:
         web.stats.reset()
-        took = cli_check(site.articles[0], folder / "cli-out-fast", concurrency, rate=1000)
+        took = cli_check(site.articles[1], folder / "cli-out-fast", concurrency, rate=1000)
         print(f"[1 CLI] verify check --archive-rate 1000 (subprocess, start-up included): {took:.2f} s")
         politeness(web, "[1 CLI fast]", HttpOptions().per_host, concurrency, 1000)
         web.stats.reset()
-        took = cli_check(site.articles[0], folder / "cli-out", concurrency)
+        took = cli_check(site.articles[1], folder / "cli-out", concurrency)
         print(
             f"[1 CLI] verify check (subprocess, archive limiter {DEFAULT_RATE:g}/s burst {DEFAULT_BURST}): {took:.2f} s"
         )
         politeness(web, "[1 CLI]", HttpOptions().per_host, concurrency, DEFAULT_RATE)
-    return wall / critical
+    return ratio
 
 
 def throughput(web: LoopbackWeb, folder: Path, articles: int) -> None:
