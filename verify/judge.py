@@ -391,9 +391,25 @@ def _kind(q: _Quantity) -> str:
     return "count" if q.kind == "ordinal" else q.kind
 
 
+def _gives(source: _Quantity, claim: _Quantity) -> bool:
+    """Whether the source's quantity establishes the claim's: the same number (within 10% when either is an
+    estimate), or a bound at least as strong ("more than 200" gives "more than 100", never "4.2 million")."""
+    if _kind(claim) != _kind(source):
+        return {claim.kind, source.kind} == {"year", "count"} and claim.value == source.value
+    a, b = claim.value, source.value
+    if "~" in (claim.comparator, source.comparator):
+        return math.isclose(a, b, rel_tol=1e-9) or abs(a - b) <= 0.1 * max(abs(a), abs(b))
+    if claim.comparator == "=":
+        return source.comparator == "=" and math.isclose(a, b, rel_tol=1e-9)
+    if claim.comparator == ">":
+        return source.comparator in ("=", ">") and b >= a and (b > a or source.comparator == ">")
+    return source.comparator in ("=", "<") and b <= a and (b < a or source.comparator == "<")
+
+
 def _compatible(claim: _Quantity, other: _Quantity) -> bool:
     if _kind(claim) != _kind(other):
-        return False
+        # "1000 visitors" reads as a year by its shape; "1,000 visitors" is the same number.
+        return {claim.kind, other.kind} == {"year", "count"} and claim.value == other.value
     a, b = claim.value, other.value
     if math.isclose(a, b, rel_tol=1e-9):
         return True
@@ -411,14 +427,14 @@ def _compatible(claim: _Quantity, other: _Quantity) -> bool:
 
 
 class _NumberMatch:
-    """Which of a document's quantities agree with each quantity of the claim, worked out once per analysis: the
+    """Which of a document's quantities give each quantity of the claim (`_gives`), worked out once per analysis: the
     claim is weighed against many windows of the same document, and windows share the document's quantity objects.
 
     `coverage(passage)`, for a window of that document, is the share of the claim's quantities that some quantity of
-    the window agrees with (1.0 for a claim without numbers)."""
+    the window gives (1.0 for a claim without numbers)."""
 
     def __init__(self, claim: _Tokens, doc: _Document) -> None:
-        self._agrees = tuple(frozenset(id(p) for p in doc.quantities if _compatible(q, p)) for q in claim.quantities)
+        self._agrees = tuple(frozenset(id(p) for p in doc.quantities if _gives(p, q)) for q in claim.quantities)
 
     def coverage(self, passage: _Tokens) -> float:
         if not self._agrees:
@@ -798,9 +814,20 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
 
 
 def decide(model: Model, features: Sequence[float]) -> bool:
-    """Sourced when the model's score reaches its threshold, the quoted words are in the source and nothing conflicts."""
+    """Sourced when the model's score reaches its threshold, the quoted words and every number of the statement are
+    in the source, and nothing conflicts.
+
+    Numbers are looked for in the whole source, not only the best passage: a supported claim's date or figure is
+    often a sentence away (on WiCE dev, asking for them in the passage costs 7 points of F1; in the source, 0.3).
+    A source that never gives the number cannot be what supports it, however much else it shares.
+    """
     named = dict(zip(FEATURES, features, strict=True))
-    return model.probability(features) >= model.threshold and named["quotes_found"] == 1.0 and not named["conflict"]
+    return (
+        model.probability(features) >= model.threshold
+        and named["quotes_found"] == 1.0
+        and named["document_number_coverage"] == 1.0
+        and not named["conflict"]
+    )
 
 
 def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:
