@@ -164,9 +164,11 @@ def test_blocked_citation_is_unverifiable_not_silently_passed() -> None:
 
 
 def test_source_silent_on_statement_is_unsourced_with_best_passage() -> None:
-    verdict = judge("The city zoo acquired two giraffes from a Danish breeder.", own())
+    verdict = judge("The city zoo acquired giraffes from a Danish breeder.", own())
     assert verdict.label is Label.UNSOURCED
     assert verdict.reason.startswith("source fetched but silent on it (best passage: ")
+    with_number = judge("The city zoo acquired two giraffes from a Danish breeder.", own())
+    assert with_number.reason.startswith("source fetched but silent on it: it never gives the statement's number 'two'")
 
 
 def test_changed_statement_is_disputed_with_the_comparison_reason() -> None:
@@ -271,3 +273,32 @@ def test_an_analysis_made_ahead_is_the_one_assess_returns() -> None:
     assert warm == cold
     assert module._analysed.cache_info().hits == 2
     assert not cold[0].conflicts and cold[1].conflicts
+
+
+BRIDGE_PLAN = (
+    "City engineers have inspected the bridge twice since last summer.",
+    "Their report lists corrosion in the main cables and damage to two deck joints.",
+    "Councillors will debate the cost after a consultation that drew more than two hundred written comments.",
+)
+
+
+def test_a_source_that_never_gives_the_statements_number_does_not_support_it_and_the_reason_says_so() -> None:
+    """'more than two hundred comments' does not contradict '4.2 million dollars', and does not give it either."""
+    verdict = judge("The repairs will cost 4.2 million dollars, according to the engineering report.", own(BRIDGE_PLAN))
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.reason.startswith(
+        "source fetched but silent on it: it never gives the statement's number '4.2 million' (best passage"
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "sourced"),
+    [
+        ("More than 100 people wrote comments.", True),  # the source's "more than 200" is a stronger bound
+        ("More than 300 people wrote comments.", False),
+        ("Exactly 250 people wrote comments.", False),  # "more than 200" allows 250 but does not give it
+    ],
+)
+def test_a_bound_in_the_source_gives_only_weaker_bounds(statement: str, sourced: bool) -> None:
+    source = ("More than 200 people wrote comments on the plan.",)
+    assert (judge(statement, own(source)).label is Label.SOURCED) is sourced

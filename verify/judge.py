@@ -992,13 +992,16 @@ def judge_statement(
     for source in own:  # its own citations, each told in full
         if source.sentences:
             assessment = next(a for s, a in assessed if s is source)
-            if assessment.passage:
-                parts.append(
-                    f"source fetched but silent on it (best passage: {_excerpt(assessment.passage)!r}, "
-                    f"{_where(source)})"
+            missing = _numbers_not_given(text, source.sentences)
+            silent = "source fetched but silent on it"
+            if missing:
+                silent += f": it never gives the statement's {_plural('number', missing)} " + ", ".join(
+                    repr(m) for m in missing
                 )
+            if assessment.passage:
+                parts.append(f"{silent} (best passage: {_excerpt(assessment.passage)!r}, {_where(source)})")
             else:
-                parts.append(f"source fetched but silent on it ({_where(source)})")
+                parts.append(f"{silent} ({_where(source)})")
         elif source.sentences is None:
             parts.append(_unavailable_reason(source))
         else:
@@ -1018,6 +1021,16 @@ def judge_statement(
         parts.append("unverifiable: the citation could not be resolved to a source")
     evidence = (_evidence(best[1], best[0]),) if best and best[1].passage else ()
     return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, ())
+
+
+def _numbers_not_given(claim: str, sentences: Sequence[str]) -> list[str]:
+    """The statement's numbers that no sentence of the source gives, as the statement writes them."""
+    doc = _document(tuple(sentences))
+    return [q.text for q in _claim_tokens(claim).quantities if not any(_gives(p, q) for p in doc.quantities)]
+
+
+def _plural(word: str, items: Sequence[object]) -> str:
+    return word if len(items) == 1 else f"{word}s"
 
 
 def judge_claim(claim: str, evidence: str | Sequence[str], *, model: Model | None = None) -> Verdict:
