@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -69,6 +70,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     pysbd's own character spans are unreliable for repeated sentences, so each segment is located
     from a moving cursor instead.
     """
+    return list(_sentence_spans(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Kept per paragraph: the stored copy's paragraphs are split again when it is compared with its archived
+    original, whose unchanged paragraphs are the same text (pysbd is most of the time of both)."""
+    return tuple(_split_spans(text))
+
+
+def _split_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if not text.strip():
         return spans
