@@ -37,6 +37,9 @@ SELECTED = (
     "document_name_coverage",
     "missing_count",
     "partial_ratio",
+    # Added after: claim words absent from the source and rare in English (mean over 5 fold draws: F1 64.7 -> 66.3,
+    # accuracy 76.6 -> 77.6).
+    "rare_missing_count",
 )
 RATE = 0.5
 

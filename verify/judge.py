@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import enum
 import functools
+import gzip
 import itertools
 import json
 import math
@@ -663,6 +664,7 @@ FEATURES = (
     "max_missing_weight",
     "weakest_coverage",
     "quotes_found",
+    "rare_missing_count",
 )
 
 
@@ -714,6 +716,25 @@ class Model:
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 4),
         }
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """English words common enough to say little when a source lacks them (verify/data/common_words.txt.gz, made
+    by bench/make_common_words.py from wordfreq's data, CC BY-SA 4.0)."""
+    raw = resources.files("verify").joinpath("data/common_words.txt.gz").read_bytes()
+    return frozenset(line for line in gzip.decompress(raw).decode("utf-8").splitlines() if not line.startswith("#"))
+
+
+def _rare_missing(claim: _Tokens, doc: _Document) -> int:
+    """The statement's content words that the source never uses and that are rare in English: a source without
+    "Pulitzer" is less likely to carry the claim than one without "currently"."""
+    common = _common_words()
+    return sum(
+        1
+        for word, stem in zip(claim.lower, claim.stems, strict=True)
+        if stem in claim.content and stem not in doc.content and word not in common
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -809,6 +830,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         max((weights[s] for s in missing), default=0.0) / top_weight,
         min(coverage, numbers.coverage(passage), _name_coverage(claim, passage_lower), quote_share),
         float(quotes_found),
+        float(_rare_missing(claim, doc)),
     )
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
 
