@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -159,6 +164,40 @@ def test_report_of_an_earlier_run_survives_a_failed_write(
     assert "interrupted" in err
     assert (tmp_path / "000_8fc51db70bd3123f.md").read_text() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_stops_a_run_in_worker_processes_promptly_with_whole_reports_and_no_worker_left(tmp_path: Path) -> None:
+    """A real SIGINT to `verify check --jobs 2 --replay-only`: the workers ignore it, the parent stops the run."""
+    root = SEED.parent.parent
+    articles, cassettes, out = tmp_path / "articles", tmp_path / "cassettes", tmp_path / "out"
+    articles.mkdir()
+    cassettes.mkdir()
+    for n in range(200):
+        (articles / f"story-{n:03d}.md").write_bytes((root / "examples" / "demo" / "harbour-bridge.md").read_bytes())
+        (cassettes / f"story-{n:03d}.yaml").write_bytes((root / "cassettes" / "harbour-bridge.yaml").read_bytes())
+    command = [sys.executable, "-m", "verify", "check", str(articles), "--replay-only", "--jobs", "2"]
+    command += ["--cassettes", str(cassettes), "--out", str(out), "--fail-on", "never"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell's background job ignores it
+    )
+    deadline = time.monotonic() + 60
+    while not (out.exists() and any(out.glob("*.json"))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == ExitStatus.INTERRUPTED
+    assert time.monotonic() - sent < 10
+    assert "interrupted" in err.decode()
+    written = list(out.iterdir())
+    assert 0 < len(written) < 400 and not [p for p in written if not p.name.endswith((".md", ".json"))]
+    assert all(json.loads(p.read_text())["article"] for p in written if p.suffix == ".json")
+    if shutil.which("pgrep"):
+        children = subprocess.run(["pgrep", "-f", str(cassettes)], capture_output=True, text=True).stdout.split()
+        assert not children
 
 
 def test_a_damaged_cassette_is_an_evidence_error(runner: CliRunner, tmp_path: Path) -> None:
