@@ -459,9 +459,13 @@ def _clear_caches() -> None:
 
 
 def scaling() -> None:
+    from verify import text
     from verify.compare import compare
     from verify.judge import judge_claim
 
+    # The work itself, not the cache: the longer texts repeat the seed's paragraphs, whose sentence splits would
+    # otherwise be kept from the first copy (verify.text keeps them per paragraph).
+    text._sentence_spans = lambda paragraph: tuple(text._split_spans(paragraph))  # type: ignore[assignment]
     article = read_article(SEED)
     base = [s.text for s in article.statements]
     times: dict[int, tuple[float, float]] = {}
