@@ -208,8 +208,9 @@ def _checked(
 
 
 def _start_method() -> str:
-    """ "fork" where it is safe, so that workers start with verify already imported (spawn imports it again in each
-    worker, ~0.6 s of CPU apiece): on Linux, from a process with no other thread. Elsewhere "spawn"."""
+    """How to start the workers: by forking where that is safe (on Linux, from a process with no other thread), so
+    that they start with verify already imported; elsewhere by spawning, which imports it again in each worker
+    (~0.6 s of CPU apiece)."""
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
     return "spawn"
