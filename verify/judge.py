@@ -435,13 +435,13 @@ class _NumberMatch:
     the window gives (1.0 for a claim without numbers)."""
 
     def __init__(self, claim: _Tokens, doc: _Document) -> None:
-        self._agrees = tuple(frozenset(id(p) for p in doc.quantities if _gives(p, q)) for q in claim.quantities)
+        self._given_by = tuple(frozenset(id(p) for p in doc.quantities if _gives(p, q)) for q in claim.quantities)
 
     def coverage(self, passage: _Tokens) -> float:
-        if not self._agrees:
+        if not self._given_by:
             return 1.0
         present = {id(p) for p in passage.quantities}
-        return sum(1 for agrees in self._agrees if not agrees.isdisjoint(present)) / len(self._agrees)
+        return sum(1 for givers in self._given_by if not givers.isdisjoint(present)) / len(self._given_by)
 
 
 def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
@@ -840,7 +840,7 @@ def decide(model: Model, features: Sequence[float]) -> bool:
     in the source, and nothing conflicts.
 
     Numbers are looked for in the whole source, not only the best passage: a supported claim's date or figure is
-    often a sentence away (on WiCE dev, asking for them in the passage costs 7 points of F1; in the source, 0.3).
+    often a sentence away (on WiCE dev, asking for them in the passage cost 7 points of F1; in the source, under 1).
     A source that never gives the number cannot be what supports it, however much else it shares.
     """
     named = dict(zip(FEATURES, features, strict=True))
