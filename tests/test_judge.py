@@ -20,6 +20,7 @@ from verify.judge import (
     permalink,
     prepare,
 )
+from verify.text import evidence_sentences
 
 CITED = "https://news.example/2024/05/flood-report"
 CAPTURE = "https://web.archive.org/web/20240502120000/https://news.example/2024/05/flood-report"
@@ -302,3 +303,16 @@ def test_a_source_that_never_gives_the_statements_number_does_not_support_it_and
 def test_a_bound_in_the_source_gives_only_weaker_bounds(statement: str, sourced: bool) -> None:
     source = ("More than 200 people wrote comments on the plan.",)
     assert (judge(statement, own(source)).label is Label.SOURCED) is sourced
+
+
+def test_evidence_with_a_lone_surrogate_is_judged_not_a_crash() -> None:
+    """JSON input can carry "\\udfff": the sentence splitter of sources needs UTF-8."""
+    verdict = judge_claim("The bridge reopened in May.", "Notice \udfff: the bridge reopened in May. More later.")
+    assert verdict.label is Label.SOURCED
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f", "\u2028", "\u3000", "\u0085"])
+def test_a_capital_a_wide_space_and_a_full_stop_do_not_crash_the_sentence_splitter(space: str) -> None:
+    """sentencex 1.0.32 panics on "A\\u00a0." (Rust slices the space as one byte): such spaces become plain ones."""
+    sentences = evidence_sentences(f"The plan is called Plan A{space}. The council approved it.")
+    assert sentences[-1] == "The council approved it."

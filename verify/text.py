@@ -117,7 +117,22 @@ def evidence_sentences(text: str) -> list[str]:
     loses nothing. The stored article's statements and the comparison with its original keep `split_sentences`: their
     ids and alignment depend on every boundary.
     """
-    return [piece for segment in sentencex.segment("en", text) if (piece := segment.strip())]
+    if _SURROGATE.search(text):  # a lone surrogate (from a JSON "\ud800" escape) is not UTF-8, which sentencex needs
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    # sentencex 1.0.32 panics on a capital letter, a non-ASCII space and a full stop ("A\u00a0."): it takes the space
+    # for one byte. Every such space is a plain one here, which the judge folds to anyway.
+    text = text.translate(_WIDE_SPACES)
+    try:
+        segments = sentencex.segment("en", text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # any other panic in its Rust code (pyo3 raises PanicException, a BaseException)
+        return split_sentences(text)
+    return [piece for segment in segments if (piece := segment.strip())]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_WIDE_SPACES = {code: " " for code in range(128, 0x3001) if chr(code).isspace()}
 
 
 def fold_typography(text: str) -> str:
