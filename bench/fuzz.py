@@ -4,7 +4,8 @@
     python bench/fuzz.py --count 2000 --seed 7 --workers 1
 
 Article i is generated from `random.Random(f"{seed}:{i}")`, so any input can be regenerated from its number.
-Every article goes to `parse_article`; every 10th is also rendered as an HTML page and given to `extract`.
+Every article goes to `parse_article`; each one parsed has its first statement judged (`judge_claim`) against the
+whole raw text; every 10th is also rendered as an HTML page and given to `extract`.
 Outcomes: parsed, refused with ArticleError (grouped by reason), or crashed (any other exception, grouped by type and
 the innermost verify/ frame). Crashes and the slowest input are saved to a temporary folder; exit status 1 on a crash.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from verify.article import ArticleError, parse_article
 from verify.extract import extract
+from verify.judge import judge_claim
 
 WORDS = [
     "Russia",
@@ -199,6 +201,7 @@ class Tally:
     parse_seconds: float = 0.0
     extract_seconds: float = 0.0
     extracts: int = 0
+    judge_seconds: float = 0.0
 
     def crash(self, index: int, stage: str, data: str | bytes, error: BaseException) -> None:
         key = f"{stage} {crash_key(error)}"
@@ -215,6 +218,7 @@ class Tally:
         self.slowest_extract = max(self.slowest_extract, other.slowest_extract)
         self.parse_seconds += other.parse_seconds
         self.extract_seconds += other.extract_seconds
+        self.judge_seconds += other.judge_seconds
         self.extracts += other.extracts
 
 
@@ -227,23 +231,39 @@ def run(job: tuple[int, int, int, int]) -> Tally:
         if index % html_every == 0:
             text = html_article(rng, text)
         began = time.perf_counter()
+        article = None
         try:
-            parse_article(text, "fuzz.md")
+            article = parse_article(text, "fuzz.md")
             tally.outcomes["parsed"] += 1
         except ArticleError as error:
             tally.outcomes[f"ArticleError: {refusal(error)}"] += 1
-        except Exception as error:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # BaseException: a panic in a Rust extension arrives as one
             tally.crash(index, "parse_article", text, error)
         took = time.perf_counter() - began
         tally.parse_seconds += took
         tally.slowest = max(tally.slowest, (took, index, text))
+        if article is not None:
+            # The judge on hostile evidence: the article's first statement against the whole raw text.
+            began = time.perf_counter()
+            try:
+                judge_claim(article.statements[0].text, text)
+                tally.outcomes["judge_claim returned"] += 1
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as error:
+                tally.crash(index, "judge_claim", text, error)
+            tally.judge_seconds += time.perf_counter() - began
         if index % html_every == 0:
             page = encoded(rng, text)
             began = time.perf_counter()
             try:
                 extract(page, rng.choice([None, "https://web.archive.org/web/2020/https://x.example/", "http://["]))
                 tally.outcomes["extract returned"] += 1
-            except Exception as error:
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as error:
                 tally.crash(index, "extract", page, error)
             took = time.perf_counter() - began
             tally.extract_seconds += took
@@ -292,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"crashes: {crashes:,} ({len(total.crashes)} distinct)")
     print(f"total time: {wall:.1f} s wall")
     print(f"parse_article: {1000 * total.parse_seconds / max(args.count, 1):.2f} ms/article (CPU-summed over workers)")
+    judged = total.outcomes["judge_claim returned"]
+    if judged:
+        print(f"judge_claim: {1000 * total.judge_seconds / judged:.2f} ms/claim")
     if total.extracts:
         print(f"extract: {1000 * total.extract_seconds / total.extracts:.2f} ms/page")
         print(f"slowest extract: {1000 * total.slowest_extract[0]:.0f} ms (article #{total.slowest_extract[1]})")
