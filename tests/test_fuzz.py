@@ -398,3 +398,21 @@ def test_report_text_leaves_no_markup_open(text: str, limit: int | None) -> None
     safe = md_text(text, limit)
     assert not unescaped(safe) & set("[]<>|"), safe
     assert not any(c in safe for c in "\n\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"), safe
+
+
+# ---- the sentence splitter of cited sources (a Rust extension) --------------------------------------------------------
+
+SPACES_AND_STOPS = st.text(
+    alphabet=st.sampled_from(["A", "b", " ", ".", "!", "?", "”", "\u00a0", "\u2009", "\u2028", "\u3000", "\u0085"]),
+    max_size=60,
+)
+
+
+@FAST
+@given(st.one_of(st.text(max_size=400), SPACES_AND_STOPS))
+def test_evidence_sentences_of_any_text_are_stripped_pieces_and_never_a_crash(text: str) -> None:
+    """sentencex panics on some inputs (a panic is a BaseException in Python): `evidence_sentences` must not."""
+    from verify.text import evidence_sentences
+
+    pieces = bounded(lambda: evidence_sentences(text))
+    assert all(piece and piece == piece.strip() for piece in pieces)
