@@ -70,7 +70,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     pysbd's own character spans are unreliable for repeated sentences, so each segment is located
     from a moving cursor instead.
     """
+    if len(text) > _KEPT_PARAGRAPH:
+        return _split_spans(text)
     return list(_sentence_spans(text))
+
+
+# Paragraphs up to this length have their splits kept (8,192 of them: at most ~33 MB of keys, however long a batch).
+_KEPT_PARAGRAPH = 4000
 
 
 @functools.lru_cache(maxsize=8192)
