@@ -314,8 +314,13 @@ def _tokenise(text: str) -> _Tokens:
     )
 
 
-# A statement is weighed against every source of its article: its tokens are worked out once.
-_claim_tokens = functools.lru_cache(maxsize=4096)(_tokenise)
+_kept_tokens = functools.lru_cache(maxsize=4096)(_tokenise)
+
+
+def _claim_tokens(claim: str) -> _Tokens:
+    """A statement's tokens, worked out once: it is weighed against every source of its article. Statements over
+    2,000 characters (hostile input, not prose) are not kept, so the cache stays small."""
+    return _kept_tokens(claim) if len(claim) <= 2000 else _tokenise(claim)
 
 
 def _negation(token: str) -> bool:
