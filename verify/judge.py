@@ -397,25 +397,29 @@ def _kind(q: _Quantity) -> str:
     return "count" if q.kind == "ordinal" else q.kind
 
 
+def _year_shaped_count(a: _Quantity, b: _Quantity) -> bool:
+    """Two quantities of different kinds that are one number: "1000 visitors" reads as a year by its shape."""
+    return {a.kind, b.kind} == {"year", "count"} and a.value == b.value
+
+
 def _gives(source: _Quantity, claim: _Quantity) -> bool:
     """Whether the source's quantity establishes the claim's: the same number (within 10% when either is an
     estimate), or a bound at least as strong ("more than 200" gives "more than 100", never "4.2 million")."""
     if _kind(claim) != _kind(source):
-        return {claim.kind, source.kind} == {"year", "count"} and claim.value == source.value
+        return _year_shaped_count(claim, source)
     a, b = claim.value, source.value
     if "~" in (claim.comparator, source.comparator):
-        return math.isclose(a, b, rel_tol=1e-9) or abs(a - b) <= 0.1 * max(abs(a), abs(b))
+        return abs(a - b) <= 0.1 * max(abs(a), abs(b))
     if claim.comparator == "=":
         return source.comparator == "=" and math.isclose(a, b, rel_tol=1e-9)
     if claim.comparator == ">":
-        return source.comparator in ("=", ">") and b >= a and (b > a or source.comparator == ">")
-    return source.comparator in ("=", "<") and b <= a and (b < a or source.comparator == "<")
+        return (source.comparator == "=" and b > a) or (source.comparator == ">" and b >= a)
+    return (source.comparator == "=" and b < a) or (source.comparator == "<" and b <= a)
 
 
 def _compatible(claim: _Quantity, other: _Quantity) -> bool:
     if _kind(claim) != _kind(other):
-        # "1000 visitors" reads as a year by its shape; "1,000 visitors" is the same number.
-        return {claim.kind, other.kind} == {"year", "count"} and claim.value == other.value
+        return _year_shaped_count(claim, other)
     a, b = claim.value, other.value
     if math.isclose(a, b, rel_tol=1e-9):
         return True
@@ -436,17 +440,22 @@ class _NumberMatch:
     """Which of a document's quantities give each quantity of the claim (`_gives`), worked out once per analysis: the
     claim is weighed against many windows of the same document, and windows share the document's quantity objects.
 
-    `coverage(passage)`, for a window of that document, is the share of the claim's quantities that some quantity of
-    the window gives (1.0 for a claim without numbers)."""
+    `coverage(quantities)`, the quantities of that document or of a window of it, is the share of the claim's
+    quantities that one of them gives (1.0 for a claim without numbers); `not_given` are those none of the document
+    gives, as the claim writes them."""
 
     def __init__(self, claim: _Tokens, doc: _Document) -> None:
+        self._claim = claim.quantities
         self._given_by = tuple(frozenset(id(p) for p in doc.quantities if _gives(p, q)) for q in claim.quantities)
 
-    def coverage(self, passage: _Tokens) -> float:
+    def coverage(self, quantities: Sequence[_Quantity]) -> float:
         if not self._given_by:
             return 1.0
-        present = {id(p) for p in passage.quantities}
+        present = {id(p) for p in quantities}
         return sum(1 for givers in self._given_by if not givers.isdisjoint(present)) / len(self._given_by)
+
+    def not_given(self) -> list[str]:
+        return [q.text for q, givers in zip(self._claim, self._given_by, strict=True) if not givers]
 
 
 def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
@@ -509,7 +518,7 @@ def _window_score(claim: _Tokens, weights: dict[str, float], numbers: _NumberMat
     return (
         _coverage(claim, weights, window.merged.content)
         + 0.3 * bigram
-        + 0.2 * numbers.coverage(window.merged)
+        + 0.2 * numbers.coverage(window.merged.quantities)
         - 0.03 * (window.end - window.start - 1)
     )
 
@@ -816,7 +825,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         coverage,
         plain,
         bigram,
-        numbers.coverage(passage),
+        numbers.coverage(passage.quantities),
         _name_coverage(claim, passage_lower),
         quote_share,
         fuzz.token_set_ratio(claim_plain, passage_plain) / 100.0,
@@ -829,11 +838,11 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         float(any(c.startswith("negation") for c in conflicts)),
         float(bool(conflicts)),
         float(bool(claim.quantities)),
-        numbers.coverage(_Tokens("", (), (), (), frozenset(), frozenset(), doc.quantities, frozenset(), False)),
+        numbers.coverage(doc.quantities),
         _name_coverage(claim, doc.lower),
         _coverage(claim, weights, triple),
         max((weights[s] for s in missing), default=0.0) / top_weight,
-        min(coverage, numbers.coverage(passage), _name_coverage(claim, passage_lower), quote_share),
+        min(coverage, numbers.coverage(passage.quantities), _name_coverage(claim, passage_lower), quote_share),
         float(quotes_found),
         float(_rare_missing(claim, doc)),
     )
@@ -1052,8 +1061,7 @@ def judge_statement(
 
 def _numbers_not_given(claim: str, sentences: Sequence[str]) -> list[str]:
     """The statement's numbers that no sentence of the source gives, as the statement writes them."""
-    doc = _document(tuple(sentences))
-    return [q.text for q in _claim_tokens(claim).quantities if not any(_gives(p, q) for p in doc.quantities)]
+    return _NumberMatch(_claim_tokens(claim), _document(tuple(sentences))).not_given()
 
 
 def _plural(word: str, items: Sequence[object]) -> str:
