@@ -75,7 +75,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
-# Paragraphs up to this length have their splits kept (8,192 of them: at most ~33 MB of keys, however long a batch).
+# Paragraphs up to this length have their splits kept (8,192 of them: at most 33 million characters of keys, ~33 MB
+# for Latin text, however long a batch).
 _KEPT_PARAGRAPH = 4000
 
 
