@@ -200,6 +200,25 @@ class _Tokens:
     names: frozenset[str]
     negated: bool
 
+    # Worked out when first asked for, and kept: a statement's and a source sentence's tokens are weighed many times.
+
+    @functools.cached_property
+    def plain(self) -> str:
+        return _plain(self.text)
+
+    @functools.cached_property
+    def lower_set(self) -> frozenset[str]:
+        return frozenset(self.lower)
+
+    @functools.cached_property
+    def negated_stems(self) -> dict[str, bool]:
+        return _negated_stems(self)
+
+    @functools.cached_property
+    def neighbours(self) -> tuple[frozenset[str], ...]:
+        """For each quantity, the stems of the words next to it."""
+        return tuple(frozenset(_neighbours(self, q)) for q in self.quantities)
+
 
 def _prepared_text(text: str) -> str:
     # words() folds typography itself; only the percent sign needs a word of its own.
@@ -335,23 +354,24 @@ class _Document:
     content: frozenset[str]
     lower: frozenset[str]
     quantities: tuple[_Quantity, ...]
+    # Each content stem, and the sentences that use it (in order).
+    postings: dict[str, list[int]]
     # Windows of consecutive sentences, merged once for all the claims weighed against this document.
-    windows: dict[tuple[int, int], _Tokens] = field(default_factory=dict, compare=False, repr=False)
+    windows: dict[tuple[int, int], _Window] = field(default_factory=dict, compare=False, repr=False)
 
 
 @functools.lru_cache(maxsize=32)
 def _document(sentences: tuple[str, ...]) -> _Document:
     tokens = tuple(_tokenise(s) for s in sentences)
-    df: dict[str, int] = {}
-    for t in tokens:
+    postings: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
         for stem in t.content:
-            df[stem] = df.get(stem, 0) + 1
+            postings.setdefault(stem, []).append(i)
     n = len(tokens)
-    idf = {stem: math.log((n + 1) / (count + 0.5)) for stem, count in df.items()}
-    content = frozenset(stem for t in tokens for stem in t.content)
+    idf = {stem: math.log((n + 1) / (len(ids) + 0.5)) for stem, ids in postings.items()}
     lower = frozenset(w for t in tokens for w in t.lower)
     quantities = tuple(q for t in tokens for q in t.quantities)
-    return _Document(sentences, tokens, idf, content, lower, quantities)
+    return _Document(sentences, tokens, idf, frozenset(postings), lower, quantities, postings)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -381,16 +401,21 @@ def _merge(parts: Sequence[_Tokens], text: str) -> _Tokens:
     )
 
 
-def _claim_weights(claim: _Tokens, doc: _Document) -> dict[str, float]:
-    top = math.log((len(doc.tokens) + 1) / 0.5)
-    return {stem: max(doc.idf.get(stem, top), 0.1) for stem in sorted(claim.content)}
+class _Weights:
+    """A claim's content stems, each weighted by its idf in one document (a stem few sentences use tells more), and
+    their total: worked out once per analysis, for the many passages the claim is weighed against."""
 
+    def __init__(self, claim: _Tokens, doc: _Document) -> None:
+        top = math.log((len(doc.tokens) + 1) / 0.5)
+        self.of = {stem: max(doc.idf.get(stem, top), 0.1) for stem in sorted(claim.content)}
+        self.items = tuple(self.of.items())
+        self.total = sum(self.of.values())
 
-def _coverage(claim: _Tokens, weights: dict[str, float], passage: frozenset[str]) -> float:
-    total = sum(weights.values())
-    if not total:
-        return 1.0
-    return sum(w for stem, w in weights.items() if stem in passage) / total
+    def coverage(self, passage: frozenset[str]) -> float:
+        """The weighted share of the claim's content stems that `passage` has (1.0 for a claim without any)."""
+        if not self.total:
+            return 1.0
+        return sum([w for stem, w in self.items if stem in passage]) / self.total
 
 
 def _kind(q: _Quantity) -> str:
@@ -482,19 +507,21 @@ def _plain(text: str) -> str:
     return " " + " ".join(words(_prepared_text(text))).lower() + " "
 
 
-def _quotes_verbatim(quotes: Sequence[str], passage_text: str) -> float:
+def _quotes_verbatim(quotes: Sequence[str], passage_plain: str) -> float:
     if not quotes:
         return 1.0
-    plain = _plain(passage_text)
-    return sum(1 for q in quotes if _plain(q) in plain) / len(quotes)
+    return sum(1 for q in quotes if _plain(q) in passage_plain) / len(quotes)
 
 
-def _windows(claim: _Tokens, doc: _Document, weights: dict[str, float], keep: int = 6) -> list[_Window]:
+def _windows(doc: _Document, weights: _Weights, keep: int = 6) -> list[_Window]:
     """Windows of 1-3 consecutive sentences around the sentences that share the most weighted words with the claim."""
-    scored = sorted(
-        ((sum(w for s, w in weights.items() if s in t.content), i) for i, t in enumerate(doc.tokens)),
-        reverse=True,
-    )[:keep]
+    # Each sentence's weighted share of the claim, added up stem by stem through the document's postings (a long
+    # source has hundreds of sentences, most without any of the claim's words).
+    shared: dict[int, float] = {}
+    for stem, weight in weights.items:
+        for i in doc.postings.get(stem, ()):
+            shared[i] = shared.get(i, 0) + weight
+    scored = sorted(((shared.get(i, 0), i) for i in range(len(doc.tokens))), reverse=True)[:keep]
     seen: set[tuple[int, int]] = set()
     windows: list[_Window] = []
     n = len(doc.tokens)
@@ -505,18 +532,19 @@ def _windows(claim: _Tokens, doc: _Document, weights: dict[str, float], keep: in
                 if span in seen:
                     continue
                 seen.add(span)
-                merged = doc.windows.get(span)
-                if merged is None:
+                window = doc.windows.get(span)
+                if window is None:
                     text = " ".join(doc.sentences[start : start + size])
-                    merged = doc.windows[span] = _merge(doc.tokens[start : start + size], text)
-                windows.append(_Window(start, start + size, merged.text, doc.tokens[start], merged))
+                    merged = _merge(doc.tokens[start : start + size], text)
+                    window = doc.windows[span] = _Window(start, start + size, text, doc.tokens[start], merged)
+                windows.append(window)
     return windows
 
 
-def _window_score(claim: _Tokens, weights: dict[str, float], numbers: _NumberMatch, window: _Window) -> float:
+def _window_score(claim: _Tokens, weights: _Weights, numbers: _NumberMatch, window: _Window) -> float:
     bigram = len(claim.bigrams & window.merged.bigrams) / len(claim.bigrams) if claim.bigrams else 0.0
     return (
-        _coverage(claim, weights, window.merged.content)
+        weights.coverage(window.merged.content)
         + 0.3 * bigram
         + 0.2 * numbers.coverage(window.merged.quantities)
         - 0.03 * (window.end - window.start - 1)
@@ -573,11 +601,11 @@ def _negated_stems(tokens: _Tokens) -> dict[str, bool]:
 
 def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
     """A word the statement negates and the source asserts, or the reverse ("does not charge" vs "charges")."""
-    ours = _negated_stems(claim)
+    ours = claim.negated_stems
     for sentence in sentences:
         if len(claim.content & sentence.content) < 0.6 * max(len(claim.content), 1):
             continue
-        theirs = _negated_stems(sentence)
+        theirs = sentence.negated_stems
         for stem, negated in ours.items():
             if stem in theirs and theirs[stem] != negated and stem not in _NEGATIONS:
                 said, other = ("negates", "does not") if negated else ("does not negate", "does")
@@ -588,14 +616,13 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
 
 def _number_conflicts(claim: _Tokens, passage: _Tokens) -> list[str]:
     conflicts: list[str] = []
-    for q in claim.quantities:
+    for q, near in zip(claim.quantities, claim.neighbours, strict=True):
         if any(_compatible(q, p) for p in passage.quantities):
             continue
-        near = _neighbours(claim, q)
-        for p in passage.quantities:
+        for p, theirs in zip(passage.quantities, passage.neighbours, strict=True):
             if _kind(p) != _kind(q):
                 continue
-            if near & _neighbours(passage, p):
+            if near & theirs:
                 kind = _KIND_WORDS[q.kind]
                 conflicts.append(f"{kind}: the statement says {q.text!r}, the source says {p.text!r}")
                 break
@@ -638,9 +665,8 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
     return conflicts
 
 
-def _quote_conflicts(quotes: Sequence[str], passage_text: str, document_plain: str) -> list[str]:
+def _quote_conflicts(quotes: Sequence[str], plain: str, document_plain: str) -> list[str]:
     conflicts: list[str] = []
-    plain = _plain(passage_text)
     for q in quotes:
         wanted = _plain(q)
         if wanted in document_plain or len(wanted.split()) < 3 or _is_title(q):
@@ -777,8 +803,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     claim = _claim_tokens(claim_text)
     doc = _document(sentences)
     quotes = _quotes(claim_text)
-    weights = _claim_weights(claim, doc)
-    windows = _windows(claim, doc, weights)
+    weights = _Weights(claim, doc)
+    windows = _windows(doc, weights)
     if not windows:
         features = tuple(
             0.0
@@ -800,27 +826,27 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         else None
     )
     passage = best.merged
-    passage_lower = frozenset(passage.lower)
-    total = sum(weights.values()) or 1.0
-    missing = [stem for stem in weights if stem not in passage.content]
+    passage_lower = passage.lower_set
+    total = weights.total or 1.0
+    missing = [stem for stem in weights.of if stem not in passage.content]
     pair = passage.content | (second.merged.content if second else frozenset())
     triple = pair | (third.merged.content if third else frozenset())
-    top_weight = max(weights.values(), default=1.0) or 1.0
+    top_weight = max(weights.of.values(), default=1.0) or 1.0
     bigram = len(claim.bigrams & passage.bigrams) / len(claim.bigrams) if claim.bigrams else 1.0
     plain = len(claim.content & passage.content) / len(claim.content) if claim.content else 1.0
-    quote_share = _quotes_verbatim(quotes, best.text)
+    quote_share = _quotes_verbatim(quotes, passage.plain)
     document_plain = _plain(" ".join(doc.sentences)) if quotes else ""
     quotes_found = all(_plain(q) in document_plain or _is_title(q) for q in quotes)
     conflicts: list[str] = []
-    coverage = _coverage(claim, weights, passage.content)
+    coverage = weights.coverage(passage.content)
     if coverage >= 0.5 or plain >= 0.5:
         conflicts += _number_conflicts(claim, passage)
-        conflicts += _quote_conflicts(quotes, best.text, document_plain)
+        conflicts += _quote_conflicts(quotes, passage.plain, document_plain)
         aligned = _aligned_conflicts(claim, doc.tokens[best.start : best.end])
         if not any(c.startswith("negation") for c in aligned):
             aligned += _negation_conflicts(claim, doc.tokens[best.start : best.end])
         conflicts += aligned
-    claim_plain, passage_plain = _plain(claim_text).strip(), _plain(best.text).strip()
+    claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     features = (
         coverage,
         plain,
@@ -830,9 +856,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         quote_share,
         fuzz.token_set_ratio(claim_plain, passage_plain) / 100.0,
         fuzz.partial_ratio(claim_plain, passage_plain) / 100.0,
-        _coverage(claim, weights, doc.content),
-        _coverage(claim, weights, pair),
-        sum(weights[s] for s in missing) / total,
+        weights.coverage(doc.content),
+        weights.coverage(pair),
+        sum(weights.of[s] for s in missing) / total,
         float(len(missing)),
         math.log1p(len(claim.content)),
         float(any(c.startswith("negation") for c in conflicts)),
@@ -840,8 +866,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         float(bool(claim.quantities)),
         numbers.coverage(doc.quantities),
         _name_coverage(claim, doc.lower),
-        _coverage(claim, weights, triple),
-        max((weights[s] for s in missing), default=0.0) / top_weight,
+        weights.coverage(triple),
+        max((weights.of[s] for s in missing), default=0.0) / top_weight,
         min(coverage, numbers.coverage(passage.quantities), _name_coverage(claim, passage_lower), quote_share),
         float(quotes_found),
         float(_rare_missing(claim, doc)),
