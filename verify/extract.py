@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import copy
 import datetime as dt
 import json
 import re
@@ -412,9 +413,16 @@ def _shingle_list(tokens: list[str]) -> list[tuple[str, ...]]:
 
 
 def _main_text(root: etree._Element, base: str | None) -> str:
-    """The article text as trafilatura sees it (paragraphs separated by blank lines)."""
+    """The article text as trafilatura sees it (paragraphs separated by blank lines).
+
+    trafilatura gets a copy of the parsed page, without comments and processing instructions as its own parser
+    would leave it (it prunes the tree it is given), instead of the page written out again for it to parse: ~1 ms
+    instead of ~5 ms on a real news page.
+    """
+    tree = copy.deepcopy(root)
+    etree.strip_tags(tree, etree.Comment, etree.PI)
     text = trafilatura.extract(
-        lxml.html.tostring(root, encoding="unicode"),
+        tree,
         url=base,
         include_links=False,
         include_comments=False,
