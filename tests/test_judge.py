@@ -316,3 +316,34 @@ def test_a_capital_a_wide_space_and_a_full_stop_do_not_crash_the_sentence_splitt
     """sentencex 1.0.32 panics on "A\\u00a0." (Rust slices the space as one byte): such spaces become plain ones."""
     sentences = evidence_sentences(f"The plan is called Plan A{space}. The council approved it.")
     assert sentences[-1] == "The council approved it."
+
+
+def test_evidence_names_the_statements_words_and_numbers_its_passage_does_not_have() -> None:
+    verdict = judge("Five bridges remain closed to traffic after the storm on Tuesday, costing 3 million euros.", own())
+    unmatched = verdict.evidence[0].unmatched
+    assert "storm" in unmatched and "3 million" in unmatched
+    assert "bridges" not in unmatched and "traffic" not in unmatched and "Five" not in unmatched
+    assert unmatched.index("storm") < unmatched.index("3 million")  # in the statement's order
+
+
+def test_a_passage_that_has_every_word_leaves_nothing_unmatched() -> None:
+    verdict = judge("Five bridges remain closed to traffic.", own())
+    assert verdict.label is Label.SOURCED
+    assert verdict.evidence[0].unmatched == ()
+
+
+def test_attribution_and_reporting_words_are_not_expected_in_the_passage() -> None:
+    statement = (
+        "The regional council said in a statement that 400 homes had been evacuated, the Lindqvist report shows."
+    )
+    attributed = judge_statement(
+        "s1", statement, (own(),), changed=None, has_citation=True, attribution="the Lindqvist report"
+    )
+    assert attributed.evidence[0].unmatched == ()
+    unattributed = judge(statement, own()).evidence[0].unmatched
+    assert unattributed == ("Lindqvist",)  # "said", "statement", "report", "shows" are how it is reported
+
+
+def test_format_verdict_lists_what_the_passage_does_not_have() -> None:
+    text = format_verdict(judge("Five bridges remain closed to traffic after the storm.", own()))
+    assert "not in this passage: storm" in text

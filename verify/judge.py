@@ -63,6 +63,9 @@ class Evidence:
     permalink: str
     role: SourceRole
     score: float
+    #: The statement's content words that the quoted passage does not use, as the statement writes them (at most
+    #: `MAX_UNMATCHED`): what a reader has to find elsewhere, or take on trust, even when the passage carries it.
+    unmatched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -963,7 +966,7 @@ def _short_quote(assessment: Assessment, sentences: Sequence[str]) -> str:
     return cut + "..."
 
 
-def _evidence(assessment: Assessment, source: Source) -> Evidence:
+def _evidence(assessment: Assessment, source: Source, attribution: str | None = None) -> Evidence:
     quote = _short_quote(assessment, source.sentences or ())
     target = source.capture_url or source.url
     return Evidence(
@@ -973,7 +976,37 @@ def _evidence(assessment: Assessment, source: Source) -> Evidence:
         permalink=permalink(target, quote.removesuffix("...")),
         role=source.role,
         score=round(assessment.score, 4),
+        unmatched=_unmatched(assessment.claim, quote, attribution),
     )
+
+
+MAX_UNMATCHED = 8
+# Verbs that report who said it: the passage being quoted is the saying, so they are never missing from it.
+_REPORTING = _word_set(
+    """according add added adds announce announced announces claim claimed claims note noted notes report reported
+    reports say said saying says show showed shown shows state stated statement statements states tell telling tells
+    told write writes wrote written"""
+)
+
+
+def _unmatched(claim_text: str, quote: str, attribution: str | None) -> tuple[str, ...]:
+    """The statement's numbers that the quote does not give (`_gives`) and its content words whose stems the quote
+    lacks, in the statement's order and spelling; words of its attribution ("according to the engineering report")
+    and reporting words ("said", "in a statement") are left out."""
+    claim = _claim_tokens(claim_text)
+    quoted = _tokenise(quote.removesuffix("..."))
+    stems = set(quoted.stems)
+    said_by = set(_tokenise(attribution).stems) if attribution else set()
+    found: dict[str, tuple[int, str]] = {}
+    for q in claim.quantities:
+        if not any(_gives(p, q) for p in quoted.quantities):
+            found.setdefault(q.text, (q.first, q.text))
+    for i, (word, lower, stem) in enumerate(
+        zip(words(_prepared_text(claim_text)), claim.lower, claim.stems, strict=True)
+    ):
+        if stem in claim.content and stem not in stems and stem not in said_by and lower not in _REPORTING:
+            found.setdefault(lower, (i, word))
+    return tuple(text for _, text in sorted(found.values()))[:MAX_UNMATCHED]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1014,11 +1047,13 @@ def judge_statement(
     changed: str | None,
     has_citation: bool,
     model: Model | None = None,
+    attribution: str | None = None,
 ) -> Verdict:
     """Label one statement from its candidate sources, given in order: own citations, other citations, attributed.
 
     `changed` is the comparison's reason when the stored statement differs substantively from the archived original
-    (or is absent from it): the statement is then disputed whatever its sources say.
+    (or is absent from it): the statement is then disputed whatever its sources say. `attribution` is whom the
+    statement names as its source ("the engineering report"): its words are not expected in the evidence.
     """
     assessed: list[tuple[Source, Assessment]] = [
         (source, assess(text, source.sentences, model)) for source in sources if source.sentences
@@ -1027,7 +1062,7 @@ def judge_statement(
     best_score = round(best[1].score, 4) if best else 0.0
 
     if changed:
-        evidence = tuple(_evidence(a, s) for s, a in assessed if a.supported)[:3]
+        evidence = tuple(itertools.islice((_evidence(a, s, attribution) for s, a in assessed if a.supported), 3))
         return Verdict(statement_id, Label.DISPUTED, changed, evidence, best_score, (changed,))
 
     for source, assessment in assessed:
@@ -1037,12 +1072,13 @@ def judge_statement(
                 statement_id,
                 Label.DISPUTED,
                 reason,
-                (_evidence(assessment, source),),
+                (_evidence(assessment, source, attribution),),
                 round(assessment.score, 4),
                 assessment.conflicts,
             )
         if assessment.supported:
-            supporting = tuple(_evidence(a, s) for s, a in assessed if a.supported and not a.conflicts)[:3]
+            agreeing = (_evidence(a, s, attribution) for s, a in assessed if a.supported and not a.conflicts)
+            supporting = tuple(itertools.islice(agreeing, 3))
             reason = f"supported by {_where(source)}: {_excerpt(supporting[0].quote)!r}"
             return Verdict(statement_id, Label.SOURCED, reason, supporting, round(assessment.score, 4), ())
 
@@ -1081,7 +1117,7 @@ def judge_statement(
         parts.append(summary)
     if has_citation and not sources:
         parts.append("unverifiable: the citation could not be resolved to a source")
-    evidence = (_evidence(best[1], best[0]),) if best and best[1].passage else ()
+    evidence = (_evidence(best[1], best[0], attribution),) if best and best[1].passage else ()
     return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, ())
 
 
@@ -1143,6 +1179,8 @@ def format_verdict(verdict: Verdict) -> str:
     lines += [f"  conflict: {c}" for c in verdict.conflicts if c != verdict.reason]
     for item in verdict.evidence:
         lines.append(f'  evidence ({item.role.value}, score {item.score:.2f}): "{item.quote}"')
+        if item.unmatched:
+            lines.append(f"    not in this passage: {', '.join(item.unmatched)}")
         if item.url or item.capture_url:
             lines.append(f"    {item.permalink}")
     return "\n".join(lines)

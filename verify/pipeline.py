@@ -413,6 +413,7 @@ def _judge(
         sources,
         changed=_change_reason(statement, change, comparison),
         has_citation=bool(statement.citations),
+        attribution=statement.attribution.source if statement.attribution else None,
     )
     return StatementResult(statement=statement, verdict=verdict, change=change)
 

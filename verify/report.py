@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from verify.judge import Label, Verdict
 from verify.links import LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,7 @@ def _result_json(result: StatementResult) -> dict[str, Any]:
                 "permalink": e.permalink,
                 "source_role": e.role.value,
                 "score": round(e.score, 4),
+                "unmatched": list(e.unmatched),
             }
             for e in verdict.evidence
         ],
@@ -354,10 +356,15 @@ def _evidence(report: Report) -> list[str]:
             out.append(
                 f"- Evidence ({md_text(evidence.role.value)}, score {evidence.score:.2f}) from {source}: "
                 f"“{md_text(evidence.quote, 300)}” {md_link('open the passage', evidence.permalink)}"
+                + (f" · not in this passage: {_word_list(evidence.unmatched)}" if evidence.unmatched else "")
             )
         if verdict.conflicts or verdict.evidence:
             out.append("")
     return out
+
+
+def _word_list(words: Sequence[str]) -> str:
+    return ", ".join(f"“{md_text(word)}”" for word in words)
 
 
 def _links(report: Report) -> list[str]:
