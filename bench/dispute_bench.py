@@ -9,7 +9,7 @@ WiCE labels claims supported, partially supported or not supported: it has no co
   - name: a capitalised name of the claim that a supporting sentence also uses is swapped for a surname that the
     article never uses;
   - negation: "not" is put after the claim's first auxiliary verb (is, was, has, will, did, ...), or taken out where
-    the claim has one.
+    the claim has one ("never" becomes "ever").
 Each edited claim is judged against its whole cited article by `verify.judge.judge_claim` with the shipped model,
 as `verify judge` judges it. Found = disputed. The worst miss is an edited claim called sourced. The unedited claims
 are judged too: a disputed one is a false alarm.
@@ -93,6 +93,8 @@ def edit_negation(claim: str, support: str, article: str) -> str | None:
     negated = _NEGATED.search(claim)
     if negated:
         return claim[: negated.start()] + claim[negated.end() :]
+    if re.search(r"\bnever\b", claim):
+        return re.sub(r"\bnever\b", "ever", claim, count=1)
     aux = _AUX.search(claim)
     if aux is None:
         return None

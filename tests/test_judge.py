@@ -347,3 +347,42 @@ def test_attribution_and_reporting_words_are_not_expected_in_the_passage() -> No
 def test_format_verdict_lists_what_the_passage_does_not_have() -> None:
     text = format_verdict(judge("Five bridges remain closed to traffic after the storm.", own()))
     assert "not in this passage: storm" in text
+
+
+SESSION = (
+    "In the summer of 2013 the band booked a studio in Brooklyn with a new producer.",
+    "An entire recording session with the producer was scrapped.",
+    "The album came out two years later on a small label.",
+    "Critics praised its guitars and its short running time.",
+    "The band toured Europe twice to promote it.",
+    "Its singer later started a solo project.",
+)
+
+
+def test_a_clause_of_a_long_statement_that_the_source_negates_is_disputed() -> None:
+    statement = (
+        "In 2013, the band recorded with a new producer in Brooklyn for their album, "
+        "but the recording session was not ultimately scrapped."
+    )
+    verdict = judge(statement, own(SESSION))
+    assert verdict.label is Label.DISPUTED
+    assert "negation" in verdict.reason and "'scrapped'" in verdict.reason  # "not" reaches over "ultimately"
+
+
+def test_not_only_is_not_a_negation() -> None:
+    source = ("The fossils showed that the climate of the region was warm enough to support forests.",)
+    verdict = judge(
+        "The fossils showed not only that the climate of the region was warm, but also forests.", own(source)
+    )
+    assert verdict.label is not Label.DISPUTED
+
+
+def test_a_clause_of_two_content_words_is_too_little_to_dispute() -> None:
+    source = (
+        "Police issued an e-fit in a bid to help identify a man found dead in a caravan near the river.",
+        "The investigation into his death remains open.",
+    )
+    verdict = judge(
+        "The man has never been identified, and the investigation into his death remains open.", own(source)
+    )
+    assert verdict.label is not Label.DISPUTED
