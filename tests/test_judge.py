@@ -386,3 +386,17 @@ def test_a_clause_of_two_content_words_is_too_little_to_dispute() -> None:
         "The man has never been identified, and the investigation into his death remains open.", own(source)
     )
     assert verdict.label is not Label.DISPUTED
+
+
+def test_a_source_that_never_names_the_statements_person_does_not_support_it_and_the_reason_says_so() -> None:
+    verdict = judge("Engineers led by Lindqvist will inspect the five closed bridges next week.", own())
+    assert verdict.label is Label.UNSOURCED
+    assert "never names 'Lindqvist'" in verdict.reason
+    unnamed = judge("Engineers will inspect the five closed bridges next week.", own())
+    assert unnamed.label is Label.SOURCED
+
+
+def test_a_name_swapped_for_another_in_the_same_sentence_is_disputed() -> None:
+    verdict = judge("Council leader Maria Lindqvist called the damage the worst in a generation.", own())
+    assert verdict.label is Label.DISPUTED
+    assert "'lindqvist'" in verdict.reason and "'okafor'" in verdict.reason

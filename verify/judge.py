@@ -498,6 +498,17 @@ class _NumberMatch:
         return [q.text for q, givers in zip(self._claim, self._given_by, strict=True) if not givers]
 
 
+def _rare_names_missing(claim: _Tokens, doc: _Document) -> list[str]:
+    """The statement's names that the source never uses and that are not English words ("Lindqvist", not "Bear"):
+    a source that never names the person cannot be what says they did it."""
+    common = _common_words()
+    return [
+        name
+        for name in sorted(claim.names, key=claim.lower.index)
+        if name not in doc.lower and _stem(name) not in doc.lower and name not in common
+    ]
+
+
 def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
     if not claim.names:
         return 1.0
@@ -760,6 +771,7 @@ FEATURES = (
     "weakest_coverage",
     "quotes_found",
     "rare_missing_count",
+    "rare_names_missing",
 )
 
 
@@ -928,6 +940,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         min(coverage, numbers.coverage(passage.quantities), _name_coverage(claim, passage_lower), quote_share),
         float(quotes_found),
         float(_rare_missing(claim, doc)),
+        float(len(_rare_names_missing(claim, doc))),
     )
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
 
@@ -945,6 +958,7 @@ def decide(model: Model, features: Sequence[float]) -> bool:
         model.probability(features) >= model.threshold
         and named["quotes_found"] == 1.0
         and named["document_number_coverage"] == 1.0
+        and not named["rare_names_missing"]
         and not named["conflict"]
     )
 
@@ -1145,11 +1159,16 @@ def judge_statement(
         if source.sentences:
             assessment = next(a for s, a in assessed if s is source)
             missing = _numbers_not_given(text, source.sentences)
-            silent = "source fetched but silent on it"
+            unnamed = _rare_names_missing(_claim_tokens(text), _document(tuple(source.sentences)))
+            gaps = []
             if missing:
-                silent += f": it never gives the statement's {_plural('number', missing)} " + ", ".join(
-                    repr(m) for m in missing
-                )
+                gaps.append(f"gives the statement's {_plural('number', missing)} " + ", ".join(map(repr, missing)))
+            if unnamed:
+                spelled = {w.lower(): w for w in words(text)}
+                gaps.append("names " + ", ".join(repr(spelled.get(n, n)) for n in unnamed))
+            silent = "source fetched but silent on it"
+            if gaps:
+                silent += ": it never " + " and never ".join(gaps)
             if assessment.passage:
                 parts.append(f"{silent} (best passage: {_excerpt(assessment.passage)!r}, {_where(source)})")
             else:
