@@ -400,3 +400,22 @@ def test_a_name_swapped_for_another_in_the_same_sentence_is_disputed() -> None:
     verdict = judge("Council leader Maria Lindqvist called the damage the worst in a generation.", own())
     assert verdict.label is Label.DISPUTED
     assert "'lindqvist'" in verdict.reason and "'okafor'" in verdict.reason
+
+
+def test_a_number_is_read_beside_its_own_words_in_a_passage_of_several_sentences() -> None:
+    source = (
+        "The regional council met on Monday evening to discuss the flood.",
+        "Officials told the meeting that 400 homes had been evacuated along the river.",
+        "Schools in the valley reopened on Wednesday.",
+    )
+    verdict = judge(
+        "The regional council met on Monday evening and heard that 40 homes had been evacuated.", own(source)
+    )
+    assert verdict.label is Label.DISPUTED
+    assert verdict.conflicts == ("number: the statement says '40', the source says '400'",)
+
+
+def test_a_number_the_statement_also_gives_is_not_the_sources_other_value() -> None:
+    source = ("The shell was rebuilt from 673 separate panels, cut in many different shapes.",)
+    verdict = judge("The shell was rebuilt from 673 separate panels in 93 different shapes.", own(source))
+    assert not any("'673'" in c for c in verdict.conflicts)

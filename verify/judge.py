@@ -234,6 +234,11 @@ class _Tokens:
         """For each quantity, the stems of the words next to it."""
         return tuple(frozenset(_neighbours(self, q)) for q in self.quantities)
 
+    @functools.cached_property
+    def contexts(self) -> tuple[frozenset[str], ...]:
+        """For each quantity, the stems of the words within four of it, stop words left out."""
+        return tuple(frozenset(_context(self, q)) for q in self.quantities)
+
 
 def _prepared_text(text: str) -> str:
     # words() folds typography itself; only the percent sign needs a word of its own.
@@ -636,28 +641,34 @@ def _adverb(word: str) -> bool:
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b")
 
 
-def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
-    """A clause of the statement that a sentence of the source repeats with the opposite polarity: the sentence has
-    at least two of the clause's content words, making up 60% of their weight in this source (a word the source
-    seldom uses tells more), and one of them is negated on one side only ("the session was not ultimately scrapped"
-    against "the recording session was scrapped"). A long statement rarely shares most of its words with one
-    sentence, but each of its clauses can; a clause of fewer than three content words says too little to tell."""
+def _repeating(clause: _Tokens, doc: _Document) -> Iterator[_Tokens]:
+    """The sentences of a source that repeat a clause of a statement: at least two of the clause's content words,
+    making up 60% of their weight in this source (a word the source seldom uses tells more). A long statement rarely
+    shares most of its words with one sentence, but each of its clauses can; a clause of fewer than three content
+    words says too little to tell."""
+    core = clause.content - _NEGATIONS
+    if len(core) < 3:
+        return
     top = math.log((len(doc.tokens) + 1) / 0.5)
+    weight = {stem: doc.idf.get(stem, top) for stem in core}
+    needed = 0.6 * sum(weight.values())
+    for sentence in doc.tokens:
+        shared = core & sentence.content
+        if len(shared) >= 2 and sum(weight[stem] for stem in shared) >= needed:
+            yield sentence
+
+
+def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
+    """A clause of the statement that a sentence of the source repeats (`_repeating`) with the opposite polarity: one
+    of their shared words negated on one side only ("the session was not ultimately scrapped" against "the recording
+    session was scrapped")."""
     for clause in claim.clauses:
         if not clause.negated and not any(s.negated for s in doc.tokens):
             continue
-        core = clause.content - _NEGATIONS
-        if len(core) < 3:
-            continue
-        weight = {stem: doc.idf.get(stem, top) for stem in core}
-        total = sum(weight.values())
         ours = clause.negated_stems
-        for sentence in doc.tokens:
-            shared = core & sentence.content
-            if len(shared) < 2 or sum(weight[stem] for stem in shared) < 0.6 * total:
-                continue
+        for sentence in _repeating(clause, doc):
             theirs = sentence.negated_stems
-            for stem in sorted(shared, key=clause.stems.index):
+            for stem in sorted(clause.content & sentence.content, key=clause.stems.index):
                 if stem in ours and stem in theirs and ours[stem] != theirs[stem] and stem not in _NEGATIONS:
                     said, other = ("negates", "does not") if ours[stem] else ("does not negate", "does")
                     word = next(w for w, t in zip(clause.lower, clause.stems, strict=True) if t == stem)
@@ -680,15 +691,25 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
     return []
 
 
-def _number_conflicts(claim: _Tokens, passage: _Tokens) -> list[str]:
+def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """A number of the statement that the passage (`sentences`) gives differently, with a word beside it that is
+    beside the statement's too ("Series 7" against "Series 4"). The words beside a number are looked up in its own
+    sentence: a quantity's positions count within that sentence."""
+    given = [p for sentence in sentences for p in sentence.quantities]
+    beside = [
+        item
+        for sentence in sentences
+        for item in zip(sentence.quantities, sentence.neighbours, sentence.contexts, strict=True)
+    ]
+    said = {(_kind(q), q.value) for q in claim.quantities}
     conflicts: list[str] = []
-    for q, near in zip(claim.quantities, claim.neighbours, strict=True):
-        if any(_compatible(q, p) for p in passage.quantities):
+    for q, near, around in zip(claim.quantities, claim.neighbours, claim.contexts, strict=True):
+        if any(_compatible(q, p) for p in given):
             continue
-        for p, theirs in zip(passage.quantities, passage.neighbours, strict=True):
-            if _kind(p) != _kind(q):
+        for p, theirs, their_context in beside:
+            if _kind(p) != _kind(q) or (_kind(p), p.value) in said:  # one the statement gives too is no other value
                 continue
-            if near & theirs:
+            if near & theirs and len(around & their_context) >= 2:
                 kind = _KIND_WORDS[q.kind]
                 conflicts.append(f"{kind}: the statement says {q.text!r}, the source says {p.text!r}")
                 break
@@ -907,7 +928,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     conflicts: list[str] = []
     coverage = weights.coverage(passage.content)
     if coverage >= 0.5 or plain >= 0.5:
-        conflicts += _number_conflicts(claim, passage)
+        conflicts += _number_conflicts(claim, doc.tokens[best.start : best.end])
         conflicts += _quote_conflicts(quotes, passage.plain, document_plain)
         aligned = _aligned_conflicts(claim, doc.tokens[best.start : best.end])
         if not any(c.startswith("negation") for c in aligned):
