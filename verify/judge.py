@@ -224,7 +224,7 @@ class _Tokens:
 
     @functools.cached_property
     def clauses(self) -> tuple[_Tokens, ...]:
-        """The text cut at commas, semicolons, colons, dashes and "but", each clause tokenised; quoted words are left
+        """The text cut at commas, semicolons, colons, dashes, "and" and "but", each clause tokenised; quoted words are left
         out (what a quotation says is checked word for word, not for its polarity)."""
         unquoted = _QUOTED.sub(" ", fold_typography(self.text))
         return tuple(_tokenise(part) for part in _CLAUSE_BREAK.split(unquoted) if part.strip())
@@ -638,7 +638,7 @@ def _adverb(word: str) -> bool:
     return word in _ADVERBS or (len(word) > 4 and word.endswith("ly"))
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\band\b")
 
 
 def _repeating(clause: _Tokens, doc: _Document) -> Iterator[_Tokens]:
