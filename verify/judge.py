@@ -224,8 +224,8 @@ class _Tokens:
 
     @functools.cached_property
     def clauses(self) -> tuple[_Tokens, ...]:
-        """The text cut at commas, semicolons, colons, dashes, "and" and "but", each clause tokenised; quoted words are left
-        out (what a quotation says is checked word for word, not for its polarity)."""
+        """The text cut at commas, semicolons, colons, dashes, "and" and "but", each clause tokenised; quoted words are
+        left out (what a quotation says is checked word for word, not for its polarity)."""
         unquoted = _QUOTED.sub(" ", fold_typography(self.text))
         return tuple(_tokenise(part) for part in _CLAUSE_BREAK.split(unquoted) if part.strip())
 
