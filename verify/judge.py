@@ -379,6 +379,11 @@ class _Document:
     # Windows of consecutive sentences, merged once for all the claims weighed against this document.
     windows: dict[tuple[int, int], _Window] = field(default_factory=dict, compare=False, repr=False)
 
+    @functools.cached_property
+    def negated(self) -> bool:
+        """Whether any sentence has a negation."""
+        return any(t.negated for t in self.tokens)
+
 
 @functools.lru_cache(maxsize=32)
 def _document(sentences: tuple[str, ...]) -> _Document:
@@ -652,10 +657,16 @@ def _repeating(clause: _Tokens, doc: _Document) -> Iterator[_Tokens]:
     top = math.log((len(doc.tokens) + 1) / 0.5)
     weight = {stem: doc.idf.get(stem, top) for stem in core}
     needed = 0.6 * sum(weight.values())
-    for sentence in doc.tokens:
-        shared = core & sentence.content
-        if len(shared) >= 2 and sum(weight[stem] for stem in shared) >= needed:
-            yield sentence
+    # Through the postings: a long source has hundreds of sentences, most without any of the clause's words.
+    found: dict[int, tuple[int, float]] = {}
+    for stem in sorted(core):
+        for i in doc.postings.get(stem, ()):
+            count, total = found.get(i, (0, 0.0))
+            found[i] = (count + 1, total + weight[stem])
+    for i in sorted(found):
+        count, total = found[i]
+        if count >= 2 and total >= needed:
+            yield doc.tokens[i]
 
 
 def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
@@ -663,7 +674,7 @@ def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
     of their shared words negated on one side only ("the session was not ultimately scrapped" against "the recording
     session was scrapped")."""
     for clause in claim.clauses:
-        if not clause.negated and not any(s.negated for s in doc.tokens):
+        if not clause.negated and not doc.negated:
             continue
         ours = clause.negated_stems
         for sentence in _repeating(clause, doc):
