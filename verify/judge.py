@@ -63,8 +63,9 @@ class Evidence:
     permalink: str
     role: SourceRole
     score: float
-    #: The statement's content words that the quoted passage does not use, as the statement writes them (at most
-    #: `MAX_UNMATCHED`): what a reader has to find elsewhere, or take on trust, even when the passage carries it.
+    #: The statement's numbers and content words that the quoted passage does not have, as the statement writes them
+    #: (at most `MAX_UNMATCHED`): what a reader has to find elsewhere, or take on trust, even when the passage
+    #: carries it.
     unmatched: tuple[str, ...] = ()
 
 
@@ -703,9 +704,11 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
 
 
 def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
-    """A number of the statement that the passage (`sentences`) gives differently, with a word beside it that is
-    beside the statement's too ("Series 7" against "Series 4"). The words beside a number are looked up in its own
-    sentence: a quantity's positions count within that sentence."""
+    """A number of the statement that the passage (`sentences`) gives differently: a number of the same kind, not one
+    the statement gives too, with a word beside it that is beside the statement's too and at least two words within
+    four of it that are within four of the statement's ("Series 7 on April 9" against "Series 4 on April 9th"; a
+    shared unit alone, "three frames" against "nine frames", is too little). A number's words are looked up in its
+    own sentence: its positions count within that sentence."""
     given = [p for sentence in sentences for p in sentence.quantities]
     beside = [
         item
@@ -1081,7 +1084,8 @@ def _evidence(assessment: Assessment, source: Source, attribution: str | None = 
 
 
 MAX_UNMATCHED = 8
-# Verbs that report who said it: the passage being quoted is the saying, so they are never missing from it.
+# Words that report who said it ("said", "according to", "in a statement"): the passage quoted is the saying, so
+# they are never missing from it.
 _REPORTING = _word_set(
     """according add added adds announce announced announces claim claimed claims note noted notes report reported
     reports say said saying says show showed shown shows state stated statement statements states tell telling tells
