@@ -211,6 +211,11 @@ class _Tokens:
         return _plain(self.text)
 
     @functools.cached_property
+    def spelled(self) -> tuple[str, ...]:
+        """The words as the text writes them (`lower` folds their case), for quoting them back."""
+        return tuple(words(_prepared_text(self.text)))
+
+    @functools.cached_property
     def lower_set(self) -> frozenset[str]:
         return frozenset(self.lower)
 
@@ -760,8 +765,8 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
         ours = [k for k in range(i1, i2) if claim.capital[k] and claim.lower[k] in claim.names]
         theirs = [k for k in range(j1, j2) if sentence.capital[k] and sentence.lower[k] in sentence.names]
         if ours and theirs and len(ours) == i2 - i1 and not any(claim.lower[k] in everywhere for k in ours):
-            said = " ".join(words(" ".join(claim.lower[k] for k in range(i1, i2))))
-            other = " ".join(sentence.lower[k] for k in range(j1, j2))
+            said = " ".join(claim.spelled[i1:i2])
+            other = " ".join(sentence.spelled[j1:j2])
             conflicts.append(f"name: the statement says {said!r}, the source says {other!r}")
     return conflicts
 
