@@ -419,3 +419,15 @@ def test_a_number_the_statement_also_gives_is_not_the_sources_other_value() -> N
     source = ("The shell was rebuilt from 673 separate panels, cut in many different shapes.",)
     verdict = judge("The shell was rebuilt from 673 separate panels in 93 different shapes.", own(source))
     assert not any("'673'" in c for c in verdict.conflicts)
+
+
+def test_a_negated_statement_is_not_sourced_by_passages_without_a_negation() -> None:
+    verdict = judge("Engineers have not yet decided when to inspect the five closed bridges next week.", own())
+    assert verdict.label is Label.UNSOURCED
+    assert "its closest passages have no negation where the statement has one" in verdict.reason
+
+
+def test_a_negation_inside_a_quoted_title_does_not_count() -> None:
+    source = ('The single "Never Be Like You" reached number one in Australia in March.',)
+    verdict = judge('The single "Never Be Like You" reached number one in Australia in March.', own(source))
+    assert verdict.label is Label.SOURCED

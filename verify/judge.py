@@ -229,6 +229,12 @@ class _Tokens:
         return _negated_stems(self)
 
     @functools.cached_property
+    def negated_outside_quotes(self) -> bool:
+        """Whether the text negates something in its own words: a negation in a quotation or a quoted title ("Never
+        Be Like You") does not count."""
+        return any(any(clause.negations) for clause in self.clauses)
+
+    @functools.cached_property
     def clauses(self) -> tuple[_Tokens, ...]:
         """The text cut at commas, semicolons, colons, dashes, "and" and "but", each clause tokenised; quoted words are
         left out (what a quotation says is checked word for word, not for its polarity)."""
@@ -812,6 +818,7 @@ FEATURES = (
     "quotes_found",
     "rare_missing_count",
     "rare_names_missing",
+    "negation_unmatched",
 )
 
 
@@ -981,6 +988,10 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         float(quotes_found),
         float(_rare_missing(claim, doc)),
         float(len(_rare_names_missing(claim, doc))),
+        float(
+            claim.negated_outside_quotes
+            and not any(any(t.negations) for w in (best, second, third) if w for t in doc.tokens[w.start : w.end])
+        ),
     )
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
 
@@ -999,6 +1010,7 @@ def decide(model: Model, features: Sequence[float]) -> bool:
         and named["quotes_found"] == 1.0
         and named["document_number_coverage"] == 1.0
         and not named["rare_names_missing"]
+        and not named["negation_unmatched"]
         and not named["conflict"]
     )
 
@@ -1210,6 +1222,8 @@ def judge_statement(
             silent = "source fetched but silent on it"
             if gaps:
                 silent += ": it never " + " and never ".join(gaps)
+            if dict(zip(FEATURES, assessment.features, strict=True)).get("negation_unmatched"):
+                silent += "; its closest passages have no negation where the statement has one"
             if assessment.passage:
                 parts.append(f"{silent} (best passage: {_excerpt(assessment.passage)!r}, {_where(source)})")
             else:
