@@ -431,3 +431,13 @@ def test_a_negation_inside_a_quoted_title_does_not_count() -> None:
     source = ('The single "Never Be Like You" reached number one in Australia in March.',)
     verdict = judge('The single "Never Be Like You" reached number one in Australia in March.', own(source))
     assert verdict.label is Label.SOURCED
+
+
+def test_a_name_swapped_in_one_clause_of_a_long_statement_is_disputed() -> None:
+    statement = (
+        "After a third day of heavy rain across the region, council leader Maria Lindqvist called the damage "
+        "the worst in a generation, and five bridges remain closed to traffic until engineers inspect them."
+    )
+    verdict = judge(statement, own())
+    assert verdict.label is Label.DISPUTED
+    assert "the statement says 'Lindqvist', the source says 'Okafor'" in verdict.reason

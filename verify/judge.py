@@ -681,6 +681,54 @@ def _repeating(clause: _Tokens, doc: _Document) -> Iterator[_Tokens]:
             yield doc.tokens[i]
 
 
+def _beside(tokens: _Tokens, k: int) -> set[str]:
+    """The stems of the nearest words before and after word `k` that are not stop words, capitalised names or numbers
+    (within three words)."""
+    found: set[str] = set()
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(tokens.lower) and abs(j - k) <= 3:
+            word = tokens.lower[j]
+            if word not in _STOP and word.isalpha() and not tokens.capital[j]:
+                found.add(tokens.stems[j])
+                break
+            j += step
+    return found
+
+
+def _clause_name_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
+    """A name of the statement that the source never uses, in a clause that a sentence of the source repeats with
+    another name in its place: a name the statement does not use, with a word beside it that is beside the
+    statement's name too ("Young faced Lindqvist again" against "Young will face Kedzie again")."""
+    common = _common_words()
+    for clause in claim.clauses:
+        absent = [
+            k
+            for k, word in enumerate(clause.lower)
+            if clause.capital[k]
+            and word in clause.names
+            and word not in doc.lower
+            and _stem(word) not in doc.lower
+            and word not in common
+        ]
+        if not absent:
+            continue
+        for sentence in _repeating(clause, doc):
+            for k in absent:
+                near = _beside(clause, k)
+                for j, word in enumerate(sentence.lower):
+                    if (
+                        sentence.capital[j]
+                        and word in sentence.names
+                        and word not in claim.lower_set
+                        and near & _beside(sentence, j)
+                    ):
+                        return [
+                            f"name: the statement says {clause.spelled[k]!r}, the source says {sentence.spelled[j]!r}"
+                        ]
+    return []
+
+
 def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
     """A clause of the statement that a sentence of the source repeats (`_repeating`) with the opposite polarity: one
     of their shared words negated on one side only ("the session was not ultimately scrapped" against "the recording
@@ -962,6 +1010,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         conflicts += aligned
     if not any(c.startswith("negation") for c in conflicts) and weights.coverage(doc.content) >= 0.5:
         conflicts += _clause_negation_conflicts(claim, doc)
+    if not any(c.startswith("name") for c in conflicts) and weights.coverage(doc.content) >= 0.5:
+        conflicts += _clause_name_conflicts(claim, doc)
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     features = (
         coverage,
