@@ -520,15 +520,16 @@ class _NumberMatch:
         return [q.text for q, givers in zip(self._claim, self._given_by, strict=True) if not givers]
 
 
+def _unknown_name(name: str, doc: _Document) -> bool:
+    """A (lower-case) name that the source never uses, in any form, and that is not an English word ("lindqvist", not
+    "bear")."""
+    return name not in doc.lower and _stem(name) not in doc.lower and name not in _common_words()
+
+
 def _rare_names_missing(claim: _Tokens, doc: _Document) -> list[str]:
-    """The statement's names that the source never uses and that are not English words ("Lindqvist", not "Bear"):
-    a source that never names the person cannot be what says they did it."""
-    common = _common_words()
-    return [
-        name
-        for name in sorted(claim.names, key=claim.lower.index)
-        if name not in doc.lower and _stem(name) not in doc.lower and name not in common
-    ]
+    """The statement's names that the source never uses and that are not English words (`_unknown_name`): a source
+    that never names the person cannot be what says they did it."""
+    return [name for name in sorted(claim.names, key=claim.lower.index) if _unknown_name(name, doc)]
 
 
 def _name_coverage(claim: _Tokens, passage_lower: frozenset[str]) -> float:
@@ -700,16 +701,11 @@ def _clause_name_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
     """A name of the statement that the source never uses, in a clause that a sentence of the source repeats with
     another name in its place: a name the statement does not use, with a word beside it that is beside the
     statement's name too ("Young faced Lindqvist again" against "Young will face Kedzie again")."""
-    common = _common_words()
     for clause in claim.clauses:
         absent = [
             k
             for k, word in enumerate(clause.lower)
-            if clause.capital[k]
-            and word in clause.names
-            and word not in doc.lower
-            and _stem(word) not in doc.lower
-            and word not in common
+            if clause.capital[k] and word in clause.names and _unknown_name(word, doc)
         ]
         if not absent:
             continue
@@ -741,10 +737,16 @@ def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
             theirs = sentence.negated_stems
             for stem in sorted(clause.content & sentence.content, key=clause.stems.index):
                 if stem in ours and stem in theirs and ours[stem] != theirs[stem] and stem not in _NEGATIONS:
-                    said, other = ("negates", "does not") if ours[stem] else ("does not negate", "does")
-                    word = next(w for w, t in zip(clause.lower, clause.stems, strict=True) if t == stem)
-                    return [f"negation: the statement {said} {word!r} where the source {other}"]
+                    return [_negation_conflict(clause, stem, ours[stem])]
     return []
+
+
+def _negation_conflict(statement: _Tokens, stem: str, negated: bool) -> str:
+    """The conflict, naming the statement's word for `stem`, which the statement negates (or not) and the source not
+    (or does)."""
+    said, other = ("negates", "does not") if negated else ("does not negate", "does")
+    word = next(w for w, t in zip(statement.lower, statement.stems, strict=True) if t == stem)
+    return f"negation: the statement {said} {word!r} where the source {other}"
 
 
 def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
@@ -756,9 +758,7 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
         theirs = sentence.negated_stems
         for stem, negated in ours.items():
             if stem in theirs and theirs[stem] != negated and stem not in _NEGATIONS:
-                said, other = ("negates", "does not") if negated else ("does not negate", "does")
-                word = next(w for w, t in zip(claim.lower, claim.stems, strict=True) if t == stem)
-                return [f"negation: the statement {said} {word!r} where the source {other}"]
+                return [_negation_conflict(claim, stem, negated)]
     return []
 
 
@@ -1008,10 +1008,12 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         if not any(c.startswith("negation") for c in aligned):
             aligned += _negation_conflicts(claim, doc.tokens[best.start : best.end])
         conflicts += aligned
-    if not any(c.startswith("negation") for c in conflicts) and weights.coverage(doc.content) >= 0.5:
-        conflicts += _clause_negation_conflicts(claim, doc)
-    if not any(c.startswith("name") for c in conflicts) and weights.coverage(doc.content) >= 0.5:
-        conflicts += _clause_name_conflicts(claim, doc)
+    document_coverage = weights.coverage(doc.content)
+    if document_coverage >= 0.5:  # the source is about the statement: its clauses are looked for sentence by sentence
+        if not any(c.startswith("negation") for c in conflicts):
+            conflicts += _clause_negation_conflicts(claim, doc)
+        if not any(c.startswith("name") for c in conflicts):
+            conflicts += _clause_name_conflicts(claim, doc)
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     features = (
         coverage,
@@ -1022,7 +1024,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         quote_share,
         fuzz.token_set_ratio(claim_plain, passage_plain) / 100.0,
         fuzz.partial_ratio(claim_plain, passage_plain) / 100.0,
-        weights.coverage(doc.content),
+        document_coverage,
         weights.coverage(pair),
         sum(weights.of[s] for s in missing) / total,
         float(len(missing)),
@@ -1172,9 +1174,7 @@ def _unmatched(claim_text: str, quote: str, attribution: str | None) -> tuple[st
     for q in claim.quantities:
         if not any(_gives(p, q) for p in quoted.quantities):
             found.setdefault(q.text, (q.first, q.text))
-    for i, (word, lower, stem) in enumerate(
-        zip(words(_prepared_text(claim_text)), claim.lower, claim.stems, strict=True)
-    ):
+    for i, (word, lower, stem) in enumerate(zip(claim.spelled, claim.lower, claim.stems, strict=True)):
         if stem in claim.content and stem not in stems and stem not in said_by and lower not in _REPORTING:
             found.setdefault(lower, (i, word))
     return tuple(text for _, text in sorted(found.values()))[:MAX_UNMATCHED]
@@ -1262,13 +1262,14 @@ def judge_statement(
         if source.sentences:
             assessment = next(a for s, a in assessed if s is source)
             missing = _numbers_not_given(text, source.sentences)
-            unnamed = _rare_names_missing(_claim_tokens(text), _document(tuple(source.sentences)))
+            claim = _claim_tokens(text)
+            unnamed = _rare_names_missing(claim, _document(tuple(source.sentences)))
             gaps = []
             if missing:
                 gaps.append(f"gives the statement's {_plural('number', missing)} " + ", ".join(map(repr, missing)))
             if unnamed:
-                spelled = {w.lower(): w for w in words(text)}
-                gaps.append("names " + ", ".join(repr(spelled.get(n, n)) for n in unnamed))
+                spelled = dict(zip(claim.lower, claim.spelled, strict=True))
+                gaps.append("names " + ", ".join(repr(spelled[n]) for n in unnamed))
             silent = "source fetched but silent on it"
             if gaps:
                 silent += ": it never " + " and never ".join(gaps)
