@@ -7,6 +7,7 @@ independent. Slow paths write on their own thread and stop as soon as the client
 from __future__ import annotations
 
 import gzip
+import html
 import socket
 import struct
 import threading
@@ -147,6 +148,11 @@ class FaultHandler(BaseHTTPRequestHandler):
             self._send(200, body)
         elif path == "/empty":
             self._send(200, b"")
+        elif path == "/headers":
+            sent = "".join(
+                f"<li>{html.escape(name)}: {html.escape(value)}</li>" for name, value in self.headers.items()
+            )
+            self._send(200, f"<html><head><title>Headers</title></head><body><ul>{sent}</ul></body></html>".encode())
         elif path == "/cookie":
             self._send(200, self._page("Cookie", "a cookie"), Set_Cookie="session=secret; HttpOnly")
         else:

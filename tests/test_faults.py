@@ -235,3 +235,13 @@ def test_a_rate_limiter_given_a_deadline_it_cannot_meet_says_so_at_once() -> Non
     started = time.monotonic()
     assert not limiter.acquire(until=time.monotonic() + 0.1)  # the next is 2 s away
     assert time.monotonic() - started < 0.05
+
+
+def test_requests_carry_the_session_headers_and_the_accept_asked_for_but_no_cookie(server: FaultServer) -> None:
+    with Http(replace(options_for(server), user_agent="verify-test/1")) as http:
+        http.fetch(f"{server.base}/cookie")
+        page = http.fetch(f"{server.base}/headers").text
+        pdf = http.fetch(f"{server.base}/headers", accept="application/pdf").text
+    assert "User-Agent: verify-test/1" in page and "Cookie" not in page
+    assert "Accept: text/html,application/xhtml+xml" in page and "Accept-Language: en" in page
+    assert "Accept: application/pdf" in pdf and "Accept: text/html" not in pdf
