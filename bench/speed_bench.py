@@ -102,11 +102,11 @@ def build_site(web: LoopbackWeb, folder: Path, articles: int, citations: int) ->
             stored_paragraphs.append(f"Officials said {fact}, the [{anchor}](#) shows.")
             html_paragraphs.append(f'<p>Officials said {fact}, the <a href="{source}">{anchor}</a> shows.</p>')
             name = f"source-{i}-{j}.html"
-            (pages_dir / name).write_text(
-                _html(f"Report {j} on project {i}", [f"{fact[0].upper()}{fact[1:]}.", FILLER, FILLER]),
-                encoding="utf-8",
-            )
-            capture = {"timestamp": "20240301120000", "file": name}
+            report = (f"Report {j} on project {i}", [f"{fact[0].upper()}{fact[1:]}.", FILLER, FILLER])
+            (pages_dir / name).write_text(_html(*report, served="2024-11-30 09:00"), encoding="utf-8")
+            captured = f"source-{i}-{j}-capture.html"
+            (pages_dir / captured).write_text(_html(*report, served="2024-03-01 12:00"), encoding="utf-8")
+            capture = {"timestamp": "20240301120000", "file": captured}
             if j == 0:  # a moved page: the live check follows one redirect hop
                 moved = f"{source}/moved"
                 pages[source] = {"live": [{"status": 301, "location": moved, "body": ""}], "captures": [capture]}
@@ -130,12 +130,22 @@ def build_site(web: LoopbackWeb, folder: Path, articles: int, citations: int) ->
     return Site(paths, urls, pages, aliases)
 
 
-def _html(title: str, paragraphs: Sequence[str], raw: bool = False) -> str:
+def _html(title: str, paragraphs: Sequence[str], raw: bool = False, served: str | None = None) -> str:
+    """A page of the fictional web. `served` (a cited source's) adds chrome that depends on when the page was made (a
+    "most read" list and a time stamp), as a page's archived copy differs from its live one around the same text."""
     body = "\n".join(p if raw else f"<p>{p}</p>" for p in paragraphs)
+    chrome = ""
+    if served is not None:
+        day = int(served[8:10])
+        most_read = "".join(
+            f"<li><a href='/most-read/{served[:10]}/{n}'>{WORDS[(day + n * 5) % len(WORDS)]} story {n}</a></li>"
+            for n in range(5)
+        )
+        chrome = f"<aside><h2>Most read</h2><ul>{most_read}</ul></aside><p>Page made {served}.</p>"
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head><body>"
         f"<header><nav><a href='/'>Home</a></nav></header><main><article><h1>{title}</h1>"
-        f"<time datetime='2024-03-12'>March 12, 2024</time>\n{body}\n</article></main>"
+        f"<time datetime='2024-03-12'>March 12, 2024</time>\n{body}\n</article></main>{chrome}"
         "<footer><p>Example News, a fictional site.</p></footer></body></html>"
     )
 
