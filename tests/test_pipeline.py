@@ -83,3 +83,36 @@ def test_each_article_side_by_side_borrows_its_own_started_pool(tmp_path: Path) 
         with checker._workers() as again:
             assert again in (first, second)  # pools are lent again, not started again
         assert len(checker._all_pools) == 2
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "archive_answered", "analysed"),
+    [(0.2, False, True), (0.01, False, False), (0.2, True, False)],
+    ids=["slow-network-archive-pending", "fast-answer", "archive-already-answered"],
+)
+def test_a_cited_live_page_is_analysed_while_its_capture_is_on_its_way(
+    elapsed: float, archive_answered: bool, analysed: bool
+) -> None:
+    from concurrent.futures import Future
+
+    from verify import judge
+    from verify.http import Fetched, Outcome
+    from verify.pipeline import _speculate
+
+    html = "<html><body><article><p>The ferry budget rose to 12 million dollars in 2023.</p></article></body></html>"
+    live = Fetched(
+        "https://example.org/r", Outcome.OK, "https://example.org/r", 200, (), "text/html", html, "", elapsed
+    )
+    archived: Future[Any] = Future()
+    if archive_answered:
+        archived.set_result(None)
+    claims = ["The ferry budget rose to 12 million dollars.", "Nobody said anything about it."]
+    judge._analysed.cache_clear()
+
+    _speculate("https://example.org/r", live, archived, claims)
+
+    sentences = ("The ferry budget rose to 12 million dollars in 2023.",)
+    assert judge._analysed.cache_info().currsize == (2 if analysed else 0)
+    if analysed:  # the later judgement of the capture (same text) finds the work done
+        judge.prepare(claims, sentences)
+        assert judge._analysed.cache_info().hits == 2

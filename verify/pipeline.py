@@ -136,8 +136,9 @@ class Checker:
             )
         replaying = self.mode == "none" or (self.mode == "once" and cassette.exists())
         http, archive = self.replay if replaying and self.replay is not None else (self.http, self.archive)
+        options = dataclasses.replace(self.options, speculate=self.options.speculate and not replaying)
         with recording(http.session, cassette, self.mode), self._workers() as pool:  # type: ignore[arg-type]
-            return check_article(article, http, archive, self.options, pool)
+            return check_article(article, http, archive, options, pool)
 
 
 class _Unlimited(RateLimiter):
@@ -153,10 +154,16 @@ class _Unlimited(RateLimiter):
         return None
 
 
+SPECULATE_AFTER = 0.05  # seconds a live page took to answer, from which its text is read before its capture's
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     offline: bool = False
     concurrency: int = 16
+    # Read a cited page's live copy while its archived copy is still on its way (see `_speculate`); off when
+    # replaying, where nothing is on its way.
+    speculate: bool = True
 
 
 def check_article(
@@ -193,7 +200,10 @@ def check_article(
 
         def _prepared(url: str) -> Future[tuple[LinkCheck, _SourceText]]:
             live, archived = pending[url]
-            return _after(pool, (live, archived), lambda: _prepare(url, live.result(), archived.result(), claims))
+            waits: list[Future[Any]] = [live, archived]
+            if options.speculate:
+                waits.append(_after(pool, (live,), lambda: _speculate(url, live.result(), archived, claims)))
+            return _after(pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims))
 
         start([article.url], cited=False)
         # Links whose href the stored copy kept need nothing from the original: start them at once.
@@ -364,19 +374,26 @@ def _source_text(check: LinkCheck) -> _SourceText:
     )
     if page is None:
         return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url)
+    sentences = _sentences(page, check.url)
+    if sentences is None:
+        kind = page.content_type or "unknown type"
+        return _SourceText(None, f"source is {kind}, not a page whose text can be read: unverifiable", None, check.url)
+    if not sentences:
+        return _SourceText(None, "source page has no readable text: unverifiable", capture_url, check.url)
+    return _SourceText(sentences, None, capture_url, check.url)
+
+
+def _sentences(page: Fetched, url: str) -> tuple[str, ...] | None:
+    """The sentences of a page's text; None when the page is neither HTML nor text."""
     mime = page.content_type.lower()
     if "html" in mime or (not mime and page.outcome is not Outcome.NOT_HTML):
-        paragraphs: Sequence[str] = extract(page.body or page.text, base_url=check.url).paragraphs
+        paragraphs: Sequence[str] = extract(page.body or page.text, base_url=url).paragraphs
     elif page.text.strip():
         # Plain text, or the text Http extracted from a PDF.
         paragraphs = [p for p in re.split(r"\n\s*\n", page.text) if p.strip()]
     else:
-        kind = page.content_type or "unknown type"
-        return _SourceText(None, f"source is {kind}, not a page whose text can be read: unverifiable", None, check.url)
-    sentences = tuple(s for p in paragraphs for s in evidence_sentences(p))
-    if not sentences:
-        return _SourceText(None, "source page has no readable text: unverifiable", capture_url, check.url)
-    return _SourceText(sentences, None, capture_url, check.url)
+        return None
+    return tuple(s for p in paragraphs for s in evidence_sentences(p))
 
 
 def _unavailable_reason(live: Fetched, archived: ArchiveResult) -> str:
@@ -395,6 +412,24 @@ def _unavailable_reason(live: Fetched, archived: ArchiveResult) -> str:
         ArchiveOutcome.ONLY_JUNK: "archived only as error or junk pages",
     }.get(archived.outcome, f"archive {archived.outcome.value} ({archived.detail})")
     return f"{live_part} and {archive_part}"
+
+
+def _speculate(url: str, live: Fetched, archived: Future[ArchiveResult], claims: Sequence[str]) -> None:
+    """While the archive's copy of a cited page is still on its way, its live copy is read and every statement
+    analysed against it. The capture is the evidence when there is one, and it usually has the live page's text (a
+    source seldom changes once published): its analyses are then found done, and only its extraction is left for
+    after the last answer.
+
+    It costs an extraction of the live page, so it is done only when there is a wait to fill: the archive has not
+    answered yet, and the live page took long enough (SPECULATE_AFTER) for its round trip to be a real network's.
+    Below that (a loaded loopback, a cache hit) the extra extraction cost more CPU than the wait it filled: on the
+    speed bench at 20 ms a request, speculating on every page took 30% more CPU per article and 13% fewer articles/s.
+    """
+    if archived.done() or not live.ok or live.elapsed < SPECULATE_AFTER:
+        return
+    sentences = _sentences(live, url)
+    if sentences:
+        prepare(claims, sentences)
 
 
 def _judge(
