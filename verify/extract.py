@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import copy
 import datetime as dt
+import functools
 import json
 import re
 import threading
@@ -342,6 +343,15 @@ class _Block:
     links: tuple[tuple[str, str, int], ...]  # anchor, href, offset in text
     element: etree._Element
 
+    # Kept: a page's blocks are weighed against trafilatura's text more than once.
+    @functools.cached_property
+    def tokens(self) -> list[str]:
+        return _tokens(self.text)
+
+    @functools.cached_property
+    def shingles(self) -> Counter[tuple[str, ...]]:
+        return Counter(_shingle_list(self.tokens))
+
 
 @dataclass
 class _Flow:
@@ -455,18 +465,30 @@ def _main_text(root: etree._Element, base: str | None) -> str:
     return text or ""
 
 
-def _selected(blocks: list[_Block], main: str) -> list[_Block]:
+@dataclass(frozen=True)
+class _MainText:
+    """trafilatura's text of the page, as words and word 4-grams."""
+
+    shingles: Counter[tuple[str, ...]]
+    words: str  # " word word ... "
+
+    @classmethod
+    def of(cls, text: str) -> _MainText:
+        tokens = _tokens(text)
+        return cls(Counter(_shingle_list(tokens)), " " + " ".join(tokens) + " ")
+
+
+def _selected(blocks: list[_Block], main: _MainText) -> list[_Block]:
     """The page blocks that trafilatura's text is made of, each occurrence of its text used once."""
-    main_tokens = _tokens(main)
-    remaining = Counter(_shingle_list(main_tokens))
-    main_words = " " + " ".join(main_tokens) + " "
+    remaining = main.shingles.copy()
+    main_words = main.words
     verdicts: list[bool | None] = []  # None: too short to judge alone
     for block in blocks:
-        tokens = _tokens(block.text)
+        tokens = block.tokens
         if len(tokens) < _SHINGLE:
             verdicts.append(None if tokens else False)
             continue
-        shingles = Counter(_shingle_list(tokens))
+        shingles = block.shingles
         found = sum(min(count, remaining[s]) for s, count in shingles.items())
         verdicts.append(found >= _COVERED * sum(shingles.values()))
         if verdicts[-1]:
@@ -476,7 +498,7 @@ def _selected(blocks: list[_Block], main: str) -> list[_Block]:
         verdict = verdicts[index]
         if verdict is None:  # a short line (subheading, dateline) belongs to the article if a neighbour does
             neighbours = [v for v in (verdicts[index - 1] if index else None, _next(verdicts, index)) if v]
-            verdict = bool(neighbours) and f" {' '.join(_tokens(block.text))} " in main_words
+            verdict = bool(neighbours) and f" {' '.join(block.tokens)} " in main_words
         if verdict:
             chosen.append(block)
     return chosen
@@ -492,7 +514,7 @@ def _container(blocks: list[_Block]) -> etree._Element | None:
     total = 0
     weights = [_prose_words(block) for block in blocks]
     if not any(weights):
-        weights = [len(_tokens(block.text)) for block in blocks]
+        weights = [len(block.tokens) for block in blocks]
     for block, count in zip(blocks, weights, strict=True):
         total += count
         node: etree._Element | None = block.element.getparent()  # a container, never one paragraph alone
@@ -513,7 +535,7 @@ def _prose_words(block: _Block) -> int:
     """The words of a block that reads as running prose (long, mostly not link text); 0 for any other block."""
     if block.element.tag in _HEADINGS or next(block.element.iterancestors("a"), None) is not None:
         return 0
-    count = len(_tokens(block.text))
+    count = len(block.tokens)
     linked = sum(len(anchor) for anchor, _, _ in block.links)
     return count if count >= _PROSE_WORDS and linked < _PROSE_LINKED * len(block.text) else 0
 
@@ -603,9 +625,9 @@ def _with_continuations(
         if not inside or inside[0] <= last:
             continue
         gap = blocks[last + 1 : inside[0]]
-        if sum(len(_tokens(block.text)) for block in gap) > _CONTINUATION_GAP_WORDS:
+        if sum(len(block.tokens) for block in gap) > _CONTINUATION_GAP_WORDS:
             break
-        words = sum(len(_tokens(blocks[i].text)) for i in inside)
+        words = sum(len(blocks[i].tokens) for i in inside)
         prose = sum(_prose_words(blocks[i]) for i in inside)
         if not words or prose < _CONTINUATION_PROSE * words:
             break
@@ -626,15 +648,16 @@ def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> li
         and id(block) not in kept
         and block.element.tag in ("p", "li")
         and _SENTENCE_END.search(block.text)
-        and len(_tokens(block.text)) >= _SENTENCE_WORDS
+        and len(block.tokens) >= _SENTENCE_WORDS
     }
     return [block for block in blocks if id(block) in kept or id(block) in added] if added else chosen
 
 
 def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
-    main = _main_text(root, base)
-    if not main.strip():
+    text = _main_text(root, base)
+    if not text.strip():
         return (), ()
+    main = _MainText.of(text)
     blocks = _page_blocks(root)
     chosen = _selected(blocks, main)
     container = _container(chosen)
@@ -647,7 +670,7 @@ def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tu
     chosen = _with_embedded_posts(blocks, chosen, container)
     chosen = _with_sandwiched_sentences(blocks, chosen)
     headline = " ".join(_tokens(title or ""))
-    chosen = [b for b in chosen if b.element.tag != "h1" and " ".join(_tokens(b.text)) != headline]
+    chosen = [b for b in chosen if b.element.tag != "h1" and " ".join(b.tokens) != headline]
     paragraphs = tuple(block.text for block in chosen)
     links = tuple(
         Link(anchor=anchor, href=href, paragraph=index, offset=offset)
