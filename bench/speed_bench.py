@@ -42,7 +42,7 @@ from verify.article import read_article
 from verify.batch import Settings
 from verify.extract import extract
 from verify.http import Fetched, Http, HttpOptions
-from verify.pipeline import USER_AGENT, Checker, CheckOptions, _started_pool
+from verify.pipeline import USER_AGENT, Checker, CheckOptions, _after, _started_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "000_8fc51db70bd3123f.txt"
@@ -318,20 +318,22 @@ def link_checking(web: LoopbackWeb, folder: Path, pages: int, concurrency: int) 
     web.stats.reset()
     start = time.perf_counter()
     # As the pipeline works (and as linkinator crawls): the pipeline's own pool, its threads started before the first
-    # request; each page's links extracted as soon as the page arrives and fetched at once, each distinct link once.
+    # request, and every fetch queued by host (Http.submit); each page's links extracted as soon as the page arrives
+    # and fetched at once, each distinct link once.
     seen_links: dict[str, None] = {}
     lock = threading.Lock()
     with Http(HttpOptions(user_agent=USER_AGENT, allow_private=True)) as http, _started_pool(concurrency) as pool:
 
-        def page(url: str) -> list[Future[Fetched]]:
-            fetched = http.fetch(url)
+        def links_of(fetched: Fetched) -> list[Future[Fetched]]:
             found = [link.href for link in extract(fetched.text, base_url=fetched.url).links]
             with lock:
                 new = [href for href in found if href not in seen_links]
                 seen_links.update(dict.fromkeys(new))
-            return [pool.submit(http.fetch, href) for href in new]
+            return [http.submit(pool, href, http.fetch, href) for href in new]
 
-        link_futures = [f for done in [pool.submit(page, url) for url in urls] for f in done.result()]
+        fetched = [http.submit(pool, url, http.fetch, url) for url in urls]
+        extracted = [_after(pool, (page,), lambda page=page: links_of(page.result())) for page in fetched]
+        link_futures = [f for done in extracted for f in done.result()]
         outcomes = Counter(f.result().outcome.value for f in link_futures)
         links = list(seen_links)
     took = time.perf_counter() - start

@@ -398,3 +398,62 @@ def test_rate_limiter_is_shared_safely_between_threads() -> None:
         thread.join()
 
     assert clock.now == pytest.approx(0.7, abs=0.15)  # 8 tokens at 10/s: 7 waits of 0.1 s, however interleaved
+
+
+def test_tasks_wait_for_their_host_in_its_queue_not_on_a_worker() -> None:
+    """Five tasks for a busy host and a pool of three workers: the other host's task still runs at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    release = threading.Event()
+    running: dict[str, int] = {"now": 0, "most": 0}
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def busy(n: int) -> int:
+        with lock:
+            started.append(n)
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+        release.wait(5)
+        with lock:
+            running["now"] -= 1
+        return n
+
+    with Http(HttpOptions(per_host=2)) as http, ThreadPoolExecutor(3) as pool:
+        held = [http.submit(pool, f"https://busy.example/{n}", busy, n) for n in range(5)]
+        other = http.submit(pool, "https://other.example/", lambda: "done")
+        assert other.result(timeout=2) == "done"
+        assert not any(f.done() for f in held)
+        release.set()
+        assert [f.result(timeout=5) for f in held] == [0, 1, 2, 3, 4]
+    assert running["most"] == 2
+    assert started == [0, 1, 2, 3, 4]
+
+
+def test_a_failed_task_frees_its_host_slot_and_reports_its_error() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fail() -> None:
+        raise ValueError("broken")
+
+    with Http(HttpOptions(per_host=1)) as http, ThreadPoolExecutor(2) as pool:
+        failed = http.submit(pool, "https://one.example/a", fail)
+        after = http.submit(pool, "https://one.example/b", lambda: "next")
+        with pytest.raises(ValueError, match="broken"):
+            failed.result(timeout=2)
+        assert after.result(timeout=2) == "next"
+
+
+def test_tasks_queued_for_a_host_when_the_pool_shuts_down_end_instead_of_hanging() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    release = threading.Event()
+    pool = ThreadPoolExecutor(1)
+    with Http(HttpOptions(per_host=1)) as http:
+        first = http.submit(pool, "https://one.example/a", release.wait, 5)
+        queued = http.submit(pool, "https://one.example/b", lambda: "never")
+        pool.shutdown(wait=False)
+        release.set()
+        assert first.result(timeout=2) is True
+        with pytest.raises(RuntimeError):
+            queued.result(timeout=2)

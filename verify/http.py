@@ -8,6 +8,7 @@ redirects and decompression, address safety on every hop (see `verify._safety`),
 from __future__ import annotations
 
 import codecs
+import collections
 import email.utils
 import html
 import io
@@ -16,12 +17,13 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Generic, Literal, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -684,6 +686,16 @@ class _Trace:
     hops: list[Hop] = field(default_factory=list)
 
 
+T = TypeVar("T")
+
+
+@dataclass
+class _Queued(Generic[T]):
+    result: Future[T]
+    work: Callable[..., T]
+    args: tuple[Any, ...]
+
+
 class Http:
     """Fetch pages for the pipeline. Thread-safe; `fetch` never raises for network or content faults."""
 
@@ -706,6 +718,8 @@ class Http:
         self.session.mount("https://", adapter)
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._hosts_lock = threading.Lock()
+        self._running: dict[str, int] = {}  # tasks started by `submit`, per host
+        self._waiting: dict[str, collections.deque[_Queued[Any]]] = {}
         limit = self.options.run_limit
         self._stop_at = time.monotonic() + limit if limit is not None else None
         self._stop_detail = (
@@ -755,14 +769,59 @@ class Http:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _cap(self, host: str) -> int:
+        return max(1, dict(self.options.host_caps).get(host, self.options.per_host))
+
     def _host_slot(self, url: str) -> threading.BoundedSemaphore:
         host = (urlsplit(url).hostname or "").lower()
         with self._hosts_lock:
             slot = self._hosts.get(host)
             if slot is None:
-                cap = dict(self.options.host_caps).get(host, self.options.per_host)
-                slot = self._hosts[host] = threading.BoundedSemaphore(max(1, cap))
+                slot = self._hosts[host] = threading.BoundedSemaphore(self._cap(host))
             return slot
+
+    def submit(self, pool: Executor, url: str, work: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `work(*args)`, whose requests go to `url`'s host, on `pool` as soon as that host has a free slot.
+
+        A task waiting for its host waits here, in the host's queue, not on a worker: with workers blocked on one
+        busy host (a site the article cites twenty times), the tasks of every other host queued behind them would
+        wait too. Each host's tasks start in the order given.
+        """
+        host = (urlsplit(url).hostname or "").lower()
+        task: _Queued[T] = _Queued(Future(), work, args)
+        with self._hosts_lock:
+            running = self._running.get(host, 0)
+            if running >= self._cap(host):
+                self._waiting.setdefault(host, collections.deque()).append(task)
+                return task.result
+            self._running[host] = running + 1
+        self._start(pool, host, task)
+        return task.result
+
+    def _start(self, pool: Executor, host: str, task: _Queued[Any]) -> None:
+        def finished(inner: Future[Any]) -> None:
+            with self._hosts_lock:
+                waiting = self._waiting.get(host)
+                following = waiting.popleft() if waiting else None
+                if following is None:
+                    self._running[host] -= 1
+            if following is not None:
+                self._start(pool, host, following)
+            if inner.cancelled():  # the pool was shut down with the task still queued
+                task.result.cancel()
+                return
+            error = inner.exception()
+            if error is not None:
+                task.result.set_exception(error)
+            else:
+                task.result.set_result(inner.result())
+
+        try:
+            pool.submit(task.work, *task.args).add_done_callback(finished)
+        except RuntimeError as error:  # the pool was shut down (a run cut short): the task fails, the slot is freed
+            failed: Future[Any] = Future()
+            failed.set_exception(error)
+            finished(failed)
 
     # -- one request ----------------------------------------------------------------------------------------------
 

@@ -192,9 +192,9 @@ def check_article(
             # The archive lookups go out first: each is two requests in a row (the index, then the capture), where
             # a live fetch is usually one, so they are the longer chains.
             fresh = [url for url in dict.fromkeys(urls) if url not in pending]
-            lookups = {url: pool.submit(archive.closest, url, article.date) for url in fresh}
+            lookups = {url: http.submit(pool, archive.base_url, archive.closest, url, article.date) for url in fresh}
             for url in fresh:
-                pending[url] = (pool.submit(http.fetch, url), lookups[url])
+                pending[url] = (http.submit(pool, url, http.fetch, url), lookups[url])
                 if cited:
                     prepared[url] = _prepared(url)
 
