@@ -785,43 +785,53 @@ class Http:
 
         A task waiting for its host waits here, in the host's queue, not on a worker: with workers blocked on one
         busy host (a site the article cites twenty times), the tasks of every other host queued behind them would
-        wait too. Each host's tasks start in the order given.
+        wait too. Each host's tasks start in the order given. A worker that holds one of a host's slots runs the
+        host's queued tasks one after another, so that a busy host's next request leaves without waiting for
+        another thread to wake up and take the GIL.
         """
         host = (urlsplit(url).hostname or "").lower()
         task: _Queued[T] = _Queued(Future(), work, args)
         with self._hosts_lock:
+            self._waiting.setdefault(host, collections.deque()).append(task)
             running = self._running.get(host, 0)
             if running >= self._cap(host):
-                self._waiting.setdefault(host, collections.deque()).append(task)
                 return task.result
             self._running[host] = running + 1
-        self._start(pool, host, task)
+        try:
+            slot = pool.submit(self._run_slot, host)
+        except RuntimeError as error:  # the pool was shut down (a run cut short)
+            self._slot_lost(host, error)
+        else:
+            slot.add_done_callback(lambda done: self._slot_lost(host, None) if done.cancelled() else None)
         return task.result
 
-    def _start(self, pool: Executor, host: str, task: _Queued[Any]) -> None:
-        def finished(inner: Future[Any]) -> None:
+    def _run_slot(self, host: str) -> None:
+        """One of `host`'s slots, on a worker: its queued tasks, in order, until none is left."""
+        while True:
             with self._hosts_lock:
-                waiting = self._waiting.get(host)
-                following = waiting.popleft() if waiting else None
-                if following is None:
+                waiting = self._waiting[host]
+                if not waiting:
                     self._running[host] -= 1
-            if following is not None:
-                self._start(pool, host, following)
-            if inner.cancelled():  # the pool was shut down with the task still queued
-                task.result.cancel()
-                return
-            error = inner.exception()
-            if error is not None:
+                    return
+                task = waiting.popleft()
+            try:
+                value = task.work(*task.args)
+            except BaseException as error:  # handed to whoever waits for the task, as a pool does
                 task.result.set_exception(error)
             else:
-                task.result.set_result(inner.result())
+                task.result.set_result(value)
 
-        try:
-            pool.submit(task.work, *task.args).add_done_callback(finished)
-        except RuntimeError as error:  # the pool was shut down (a run cut short): the task fails, the slot is freed
-            failed: Future[Any] = Future()
-            failed.set_exception(error)
-            finished(failed)
+    def _slot_lost(self, host: str, error: BaseException | None) -> None:
+        """A slot's worker never ran (the pool was shut down): with no slot left, the host's queued tasks end
+        (cancelled, or failed with `error`) instead of waiting for ever."""
+        with self._hosts_lock:
+            self._running[host] -= 1
+            orphans = list(self._waiting.pop(host, ())) if not self._running[host] else []
+        for task in orphans:
+            if error is None:
+                task.result.cancel()
+            else:
+                task.result.set_exception(error)
 
     # -- one request ----------------------------------------------------------------------------------------------
 
