@@ -884,10 +884,15 @@ class Model:
     bias: float
     threshold: float
 
+    @functools.cached_property
+    def _columns(self) -> tuple[int, ...]:
+        """Where each of the model's features sits in the FEATURES vector."""
+        return tuple(FEATURES.index(name) for name in self.features)
+
     def probability(self, values: Sequence[float]) -> float:
-        picked = (values[FEATURES.index(name)] for name in self.features)
         z = self.bias + sum(
-            w * (x - m) / s for w, x, m, s in zip(self.weights, picked, self.mean, self.scale, strict=True)
+            w * (values[i] - m) / s
+            for w, i, m, s in zip(self.weights, self._columns, self.mean, self.scale, strict=True)
         )
         z = max(-40.0, min(40.0, z))
         return 1.0 / (1.0 + math.exp(-z))
@@ -1048,17 +1053,20 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
 
 
-def decide(model: Model, features: Sequence[float]) -> bool:
+def decide(model: Model, features: Sequence[float], probability: float | None = None) -> bool:
     """Sourced when the model's score reaches its threshold, the quoted words and every number of the statement are
     in the source, and nothing conflicts.
 
     Numbers are looked for in the whole source, not only the best passage: a supported claim's date or figure is
     often a sentence away (on WiCE dev, asking for them in the passage cost 7 points of F1; in the source, under 1).
-    A source that never gives the number cannot be what supports it, however much else it shares.
+    A source that never gives the number cannot be what supports it, however much else it shares. `probability` is
+    the model's, when the caller has it already.
     """
     named = dict(zip(FEATURES, features, strict=True))
+    if probability is None:
+        probability = model.probability(features)
     return (
-        model.probability(features) >= model.threshold
+        probability >= model.threshold
         and named["quotes_found"] == 1.0
         and named["document_number_coverage"] == 1.0
         and not named["rare_names_missing"]
@@ -1084,7 +1092,7 @@ def assess(claim: str, sentences: Sequence[str], model: Model | None = None) -> 
     model = model or default_model()
     score = model.probability(analysis.features)
     window = analysis.window
-    supported = window is not None and decide(model, analysis.features)
+    supported = window is not None and decide(model, analysis.features, score)
     return Assessment(
         claim=claim,
         passage=window.text if window else "",
