@@ -37,12 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from loopback_web import Logged, LoopbackWeb
 
-from verify.archive import DEFAULT_BURST, DEFAULT_RATE
+from verify.archive import DEFAULT_BURST, DEFAULT_RATE, default_limiter
 from verify.article import read_article
 from verify.batch import Settings
 from verify.extract import extract
 from verify.http import Fetched, Http, HttpOptions
-from verify.pipeline import USER_AGENT, Checker, CheckOptions, _after, _started_pool
+from verify.pipeline import USER_AGENT, Checker, CheckOptions, _after, _started_pool, archive_slots
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "000_8fc51db70bd3123f.txt"
@@ -179,7 +179,7 @@ def critical_requests(log: Sequence[Logged], site: Site, article: int) -> int:
 
 def politeness(web: LoopbackWeb, label: str, per_host: int, archive_cap: int, archive_rate: float) -> None:
     """What the server saw, beside the caps verify was run with (sites: HttpOptions.per_host; the archive host:
-    --concurrency, with the rate limiter on top)."""
+    `archive_slots`, at most --concurrency, with the rate limiter on top)."""
     log = list(web.stats.log)
     live_max = max((n for h, n in web.stats.max_in_flight.items() if h != "archive"), default=0)
     archive_max = web.stats.max_in_flight.get("archive", 0)
@@ -285,7 +285,8 @@ def one_article(web: LoopbackWeb, folder: Path, cli: bool, repeats: int = 9) -> 
         print(
             f"[1 CLI] verify check (subprocess, archive limiter {DEFAULT_RATE:g}/s burst {DEFAULT_BURST}): {took:.2f} s"
         )
-        politeness(web, "[1 CLI]", HttpOptions().per_host, concurrency, DEFAULT_RATE)
+        slots = archive_slots(concurrency, default_limiter())
+        politeness(web, "[1 CLI]", HttpOptions().per_host, slots, DEFAULT_RATE)
     return ratio
 
 

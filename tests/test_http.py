@@ -462,3 +462,12 @@ def test_tasks_queued_for_a_host_when_the_pool_shuts_down_end_instead_of_hanging
             other_host.result(timeout=2)
         with pytest.raises(RuntimeError):
             late.result(timeout=2)
+
+
+def test_archive_lookups_at_once_are_what_the_limiter_can_start_within_one_answer() -> None:
+    from verify.archive import default_limiter
+    from verify.pipeline import archive_slots
+
+    assert archive_slots(16, default_limiter()) == 6  # 0.8/s: a burst of 3 and ~3 more within 3 s
+    assert archive_slots(16, RateLimiter(1000, burst=3)) == 16  # a self-hosted archive: the run's concurrency
+    assert archive_slots(1, default_limiter()) == 1  # --concurrency 1 stays one request at a time

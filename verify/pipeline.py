@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import queue
 import re
 import threading
@@ -87,18 +88,19 @@ class Checker:
         # A cache hit is never seen by the recorder, so the cache serves only runs that record nothing.
         cache = settings.cache if settings.record_mode == "off" else None
         base_url = settings.archive_url or WAYBACK
-        # Sites get at most 4 requests at once; the archive as many as the run allows, its rate limiter keeps it polite.
+        # One limiter for every request to the archive in the run, below its published limits.
+        limiter = RateLimiter(settings.archive_rate, burst=3) if settings.archive_rate else default_limiter()
+        # Sites get at most 4 requests at once; the archive as many as its rate limiter can serve (which keeps it
+        # polite) up to the run's concurrency.
         archive_host = urlsplit(base_url).hostname or ""
         http_options = HttpOptions(
             user_agent=USER_AGENT,
             cache_path=cache,
             allow_private=settings.allow_private,
             run_limit=settings.max_time,
-            host_caps=((archive_host, settings.concurrency),),
+            host_caps=((archive_host, archive_slots(settings.concurrency, limiter)),),
         )
         http = Http(http_options)
-        # One limiter for every request to the archive in the run, below its published limits.
-        limiter = RateLimiter(settings.archive_rate, burst=3) if settings.archive_rate else default_limiter()
         archive = Archive(http, base_url=base_url, limiter=limiter)
         replay_http = Http(dataclasses.replace(http_options, backoff=0.0, cache_path=None))
         replay = (replay_http, Archive(replay_http, base_url=base_url, limiter=_Unlimited()))
@@ -152,6 +154,21 @@ class _Unlimited(RateLimiter):
 
     def slow_down(self, retry_after: float | None = None) -> None:
         return None
+
+
+# An archive lookup's request seldom takes longer than this many seconds to be answered.
+ARCHIVE_ANSWER = 3.0
+
+
+def archive_slots(concurrency: int, limiter: RateLimiter) -> int:
+    """How many archive lookups run at once: as many as the limiter lets start within one archive answer, at most
+    `concurrency`.
+
+    A lookup waiting for the limiter waits on a worker. With the default limiter (0.8 requests/s), sixteen lookups
+    held all sixteen workers of an article with many citations, and its live pages were fetched, and read, only once
+    the archive's queue had drained.
+    """
+    return max(1, min(concurrency, limiter.burst + math.ceil(limiter.base_rate * ARCHIVE_ANSWER)))
 
 
 SPECULATE_AFTER = 0.05  # seconds a live page took to answer, from which its text is read before its capture's
