@@ -116,3 +116,56 @@ def test_a_cited_live_page_is_analysed_while_its_capture_is_on_its_way(
     if analysed:  # the later judgement of the capture (same text) finds the work done
         judge.prepare(claims, sentences)
         assert judge._analysed.cache_info().hits == 2
+
+
+@pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.\d+$"])
+def test_a_live_run_reads_live_pages_while_captures_are_on_their_way_and_reports_as_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against the speed bench's loopback web at 100 ms a request: each cited page is read twice when speculating (its
+    live copy early, then its capture), once when not, and the two reports are the same."""
+    import dataclasses
+    import sys
+    from collections import Counter
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    monkeypatch.syspath_prepend(str(bench))
+    from loopback_web import LoopbackWeb  # type: ignore[import-not-found]
+    from speed_bench import build_site  # type: ignore[import-not-found]
+
+    from verify import judge, pipeline
+    from verify.article import read_article
+    from verify.batch import Settings
+    from verify.report import report_json
+
+    assert str(bench) in sys.path
+    reads: list[str] = []
+    sentences = pipeline._sentences
+    monkeypatch.setattr(pipeline, "_sentences", lambda page, url: reads.append(url) or sentences(page, url))
+
+    def checked(speculate: bool) -> dict[str, Any]:
+        judge._analysed.cache_clear()
+        reads.clear()
+        settings = Settings(
+            out_dir=tmp_path / "out", record_mode="off", archive_url=web.archive, archive_rate=1000, allow_private=True
+        )
+        with pipeline.Checker.for_settings(settings) as checker:
+            checker.options = dataclasses.replace(checker.options, speculate=speculate)
+            article = read_article(site.articles[0])
+            data = report_json(checker.check(article, article.slug))
+        for link in data["links"]:  # how long each fetch took is the only thing allowed to differ
+            for side in ("live", "archive"):
+                if isinstance(link.get(side), dict):
+                    link[side].pop("elapsed", None)
+        return data
+
+    with LoopbackWeb(hosts=4, latency=0.1) as web:
+        site = build_site(web, tmp_path / "site", 1, 4)
+        speculated = checked(speculate=True)
+        # 4 cited pages, each read from its capture; the ones whose live copy came first (not the one behind a
+        # redirect, whose two live requests take as long as its two archive requests) also from that copy, before.
+        assert 4 < len(reads) <= 8 and max(Counter(reads).values()) == 2
+        plain = checked(speculate=False)
+        assert len(reads) == 4
+    assert speculated == plain
+    assert {s["label"] for s in speculated["statements"]} == {"sourced"}
