@@ -709,9 +709,9 @@ def _clause_name_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
         ]
         if not absent:
             continue
+        near_absent = [(k, _beside(clause, k)) for k in absent]
         for sentence in _repeating(clause, doc):
-            for k in absent:
-                near = _beside(clause, k)
+            for k, near in near_absent:
                 for j, word in enumerate(sentence.lower):
                     if (
                         sentence.capital[j]
@@ -1007,11 +1007,12 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     conflicts: list[str] = []
     coverage = weights.coverage(passage.content)
     if coverage >= 0.5 or plain >= 0.5:
-        conflicts += _number_conflicts(claim, doc.tokens[best.start : best.end])
+        best_sentences = doc.tokens[best.start : best.end]
+        conflicts += _number_conflicts(claim, best_sentences)
         conflicts += _quote_conflicts(quotes, passage.plain, document_plain)
-        aligned = _aligned_conflicts(claim, doc.tokens[best.start : best.end])
+        aligned = _aligned_conflicts(claim, best_sentences)
         if not any(c.startswith("negation") for c in aligned):
-            aligned += _negation_conflicts(claim, doc.tokens[best.start : best.end])
+            aligned += _negation_conflicts(claim, best_sentences)
         conflicts += aligned
     document_coverage = weights.coverage(doc.content)
     if document_coverage >= 0.5:  # the source is about the statement: its clauses are looked for sentence by sentence
