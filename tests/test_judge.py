@@ -232,7 +232,8 @@ def test_judge_jsonl_answers_each_line_in_order() -> None:
     out = [json.loads(line) for line in judge_jsonl(lines)]
     assert [row["id"] for row in out] == ["a", 7, "c"]
     assert [row["label"] for row in out] == ["sourced", "disputed", "unsourced"]
-    assert all(set(row) == {"id", "label", "score", "evidence"} for row in out)
+    assert all(set(row) == {"id", "label", "score", "evidence", "judge", "nli"} for row in out)
+    assert all(row["judge"] == "lexical" and row["nli"] is None for row in out)
     assert out[0]["evidence"] == "Five bridges remain closed to traffic, and engineers will inspect them next week."
     assert all(0.0 <= row["score"] <= 1.0 for row in out)
 

@@ -21,6 +21,7 @@ from typing import Literal
 
 from verify import __version__
 from verify.article import ArticleError, read_article, slugify
+from verify.judge.nli import NliSettings
 from verify.report import FailOn, Report, verdict_line, write_atomic, write_report
 from verify.status import ExitStatus
 
@@ -55,6 +56,8 @@ class Settings:
     sarif_path: Path | None = None
     annotations: bool = False
     step_summary: str | None = None
+    #: The entailment model the judge uses besides its checks (`--nli`), or None for the checks alone.
+    nli: NliSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,9 @@ def _checked(
 
     jobs = max(1, min(settings.jobs, len(paths)))
     if jobs > 1 and (settings.offline or settings.record_mode == "none"):
-        context = multiprocessing.get_context(_start_method())
+        # An entailment model's runtime has threads of its own that Python does not count, and a fork does not copy:
+        # with --nli, each worker is spawned and loads the model itself.
+        context = multiprocessing.get_context("spawn" if settings.nli is not None else _start_method())
         processes = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker)
         try:
             yield processes.map(_check_in_worker, paths, slugs, itertools.repeat(settings))

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, cast
 
 import click
 
@@ -19,6 +19,9 @@ from verify import __version__
 from verify.article import ArticleError
 from verify.batch import InputError
 from verify.status import ExitStatus, describe
+
+if TYPE_CHECKING:
+    from verify.judge.nli import Entailment, NliSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,6 +82,58 @@ def main() -> None:
     Example:
       verify check examples/000_8fc51db70bd3123f.txt --offline
     """
+
+
+def _nli_options(command: F) -> F:
+    """`--nli MODEL_DIR` and its thresholds, shared by `check` and `judge`."""
+    for option in reversed(
+        (
+            click.option(
+                "--nli",
+                "nli_path",
+                type=click.Path(path_type=Path),
+                envvar="VERIFY_NLI",
+                show_envvar=True,
+                metavar="MODEL_DIR",
+                help="A folder holding a pretrained entailment model (a cross-encoder in ONNX or Hugging Face format; "
+                "see the README): it reads each statement with its best passages, and sourced then needs its "
+                "entailment, disputed its contradiction. Needs pip install 'verify[nli]'; nothing is downloaded.",
+            ),
+            click.option(
+                "--nli-min-entailment",
+                type=click.FloatRange(0, 1),
+                default=0.5,
+                show_default=True,
+                metavar="P",
+                help="With --nli: the probability of entailment a passage needs to source a statement.",
+            ),
+            click.option(
+                "--nli-min-contradiction",
+                type=click.FloatRange(0, 1),
+                default=0.5,
+                show_default=True,
+                metavar="P",
+                help="With --nli: the probability of contradiction a passage about the statement needs to dispute it.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _entailment_model(
+    path: Path | None, min_entailment: float, min_contradiction: float
+) -> tuple[NliSettings | None, Entailment | None]:
+    """The --nli model's settings, and the model, loaded now so that a folder that holds none fails at once."""
+    from verify.judge.nli import NliError, NliSettings, load
+
+    if path is None or not str(path):
+        return None, None
+    settings = NliSettings(path, min_entailment=min_entailment, min_contradiction=min_contradiction)
+    try:
+        return settings, load(settings)
+    except NliError as error:
+        _fail(f"--nli: {error}", ExitStatus.USAGE)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -184,6 +239,7 @@ def main() -> None:
     default=None,
     help="Print GitHub workflow annotations (default: on when GITHUB_ACTIONS=true).",
 )
+@_nli_options
 @_guarded
 def check(
     articles: tuple[str, ...],
@@ -207,6 +263,9 @@ def check(
     shard: str | None,
     sarif_path: Path | None,
     annotations: bool | None,
+    nli_path: Path | None,
+    nli_min_entailment: float,
+    nli_min_contradiction: float,
 ) -> None:
     """Check ARTICLES (files, folders or globs) and write reports/<slug>.md and .json for each.
 
@@ -252,6 +311,7 @@ def check(
         sarif_path=sarif_path,
         annotations=annotations if annotations is not None else os.environ.get("GITHUB_ACTIONS") == "true",
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+        nli=_entailment_model(nli_path, nli_min_entailment, nli_min_contradiction)[0],
     )
     if len(paths) > 1 and sys.stderr.isatty() and not os.environ.get("CI"):
         with click.progressbar(length=len(paths), label="Checking", file=sys.stderr, show_pos=True) as bar:
@@ -350,30 +410,41 @@ def compare(stored: Path, archived: Path, fmt: str) -> None:
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help='JSON lines {"id", "claim", "evidence"}; writes one JSON line per input, in order.',
 )
+@_nli_options
 @_guarded
-def judge(claim: str | None, source: Path | None, input_path: Path | None) -> None:
+def judge(
+    claim: str | None,
+    source: Path | None,
+    input_path: Path | None,
+    nli_path: Path | None,
+    nli_min_entailment: float,
+    nli_min_contradiction: float,
+) -> None:
     """Judge a claim against a document: sourced, unsourced or disputed, with the evidence. No network.
 
     \b
     Examples:
       verify judge --claim "The ministry said 40 people died." --source page.html
       verify judge --input claims.jsonl > verdicts.jsonl
+      verify judge --input claims.jsonl --nli models/nli-deberta-v3-small-onnx
     """
     from verify.judge import format_verdict, judge_claim, judge_jsonl
 
+    if input_path is not None and (claim or source):
+        _fail("--input reads claims from a file; do not combine it with --claim or --source", ExitStatus.USAGE)
+    if input_path is None and (not claim or source is None):
+        _fail("give --claim and --source, or --input FILE.jsonl", ExitStatus.USAGE)
+    _settings, entailment = _entailment_model(nli_path, nli_min_entailment, nli_min_contradiction)
     if input_path is not None:
-        if claim or source:
-            _fail("--input reads claims from a file; do not combine it with --claim or --source", ExitStatus.USAGE)
         try:
-            for line in judge_jsonl(_input_lines(input_path)):
+            for line in judge_jsonl(_input_lines(input_path), entailment=entailment):
                 click.echo(line)
         except ValueError as error:
             _fail(f"{input_path}: {error}", ExitStatus.BAD_INPUT)
         return
-    if not claim or source is None:
-        _fail("give --claim and --source, or --input FILE.jsonl", ExitStatus.USAGE)
+    assert claim and source is not None
     text = _source_text(source)
-    _emit_untrusted(format_verdict(judge_claim(claim, text)))
+    _emit_untrusted(format_verdict(judge_claim(claim, text, entailment=entailment)))
 
 
 def _emit_untrusted(text: str) -> None:

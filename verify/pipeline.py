@@ -24,6 +24,8 @@ from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
 from verify.judge import NOT_CHECKED, Source, SourceRole, judge_statement, prepare
+from verify.judge.nli import Entailment
+from verify.judge.nli import load as load_entailment
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
 from verify.report import Report, StatementResult
 from verify.text import evidence_sentences, normalise
@@ -82,7 +84,8 @@ class Checker:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Checker:
-        options = CheckOptions(offline=settings.offline, concurrency=settings.concurrency)
+        entailment = load_entailment(settings.nli) if settings.nli is not None else None
+        options = CheckOptions(offline=settings.offline, concurrency=settings.concurrency, entailment=entailment)
         if settings.offline:
             return cls(None, None, options, settings.cassette_dir, "off")
         # A cache hit is never seen by the recorder, so the cache serves only runs that record nothing.
@@ -178,6 +181,8 @@ SPECULATE_AFTER = 0.05  # seconds a live page took to answer, from which its tex
 class CheckOptions:
     offline: bool = False
     concurrency: int = 16
+    # The entailment model the judge uses besides its checks (--nli), or None.
+    entailment: Entailment | None = None
     # Read a cited page's live copy while its archived copy is still on its way (see `_speculate`); off when
     # replaying, where nothing is on its way.
     speculate: bool = True
@@ -243,7 +248,8 @@ def check_article(
         link_checks = {url: _as_unreachable(check) for url, check in link_checks.items()}
         sources = {url: _source_text(check) for url, check in link_checks.items()}
     results = tuple(
-        _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
+        _judge(article, statement, targets, link_checks, sources, comparison, options.entailment)
+        for statement in article.statements
     )
     notes = (original_note,) if original_note else ()
     if offline_network:
@@ -456,6 +462,7 @@ def _judge(
     checks: dict[str, LinkCheck],
     texts: dict[str, _SourceText],
     comparison: Comparison | None,
+    entailment: Entailment | None = None,
 ) -> StatementResult:
     change = _change_of(comparison, statement.id)
     sources = list(_sources_for(article, statement, targets, texts))
@@ -466,6 +473,7 @@ def _judge(
         changed=_change_reason(statement, change, comparison),
         has_citation=bool(statement.citations),
         attribution=statement.attribution.source if statement.attribution else None,
+        entailment=entailment,
     )
     return StatementResult(statement=statement, verdict=verdict, change=change)
 

@@ -21,7 +21,7 @@ from verify.judge import Label, Verdict
 from verify.links import LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,8 @@ def _result_json(result: StatementResult) -> dict[str, Any]:
         "reason": verdict.reason,
         "score": round(verdict.score, 4),
         "conflicts": list(verdict.conflicts),
+        "judge": verdict.judge,
+        "nli": verdict.nli.to_json() if verdict.nli else None,
         "evidence": [
             {
                 "quote": e.quote,

@@ -41,6 +41,8 @@ class _Analysis:
     features: Features
     conflicts: tuple[str, ...]
     quotes_ok: bool
+    #: The best passages that do not overlap, best first (`window` and up to two more): what an entailment model reads.
+    passages: tuple[_Window, ...] = ()
 
 
 def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
@@ -136,7 +138,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
             and not any(any(t.negations) for w in (best, second, third) if w for t in doc.tokens[w.start : w.end])
         ),
     )
-    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
+    passages = tuple(w for w in (best, second, third) if w is not None)
+    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found, passages)
 
 
 def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -10,9 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from verify.judge.analysis import _analyse
 from verify.judge.evidence import _evidence
 from verify.judge.model import Features, Model, default_model
+from verify.judge.nli import Entailment
 from verify.judge.retrieval import _NumberMatch, _rare_names_missing
 from verify.judge.tokens import _claim_tokens, _document
-from verify.judge.verdict import Assessment, Label, Source, SourceRole, Verdict
+from verify.judge.verdict import LEXICAL, Assessment, Label, Source, SourceRole, Verdict
 from verify.text import evidence_sentences
 
 
@@ -27,9 +29,15 @@ def decide(model: Model, features: Features, probability: float | None = None) -
     """
     if probability is None:
         probability = model.probability(features)
+    return probability >= model.threshold and checks_pass(features)
+
+
+def checks_pass(features: Features) -> bool:
+    """The checks a sourced statement passes whatever weighs the passage (the lexical model or an entailment model):
+    its quoted words and every number in the source, its rare names too, its negation in the closest passages, and
+    nothing conflicting."""
     return (
-        probability >= model.threshold
-        and features.quotes_found == 1.0
+        features.quotes_found == 1.0
         and features.document_number_coverage == 1.0
         and not features.rare_names_missing
         and not features.negation_unmatched
@@ -92,22 +100,30 @@ def judge_statement(
     has_citation: bool,
     model: Model | None = None,
     attribution: str | None = None,
+    entailment: Entailment | None = None,
 ) -> Verdict:
     """Label one statement from its candidate sources, given in order: own citations, other citations, attributed.
 
     `changed` is the comparison's reason when the stored statement differs substantively from the archived original
     (or is absent from it): the statement is then disputed whatever its sources say. `attribution` is whom the
     statement names as its source ("the engineering report"): its words are not expected in the evidence.
+    `entailment`, a pretrained entailment model (`--nli`), reads the statement with each source's best passages
+    (`_read_by_model`): sourced then needs its entailment besides the checks, and its contradiction disputes.
     """
     assessed: list[tuple[Source, Assessment]] = [
         (source, assess(text, source.sentences, model)) for source in sources if source.sentences
     ]
+    judge = LEXICAL
+    if entailment is not None and assessed:
+        assessed = _read_by_model(entailment, text, assessed)
+        judge = entailment.name
     best = max(assessed, key=lambda pair: pair[1].score, default=None)
     best_score = round(best[1].score, 4) if best else 0.0
+    best_read = best[1].nli if best else None
 
     if changed:
         evidence = tuple(itertools.islice((_evidence(a, s, attribution) for s, a in assessed if a.supported), 3))
-        return Verdict(statement_id, Label.DISPUTED, changed, evidence, best_score, (changed,))
+        return Verdict(statement_id, Label.DISPUTED, changed, evidence, best_score, (changed,), judge, best_read)
 
     for source, assessment in assessed:
         if assessment.conflicts:
@@ -119,12 +135,17 @@ def judge_statement(
                 (_evidence(assessment, source, attribution),),
                 round(assessment.score, 4),
                 assessment.conflicts,
+                judge,
+                assessment.nli,
             )
         if assessment.supported:
             agreeing = (_evidence(a, s, attribution) for s, a in assessed if a.supported and not a.conflicts)
             supporting = tuple(itertools.islice(agreeing, 3))
             reason = f"supported by {_where(source)}: {_excerpt(supporting[0].quote)!r}"
-            return Verdict(statement_id, Label.SOURCED, reason, supporting, round(assessment.score, 4), ())
+            if assessment.nli is not None:
+                reason += f" ({judge} entailment {assessment.nli.entailment:.2f})"
+            score = round(assessment.score, 4)
+            return Verdict(statement_id, Label.SOURCED, reason, supporting, score, (), judge, assessment.nli)
 
     parts: list[str] = []
     if not has_citation:
@@ -148,6 +169,11 @@ def judge_statement(
                 silent += ": it never " + " and never ".join(gaps)
             if assessment.features.negation_unmatched:
                 silent += "; its closest passages have no negation where the statement has one"
+            if assessment.nli is not None and checks_pass(assessment.features):
+                silent = (
+                    f"partly supported at most: the entailment model ({judge}) does not read it in the source's best "
+                    f"passages (entailment {assessment.nli.entailment:.2f}, needs {entailment_needed(entailment):.2f})"
+                )
             if assessment.passage:
                 parts.append(f"{silent} (best passage: {_excerpt(assessment.passage)!r}, {_where(source)})")
             else:
@@ -170,7 +196,83 @@ def judge_statement(
     if has_citation and not sources:
         parts.append("unverifiable: the citation could not be resolved to a source")
     evidence = (_evidence(best[1], best[0], attribution),) if best and best[1].passage else ()
-    return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, ())
+    return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, (), judge, best_read)
+
+
+def _read_by_model(
+    entailment: Entailment, text: str, assessed: Sequence[tuple[Source, Assessment]]
+) -> list[tuple[Source, Assessment]]:
+    """Each source's assessment as an entailment model revises it, having read the statement with the source's best
+    passages (up to three that do not overlap, as retrieval ranks them), all in one batch.
+
+    The model reads every source of the statement's own and attributed ones, and the `MODEL_OTHER_SOURCES` other
+    citations of the article whose passages score highest: an article cites dozens, and an entailment model takes
+    milliseconds a pair. A source it does not read supports nothing.
+
+    Supported: the checks pass (`checks_pass`) and a passage's entailment reaches the model's threshold; that passage
+    is then the evidence. Conflicting, besides the checks' conflicts: a passage about the same thing (half the
+    statement's content words or more) whose contradiction reaches its threshold. A passage about something else
+    contradicts nothing, however the model reads it.
+    """
+    others = [k for k, (source, _a) in enumerate(assessed) if source.role is SourceRole.OTHER]
+    closest = sorted(others, key=lambda k: -assessed[k][1].score)[:MODEL_OTHER_SOURCES]
+    unread = set(others) - set(closest)
+    passages = [
+        () if k in unread else _analyse(text, source.sentences or ()).passages
+        for k, (source, _assessment) in enumerate(assessed)
+    ]
+    read = iter(entailment.probabilities([(window.text, text) for windows in passages for window in windows]))
+    claim = _claim_tokens(text)
+    revised: list[tuple[Source, Assessment]] = []
+    for (source, assessment), windows in zip(assessed, passages, strict=True):
+        found = [(window, next(read)) for window in windows]
+        if not found:
+            revised.append((source, dataclasses.replace(assessment, supported=False)))
+            continue
+        aligned = [(w, p) for w, p in found if _about_the_same_thing(claim.content, w.merged.content)]
+        contradicting = max(aligned, key=lambda pair: pair[1].contradiction, default=None)
+        entailing = max(found, key=lambda pair: pair[1].entailment)
+        if contradicting is not None and contradicting[1].contradiction >= entailment.min_contradiction:
+            window, probabilities = contradicting
+            conflict = (
+                f"the entailment model ({entailment.name}) reads the passage as contradicting it "
+                f"(contradiction {probabilities.contradiction:.2f})"
+            )
+            supported, conflicts = False, (*assessment.conflicts, conflict)
+        else:
+            window, probabilities = entailing
+            supported = checks_pass(assessment.features) and probabilities.entailment >= entailment.min_entailment
+            conflicts = assessment.conflicts
+            if not supported:  # the evidence stays the passage retrieval ranked first
+                window, probabilities = found[0]
+        revised.append(
+            (
+                source,
+                dataclasses.replace(
+                    assessment,
+                    passage=window.text,
+                    start=window.start,
+                    end=window.end,
+                    supported=supported,
+                    conflicts=conflicts,
+                    nli=probabilities,
+                ),
+            )
+        )
+    return revised
+
+
+#: The article's other citations (not the statement's own) whose passages an entailment model reads, best first.
+MODEL_OTHER_SOURCES = 3
+
+
+def _about_the_same_thing(claim: frozenset[str], passage: frozenset[str]) -> bool:
+    """Whether a passage has half the statement's content words or more: the same bar as the checks' conflicts."""
+    return not claim or len(claim & passage) >= 0.5 * len(claim)
+
+
+def entailment_needed(entailment: Entailment | None) -> float:
+    return entailment.min_entailment if entailment is not None else 0.0
 
 
 def _numbers_not_given(claim: str, sentences: Sequence[str]) -> list[str]:
@@ -182,11 +284,19 @@ def _plural(word: str, items: Sequence[object]) -> str:
     return word if len(items) == 1 else f"{word}s"
 
 
-def judge_claim(claim: str, evidence: str | Sequence[str], *, model: Model | None = None) -> Verdict:
+def judge_claim(
+    claim: str, evidence: str | Sequence[str], *, model: Model | None = None, entailment: Entailment | None = None
+) -> Verdict:
     """Judge a bare claim against one evidence text (a string, split into sentences, or a list of sentences)."""
+    source = _evidence_source(evidence)
+    return judge_statement(
+        "claim", claim, (source,), changed=None, has_citation=True, model=model, entailment=entailment
+    )
+
+
+def _evidence_source(evidence: str | Sequence[str]) -> Source:
     sentences = tuple(evidence_sentences(evidence)) if isinstance(evidence, str) else tuple(evidence)
-    source = Source(url="", role=SourceRole.OWN, sentences=sentences)
-    return judge_statement("claim", claim, (source,), changed=None, has_citation=True, model=model)
+    return Source(url="", role=SourceRole.OWN, sentences=sentences)
 
 
 def _parse_line(number: int, line: str) -> tuple[object, str, str | list[str]]:
@@ -210,16 +320,39 @@ def _parse_line(number: int, line: str) -> tuple[object, str, str | list[str]]:
     return row["id"], claim, evidence
 
 
-def judge_jsonl(lines: Iterable[str], *, model: Model | None = None) -> Iterator[str]:
-    """`verify judge --input`: one {"id","claim","evidence"} per line in, one {"id","label","score","evidence"} out.
+def judge_jsonl(
+    lines: Iterable[str], *, model: Model | None = None, entailment: Entailment | None = None
+) -> Iterator[str]:
+    """`verify judge --input`: one {"id","claim","evidence"} per line in, one {"id","label","score","evidence","judge",
+    "nli"} out (`judge` says which judge set the label; `nli` holds an entailment model's probabilities, or null).
 
-    Blank lines are skipped; a bad line raises ValueError naming its line number.
+    Blank lines are skipped; a bad line raises ValueError naming its line number. With an entailment model, the
+    passages of `JSONL_BATCH` lines are read in one go (the model batches them), then each line is judged.
     """
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        row_id, claim, evidence = _parse_line(number, line)
-        verdict = judge_claim(claim, evidence, model=model)
-        quote = verdict.evidence[0].quote if verdict.evidence else ""
-        out = {"id": row_id, "label": verdict.label.value, "score": verdict.score, "evidence": quote}
-        yield json.dumps(out, ensure_ascii=False)
+    numbered = ((number, line) for number, line in enumerate(lines, start=1) if line.strip())
+    while chunk := list(itertools.islice(numbered, JSONL_BATCH if entailment is not None else 1)):
+        rows = [_parse_line(number, line) for number, line in chunk]
+        if entailment is not None:
+            sources = [_evidence_source(evidence) for _id, _claim, evidence in rows]
+            wanted = [
+                (window.text, claim)
+                for (_id, claim, _evidence), source in zip(rows, sources, strict=True)
+                for window in _analyse(claim, source.sentences or ()).passages
+            ]
+            entailment.probabilities(wanted)  # kept by the model: judging each line reads them again for free
+        for row_id, claim, evidence in rows:
+            verdict = judge_claim(claim, evidence, model=model, entailment=entailment)
+            quote = verdict.evidence[0].quote if verdict.evidence else ""
+            out = {
+                "id": row_id,
+                "label": verdict.label.value,
+                "score": verdict.score,
+                "evidence": quote,
+                "judge": verdict.judge,
+                "nli": verdict.nli.to_json() if verdict.nli else None,
+            }
+            yield json.dumps(out, ensure_ascii=False)
+
+
+#: Lines of `verify judge --input` whose passages an entailment model reads in one go.
+JSONL_BATCH = 32

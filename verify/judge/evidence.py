@@ -99,4 +99,13 @@ def format_verdict(verdict: Verdict) -> str:
             lines.append(f"    not in this passage: {', '.join(item.unmatched)}")
         if item.url or item.capture_url:
             lines.append(f"    {item.permalink}")
+    lines.append(f"  judge: {verdict.judge}{_read(verdict)}")
     return "\n".join(lines)
+
+
+def _read(verdict: Verdict) -> str:
+    """An entailment model's probabilities, as a verdict's judge line ends with them."""
+    if verdict.nli is None:
+        return ""
+    p = verdict.nli
+    return f" (entailment {p.entailment:.2f}, neutral {p.neutral:.2f}, contradiction {p.contradiction:.2f})"

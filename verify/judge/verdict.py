@@ -6,6 +6,10 @@ import enum
 from dataclasses import dataclass
 
 from verify.judge.model import Features
+from verify.judge.nli import Probabilities
+
+#: The judge of a verdict that no entailment model read: the checks and the lexical model.
+LEXICAL = "lexical"
 
 
 class Label(str, enum.Enum):
@@ -55,6 +59,10 @@ class Verdict:
     evidence: tuple[Evidence, ...]
     score: float
     conflicts: tuple[str, ...]
+    #: Which judge set the label: LEXICAL, or "nli:<model name>" when an entailment model read the statement with its
+    #: passages (`--nli`), and then `nli` holds its probabilities for the passage that decided (or the closest).
+    judge: str = LEXICAL
+    nli: Probabilities | None = None
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,5 @@ class Assessment:
     supported: bool
     conflicts: tuple[str, ...]
     features: Features
+    #: An entailment model's probabilities for the passage, when one read it.
+    nli: Probabilities | None = None
