@@ -2,7 +2,7 @@
 
 It is not a model to judge with: it exists so that the tests run the whole `--nli` path (loading an ONNX or a Hugging
 Face model from a folder, its own tokenizer, label mapping, batching, truncation, thresholds) on a real model whose
-outputs are not random. It is a BERT of two layers (hidden size 48), with its own WordPiece tokenizer built with the
+outputs are not random. It is a BERT of two layers (hidden size 64), with its own WordPiece tokenizer built with the
 `tokenizers` library from the words of the pairs, trained for a few seconds, seeded, on hand-made pairs: sentences
 about councils, companies and teams and a shorter statement that the sentence entails, contradicts (an antonym verb, a
 negation, another weekday) or leaves open (another subject, an added detail). A tenth of the pairs, drawn apart, is
@@ -181,7 +181,7 @@ def build(out: Path, steps: int) -> None:
     rng = random.Random(SEED)
     torch.manual_seed(SEED)
     torch.set_num_threads(1)  # a model this small trains fastest, and the same every time, on one thread
-    pairs = _pairs(rng, 3000)
+    pairs = _pairs(rng, 6000)
     cut = len(pairs) // 10
     validation, training = pairs[:cut], pairs[cut:]
     tokenizer = _tokenizer([text for p in pairs for text in p[:2]] + list(FILLER))
@@ -197,10 +197,10 @@ def build(out: Path, steps: int) -> None:
     )
     config = BertConfig(
         vocab_size=tokenizer.get_vocab_size(),
-        hidden_size=48,
+        hidden_size=64,
         num_hidden_layers=2,
         num_attention_heads=4,
-        intermediate_size=96,
+        intermediate_size=128,
         max_position_embeddings=MAX_POSITIONS,
         id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},
@@ -219,8 +219,8 @@ def build(out: Path, steps: int) -> None:
         encoded["labels"] = torch.tensor([LABELS.index(r[2]) for r in rows])
         return dict(encoded)
 
-    optimiser = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=2e-3, total_steps=steps, pct_start=0.1)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=1e-3, total_steps=steps, pct_start=0.1)
     model.train()
     for step in range(steps):
         rows = [training[(step * 32 + k) % len(training)] for k in range(32)]
@@ -248,6 +248,10 @@ def build(out: Path, steps: int) -> None:
         folder = Path(scratch)
         model.save_pretrained(folder, safe_serialization=True)
         fast.save_pretrained(folder)
+        # The class name transformers 4 and 5 both read (5 writes one of its own, which 4 does not know).
+        tokenizer_config = json.loads((folder / "tokenizer_config.json").read_text())
+        tokenizer_config["tokenizer_class"] = "PreTrainedTokenizerFast"
+        (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=2) + "\n")
         example = fast(["The council approved the budget."], ["The council approved it."], return_tensors="pt")
         names = ["input_ids", "attention_mask", "token_type_ids"]
         torch.onnx.export(
@@ -277,7 +281,7 @@ def build(out: Path, steps: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "tests" / "fixtures" / "nli" / "tiny")
-    parser.add_argument("--steps", type=int, default=4000, help="training steps of 32 pairs")
+    parser.add_argument("--steps", type=int, default=5000, help="training steps of 32 pairs")
     args = parser.parse_args()
     build(args.out, args.steps)
 

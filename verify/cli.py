@@ -426,7 +426,7 @@ def judge(
     Examples:
       verify judge --claim "The ministry said 40 people died." --source page.html
       verify judge --input claims.jsonl > verdicts.jsonl
-      verify judge --input claims.jsonl --nli models/nli-deberta-v3-small-onnx
+      verify judge --input claims.jsonl --nli models/nli-deberta-v3-small
     """
     from verify.judge import format_verdict, judge_claim, judge_jsonl
 
