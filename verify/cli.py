@@ -102,10 +102,11 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["disputed", "unsourced", "never"]),
+    type=click.Choice(["disputed", "unverifiable", "unsourced", "never"]),
     default="disputed",
     show_default=True,
-    help="Which label makes the run exit with status 1.",
+    help="Which statements make the run exit with status 1: disputed ones; those and unverifiable ones (unsourced, "
+    "a source not read); every one not sourced; none (never: evidence that could not be read passes too).",
 )
 @click.option(
     "--concurrency",

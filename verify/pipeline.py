@@ -23,9 +23,9 @@ from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
-from verify.judge import NOT_CHECKED, Source, SourceRole, judge_statement, prepare
+from verify.judge import NOT_CHECKED, Label, Source, SourceRole, judge_statement, prepare
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
-from verify.report import Report, StatementResult
+from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
 
 if TYPE_CHECKING:
@@ -245,7 +245,12 @@ def check_article(
     results = tuple(
         _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
     )
+    unread, sources_unread = _unread(original, original_text, targets, link_checks, sources)
+    if sources_unread:
+        results = tuple(_as_unverifiable(result) for result in results)
     notes = (original_note,) if original_note else ()
+    if unread and not offline_network:
+        notes = (*notes, _unread_note(unread))
     if offline_network:
         notes = (
             "the network was unreachable: no host name could be resolved, not even the archive's; "
@@ -263,7 +268,67 @@ def check_article(
         comparison=comparison,
         results=results,
         network_down=offline_network,
+        unread=unread,
+        coverage=_coverage(unread, original_text, sources, offline_network),
     )
+
+
+# A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
+_GONE = ({Outcome.DEAD, Outcome.SOFT_404}, {ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
+
+
+def _gone(check: LinkCheck) -> bool:
+    return check.live.outcome in _GONE[0] and check.archive.outcome in _GONE[1]
+
+
+def _unread(
+    original: LinkCheck,
+    original_text: Extracted | None,
+    targets: Sequence[Target],
+    checks: dict[str, LinkCheck],
+    texts: dict[str, _SourceText],
+) -> tuple[tuple[str, ...], bool]:
+    """The pages that could not be read ("URL: why"), and whether a cited source is among them.
+
+    A source that was blocked, refused, rate-limited or timed out, or whose copy has no text to read, is unread; so
+    is every stripped link when the archived original that would give its target could not be read. One dead and
+    never archived is a finding, not a failure to read. Every statement is weighed against every source of the
+    article, so an unread source leaves every unsourced statement unverifiable.
+    """
+    unread: dict[str, str] = {}
+    if original_text is None and not _gone(original):
+        unread[original.url] = f"{original.url}: the original, {original.summary}"
+    for url, check in checks.items():
+        text = texts[url]
+        if not text.sentences and not _gone(check):
+            unread[url] = f"{url}: {text.unavailable or check.summary}"
+    stripped = original.url in unread and any(t.url is None for t in targets)
+    return tuple(unread.values()), stripped or any(url in unread for url in checks)
+
+
+def _as_unverifiable(result: StatementResult) -> StatementResult:
+    if result.verdict.label is not Label.UNSOURCED:
+        return result
+    return dataclasses.replace(result, unverifiable=True)
+
+
+def _unread_note(unread: Sequence[str], shown: int = 5) -> str:
+    more = f"; and {len(unread) - shown} more (the JSON report lists them)" if len(unread) > shown else ""
+    return (
+        f"{len(unread)} {'page' if len(unread) == 1 else 'pages'} could not be read, so no unsourced statement is "
+        f"checked (each is unverifiable): " + "; ".join(unread[:shown]) + more
+    )
+
+
+def _coverage(
+    unread: Sequence[str], original_text: Extracted | None, texts: dict[str, _SourceText], network_down: bool
+) -> Coverage:
+    if network_down:
+        return Coverage.NOTHING
+    if not unread:
+        return Coverage.CHECKED
+    read_any = original_text is not None or any(text.sentences for text in texts.values())
+    return Coverage.PARTLY if read_any else Coverage.NOTHING
 
 
 def _compare(article: Article, original: Extracted) -> Comparison:
@@ -564,7 +629,7 @@ def _offline_report(article: Article) -> Report:
             if t.citation.statement_id == statement.id
         ]
         verdict = judge_statement(statement.id, statement.text, sources, changed=None, has_citation=bool(sources))
-        results.append(StatementResult(statement=statement, verdict=verdict, change=None))
+        results.append(StatementResult(statement=statement, verdict=verdict, change=None, unverifiable=True))
     notes = (
         "--offline: nothing was fetched. The original URL, the archive and the cited sources were not checked; "
         "stripped links were not recovered; the stored copy was not compared with the archived original.",
@@ -579,4 +644,5 @@ def _offline_report(article: Article) -> Report:
         links=(),
         comparison=None,
         results=tuple(results),
+        coverage=Coverage.NOTHING,
     )
