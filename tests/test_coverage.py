@@ -29,7 +29,11 @@ CHANGED = "Work is expected to take 18 months.\n"  # p8.s1, disputed by the comp
 
 
 def replay(
-    tmp_path: Path, *arguments: str, unread: tuple[str, ...] = (), keep_disputed: bool = False
+    tmp_path: Path,
+    *arguments: str,
+    unread: tuple[str, ...] = (),
+    keep_disputed: bool = False,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, str, dict[str, Any]]:
     """Replay the demo article with the requests for `unread` pages taken out of its cassette."""
     cassettes = tmp_path / "cassettes"
@@ -49,7 +53,7 @@ def replay(
     result = CliRunner().invoke(
         main,
         ["check", str(article), "--replay-only", "--cassettes", str(cassettes), "--out", str(out), *arguments],
-        env={"GITHUB_ACTIONS": ""},
+        env=env or {"GITHUB_ACTIONS": ""},
         catch_exceptions=False,
     )
     return result.exit_code, result.stdout, json.loads((out / "harbour-bridge.json").read_text(encoding="utf-8"))
@@ -189,3 +193,32 @@ def test_the_max_time_limit_spent_leaves_its_pages_unread() -> None:
     pages, sources = _unread(original, None, stripped, {url: check}, {url: _SourceText(None, detail, None, url)})
     assert sources is True
     assert len(pages) == 2 and all("--max-time" in page for page in pages)
+
+
+def test_unverifiable_statements_are_counted_apart_in_the_index_job_summary_annotations_and_sarif(
+    tmp_path: Path,
+) -> None:
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    sarif_path = tmp_path / "run.sarif"
+    status, stdout, report = replay(tmp_path, "--sarif", str(sarif_path), unread=(TRANSPORT,), env=env)
+    assert status == ExitStatus.PARTLY_CHECKED
+    unverifiable = [s for s in report["statements"] if s["unverifiable"]]
+    assert len(unverifiable) == 4
+    index = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    assert "0 of 1 articles checked; 1 partly checked (some evidence could not be read)." in index
+    assert "| 5 | 4 | 4 | 0 | [harbour-bridge.md](harbour-bridge.md) |" in index
+    assert (
+        "1 of 1 articles not fully checked (0 with nothing read): some evidence could not be read, and 4 statements "
+        "are unverifiable." in summary.read_text(encoding="utf-8")
+    )
+    assert "title=p3.s1 unsourced (unverifiable)::unverifiable: unreachable" in stdout
+    markdown = (tmp_path / "out" / "harbour-bridge.md").read_text(encoding="utf-8")
+    assert markdown.count("unsourced (unverifiable)") == 2 * len(unverifiable)  # the table and each section
+    results = json.loads(sarif_path.read_text(encoding="utf-8"))["runs"][0]["results"]
+    flagged = [r for r in results if r["ruleId"] == "unverifiable"]
+    assert [r["message"]["text"].split(" ")[0] for r in flagged] == [s["id"] for s in unverifiable]
+    assert all(r["level"] == "warning" for r in flagged)
+    _, _, _ = replay(tmp_path, "--sarif", str(sarif_path), "--fail-on", "unverifiable", unread=(TRANSPORT,), env=env)
+    results = json.loads(sarif_path.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert all(r["level"] == "error" for r in results if r["ruleId"] == "unverifiable")

@@ -322,7 +322,7 @@ def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
     verdict = (
         f"{len(failing)} of {checked} articles fail --fail-on {policy.value}"
         if policy is not FailOn.NEVER
-        else (f"{checked} articles checked (--fail-on never)")
+        else (f"{checked} {'article' if checked == 1 else 'articles'} reported (--fail-on never)")
     )
     reports = [o.report for o in outcomes if o.report is not None and not o.report.network_down]
     partly = [report for report in reports if report.coverage is Coverage.PARTLY]

@@ -270,7 +270,10 @@ def index_entries(folder: Path, outcomes: Sequence[Outcome]) -> list[IndexEntry]
     """Every article with a report in `folder` (this run's, an earlier run's, or one running beside it), and this
     run's articles that have none; this run's outcome stands for its slug."""
     entries: dict[str, IndexEntry] = {}
+    written = {outcome.files[0].stem for outcome in outcomes if outcome.files}
     for path in sorted(folder.glob("*.json")):
+        if path.stem in written:
+            continue  # this run's report: its outcome below stands for it
         entry = _entry_from_json(path)
         if entry is not None:
             entries[entry.slug] = entry
