@@ -73,7 +73,7 @@ class Report:
 
 
 class FailOn(str, enum.Enum):
-    """Which label makes an article fail the policy (`--fail-on`)."""
+    """Which statements make an article fail the policy (`--fail-on`)."""
 
     DISPUTED = "disputed"
     UNVERIFIABLE = "unverifiable"
@@ -84,7 +84,8 @@ class FailOn(str, enum.Enum):
         return any(self.fails_on(result) for result in report.results)
 
     def fails_on(self, result: StatementResult) -> bool:
-        """Whether this statement fails the policy: each policy fails on what the one before it does, and more."""
+        """Whether this statement fails the policy. disputed, unverifiable, unsourced: each fails on what the one
+        before it does, and more; never fails on nothing."""
         label = result.verdict.label
         if self is FailOn.NEVER:
             return False
