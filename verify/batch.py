@@ -48,7 +48,13 @@ class Settings:
     cassette_dir: Path = Path("cassettes")
     record_mode: RecordMode = "once"
     cache: str | None = None
+    cache_expire: float | None = None
     archive_url: str | None = None
+    #: Where captures are looked for, in order: "wayback", then "memento" (a Memento aggregator's TimeMap).
+    archives: tuple[str, ...] = ("wayback",)
+    memento_url: str | None = None
+    #: Ask Save Page Now for a capture of a cited page that is live but has none.
+    save: bool = False
     archive_rate: float | None = None
     max_time: float | None = None
     allow_private: bool = False
