@@ -144,10 +144,7 @@ def parse_link_format(text: str) -> list[Link]:
         if match is None:
             position = start + 1
             continue
-        params = tuple(
-            (name.lower(), quoted if quoted is not None else bare or "")
-            for name, quoted, bare in _PARAM.findall(match.group(2))
-        )
+        params = tuple((name.lower(), quoted or bare) for name, quoted, bare in _PARAM.findall(match.group(2)))
         rel = next((value for name, value in params if name == "rel"), "")
         links.append(Link(match.group(1).strip(), tuple(rel.lower().split()), params))
         position = match.end()
