@@ -72,6 +72,8 @@ class Outcome:
     error: str | None
     status: ExitStatus
     files: tuple[Path, ...] = ()
+    #: Trouble beside the report, said once on stderr (a cache that went away and was dropped).
+    warnings: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -170,6 +172,8 @@ def run(
         for number, (path, outcome) in enumerate(zip(paths, checked, strict=True), 1):
             prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
             outcomes.append(outcome)
+            for warning in outcome.warnings:
+                echo(f"Warning: {warning}")
             if outcome.report is None:
                 echo(f"Error: {outcome.error}")
             elif progress is None:
@@ -265,7 +269,7 @@ def _check_one(path: str, slug: str, settings: Settings, checker: object, policy
         status = ExitStatus.NETWORK_DOWN
     else:
         status = ExitStatus.POLICY_FAILED if policy.fails(report) else ExitStatus.OK
-    return Outcome(path, report, None, status, files)
+    return Outcome(path, report, None, status, files, checker.take_warnings())
 
 
 def _unique(slug: str, taken: set[str]) -> str:

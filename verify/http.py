@@ -827,7 +827,13 @@ class Http:
                 ) from e
             # Short socket timeouts: a Redis that hangs must not hold a fetch for long (it is then left alone).
             # JSON, not pickle: a cache shared by CI runners is read by all of them, and unpickling runs code.
-            connection = redis.Redis.from_url(cache_path, socket_connect_timeout=2, socket_timeout=5)
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            # No retries either: the first failure drops the cache for the run (see `_fail_safe_session_class`).
+            connection = redis.Redis.from_url(
+                cache_path, socket_connect_timeout=2, socket_timeout=5, retry=Retry(NoBackoff(), 0)
+            )
             backend: Any = RedisCache(connection=connection, serializer="json")
         else:
             backend = SQLiteCache(cache_path)

@@ -60,6 +60,7 @@ class Checker:
         # Worker pools started once for the run and lent to one article at a time (one per --jobs slot).
         self._pools: queue.SimpleQueue[ThreadPoolExecutor] = queue.SimpleQueue()
         self._all_pools: list[ThreadPoolExecutor] = []
+        self._warned = False
 
     def start_workers(self, jobs: int = 1) -> None:
         """Start the worker threads of `jobs` articles now, before the first request (see `_started_pool`)."""
@@ -121,6 +122,14 @@ class Checker:
             self.http.close()
         if self.replay is not None:
             self.replay[0].close()
+
+    def take_warnings(self) -> tuple[str, ...]:
+        """What went wrong beside the reports since the last call: a persistent cache dropped mid-run."""
+        failure = self.http.cache_failure if self.http is not None else None
+        if failure is None or self._warned:
+            return ()
+        self._warned = True
+        return (failure,)
 
     def cassette(self, slug: str) -> Path:
         return self.cassettes / f"{slug}.yaml"
