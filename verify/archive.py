@@ -121,7 +121,8 @@ class SaveJob:
 
     url: str
     job_id: str | None
-    #: "success", "pending" (still running when we stopped polling), "error" or "refused" (no job was started).
+    #: "success"; "pending" (still running when polling stopped); "error" (the job failed, or the request did);
+    #: "refused" (the service answered without starting a job: a daily limit, a blocked URL).
     status: str
     detail: str
     timestamp: str | None = None

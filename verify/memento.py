@@ -23,7 +23,7 @@ header ``Authorization: LOW <access>:<secret>`` when S3 keys are given in ``IA_A
 ``{"status": "error", "status_ext", "message"}`` with no job; ``GET /save/status/<job_id>`` then answers
 ``{"status": "pending"}``, ``{"status": "success", "timestamp", "original_url", ...}`` or
 ``{"status": "error", "status_ext", "message"}``. Within the documented limits: captures are asked at most 6 a minute
-with keys and 3 without (SPN2 allows 7 and 3), at most 2 at once (a user's concurrent sessions are capped:
+with keys and 2 without (SPN2 allows 7 and 3), at most 2 at once (a user's concurrent sessions are capped:
 ``error:user-session-limit``), the status polled every 5 s for at most 2 minutes (a capture's own limit), and a
 refusal (``error:too-many-daily-captures``, ...) is reported, never retried.
 """
@@ -393,7 +393,7 @@ class SavePageNow:
         )
         answer = _json_object(asked)
         if answer is None:
-            return SaveJob(url, None, "refused", f"the capture request failed: {asked.detail}")
+            return SaveJob(url, None, "error", f"the capture request failed: {asked.detail}")
         job_id = answer.get("job_id")
         if not isinstance(job_id, str) or not job_id:
             ext = _text(answer.get("status_ext"))

@@ -162,7 +162,10 @@ def _archive(http: Http, settings: Settings, base_url: str, limiter: RateLimiter
     if "memento" in settings.archives:
         limiters = HostLimiters(unlimited=replaying)
         memento = Memento(
-            http, settings.memento_url or TIME_TRAVEL, limiters, skip_hosts=(urlsplit(base_url).hostname or "",)
+            http,
+            settings.memento_url or TIME_TRAVEL,
+            limiters,
+            skip_hosts=("web.archive.org", urlsplit(base_url).hostname or "web.archive.org"),
         )
     saver = None
     if settings.save:
