@@ -227,3 +227,23 @@ def test_keys_come_from_the_ia_tool_variables_and_both_are_needed() -> None:
     assert keys_from_environment({"IA_ACCESS_KEY_ID": "a", "IA_SECRET_ACCESS_KEY": "b"}) == "a:b"
     assert keys_from_environment({"IA_ACCESS_KEY_ID": "a"}) is None
     assert keys_from_environment({}) is None
+
+
+def test_a_memento_redirected_to_the_sites_home_page_is_junk() -> None:
+    from verify.archive import junk_reason
+    from verify.http import Hop
+
+    original = "https://library.example/notices/reading-room-closure"
+    landed = "https://arquivo.pt/wayback/20240329101500id_/https://library.example/"
+    page = Fetched(
+        url=f"https://arquivo.pt/wayback/20240329101500id_/{original}",
+        outcome=Outcome.REDIRECTED,
+        final_url=landed,
+        status=200,
+        hops=(Hop(f"https://arquivo.pt/wayback/20240329101500id_/{original}", 302, landed),),
+        content_type="text/html",
+        text="<html><body>" + "Welcome to the library. " * 30 + "</body></html>",
+        detail="1 redirect",
+        elapsed=0.1,
+    )
+    assert junk_reason(original, page) == "redirected to the site's home page (https://library.example/)"

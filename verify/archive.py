@@ -437,6 +437,8 @@ _NETWORK_FAULTS = {Outcome.UNREACHABLE, Outcome.TIMED_OUT, Outcome.REFUSED}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _EXCLUDED = re.compile(r"AccessControlException|Blocked Site Error|RobotAccessControl", re.IGNORECASE)
 _WAYBACK_PATH = re.compile(r"/web/(\d{1,14})([a-z]{2}_)?/+(.+)$")
+# Any archive running Wayback software (pywb, OpenWayback): .../<14 digits><modifier>/<the original URL>.
+_MEMENTO_PATH = re.compile(r"/(\d{14})([a-z]{2}_)?/+(https?://.+)$")
 _HOME_PATHS = re.compile(r"/?(?:(?:index|default|home)(?:\.\w+)?|[a-z]{2}(?:-[a-z]{2})?|home|start)?/?", re.IGNORECASE)
 _WALL_HOSTS = re.compile(r"^(?:consent|login|signin|accounts?|auth|sso|id|myaccount|guce)\.", re.IGNORECASE)
 _WALL_PATHS = re.compile(
@@ -517,7 +519,7 @@ def junk_reason(original: str, page: Fetched) -> str | None:
 def _redirect_reason(original: str, page: Fetched) -> str | None:
     if not page.hops and page.final_url == page.url:
         return None
-    match = _WAYBACK_PATH.search(page.final_url)
+    match = _WAYBACK_PATH.search(page.final_url) or _MEMENTO_PATH.search(page.final_url)
     landed = match.group(3) if match else page.final_url
     landed_parts, original_parts = urlsplit(landed), urlsplit(original)
     to_wall = _WALL_HOSTS.match(landed_parts.hostname or "") or _WALL_PATHS.search(landed_parts.path)

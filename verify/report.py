@@ -315,7 +315,11 @@ def _metadata(report: Report) -> list[str]:
         capture = original.archive.capture
         if capture is not None:
             rows.append(
-                ("Archived original", md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink))
+                (
+                    "Archived original",
+                    md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink)
+                    + _capture_origin(capture),
+                )
             )
         else:
             rows.append(("Archived original", md_text(f"{original.archive.outcome.value}: {original.archive.detail}")))
