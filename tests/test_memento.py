@@ -247,3 +247,17 @@ def test_a_memento_redirected_to_the_sites_home_page_is_junk() -> None:
         elapsed=0.1,
     )
     assert junk_reason(original, page) == "redirected to the site's home page (https://library.example/)"
+
+
+def test_a_redis_cache_without_the_redis_client_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from verify.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real(name, *a))
+    result = CliRunner().invoke(main, ["check", "examples/demo/tram-line.md", "--no-record", "--cache", "redis://h/0"])
+    assert result.exit_code == 2
+    assert "a Redis cache needs the redis client: pip install 'verify[redis]'" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import secrets
@@ -256,6 +257,8 @@ def check(
 
     if sum((refresh, replay_only, no_record, offline)) > 1:
         _fail("choose one of --offline, --refresh, --replay-only and --no-record", ExitStatus.USAGE)
+    if cache and cache.startswith(("redis://", "rediss://")) and importlib.util.find_spec("redis") is None:
+        _fail(f"--cache {cache}: a Redis cache needs the redis client: pip install 'verify[redis]'", ExitStatus.USAGE)
     when = _parse_date(date) if date else None
     paths = batch.collect(articles)
     if changed_since:
