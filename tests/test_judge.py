@@ -441,3 +441,10 @@ def test_a_name_swapped_in_one_clause_of_a_long_statement_is_disputed() -> None:
     verdict = judge(statement, own())
     assert verdict.label is Label.DISPUTED
     assert "the statement says 'Lindqvist', the source says 'Okafor'" in verdict.reason
+
+
+@pytest.mark.parametrize("sentences", [(), ("",)], ids=["no-sentences", "empty-sentence"])
+def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> None:
+    assessment = assess("Five bridges remain closed to traffic.", sentences)
+    assert not assessment.supported and assessment.passage == ""
+    assert assessment.features.coverage == 0.0 and assessment.features.quotes_found == 0.0

@@ -58,10 +58,10 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     windows = _windows(doc, weights)
     if not windows:
         nothing = float(not claim_text)  # an empty claim has no numbers, names or quotes to miss
-        features = Features(
-            **{name: 0.0 for name in FEATURES},
-            **{name: nothing for name in ("number_coverage", "name_coverage", "quote_verbatim", "quotes_found")},
+        values = dict.fromkeys(FEATURES, 0.0) | dict.fromkeys(
+            ("number_coverage", "name_coverage", "quote_verbatim", "quotes_found"), nothing
         )
+        features = Features(**values)
         return _Analysis(None, features, (), not quotes)
     numbers = _NumberMatch(claim, doc)
     ranked = sorted(windows, key=lambda w: _window_score(claim, weights, numbers, w), reverse=True)
