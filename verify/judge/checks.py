@@ -4,22 +4,40 @@ passage and source it is weighed against; a mismatch about the same thing is a c
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
+from verify.judge.lexicon import (
+    DEBUNKING,
+    DEBUNKING_PHRASES,
+    HEDGES,
+    HEDGES_BEFORE_TO,
+    LIGHT_VERBS,
+    ORDER_OPPOSITES,
+    SYMMETRIC,
+    antonyms,
+    predicate_key,
+)
 from verify.judge.retrieval import _is_title
 from verify.judge.tokens import (
     _NEGATIONS,
+    _QUOTED,
     _STOP,
+    _WEEKDAYS,
     _compatible,
     _Document,
     _kind,
+    _negation,
     _plain,
     _Tokens,
     _unknown_name,
+    _word_set,
+    _written,
 )
+from verify.text import fold_typography
 
 _KIND_WORDS = {
     "count": "number",
@@ -142,7 +160,7 @@ def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]
     own sentence: its positions count within that sentence."""
     given = [p for sentence in sentences for p in sentence.quantities]
     beside = [
-        item
+        (*item, sentence)
         for sentence in sentences
         for item in zip(sentence.quantities, sentence.neighbours, sentence.contexts, strict=True)
     ]
@@ -151,12 +169,13 @@ def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]
     for q, near, around in zip(claim.quantities, claim.neighbours, claim.contexts, strict=True):
         if any(_compatible(q, p) for p in given):
             continue
-        for p, theirs, their_context in beside:
+        for p, theirs, their_context, sentence in beside:
             if _kind(p) != _kind(q) or (_kind(p), p.value) in said:  # one the statement gives too is no other value
                 continue
             if near & theirs and len(around & their_context) >= 2:
                 kind = _KIND_WORDS[q.kind]
-                conflicts.append(f"{kind}: the statement says {q.text!r}, the source says {p.text!r}")
+                ours, other = _written(claim, q), _written(sentence, p)
+                conflicts.append(f"{kind}: the statement says {ours!r}, the source says {other!r}")
                 break
     return conflicts
 
@@ -208,3 +227,199 @@ def _quote_conflicts(quotes: Sequence[str], plain: str, document_plain: str) -> 
             found = plain.strip()[alignment.dest_start : alignment.dest_end]
             conflicts.append(f"quote: the statement quotes {q!r}, the source has {found!r}")
     return conflicts
+
+
+# Checks that a statement is carried whole (partial support), and contradictions that generalise beyond numbers and
+# names: opposite predicates, swapped weekdays and order words, swapped roles, altered quotations.
+
+_REPORTING = _word_set(
+    """according add added adds announce announced announces claim claimed claims note noted notes report reported
+    reports say said saying says show showed shown shows state stated statement statements states tell telling tells
+    told write writes wrote written"""
+)
+
+
+def _carried(word: str, stem: str, content: frozenset[str], keys: frozenset[str]) -> bool:
+    """Whether a text (its content stems, and the antonym-table keys of its words) carries a word of the statement:
+    its stem, the verb of an irregular form ("rose" for "rise"), or a word of the same root that one stem begins
+    ("council" in "councillor", "elect" in "election")."""
+    if stem in content or predicate_key(word) in keys:
+        return True
+    if len(stem) < 4:
+        return False
+    return any(other.startswith(stem) or (len(other) >= 4 and stem.startswith(other)) for other in content)
+
+
+def missing_words(claim: _Tokens, content: frozenset[str], keys: frozenset[str]) -> list[str]:
+    """The statement's content words (names, nouns, its predicate and the rest) that a passage or source (its content
+    stems, and the keys of its words: `predicate_key`) does not carry (`_carried`), as the statement writes them and
+    in its order; reporting words ("said", "according"), negations (checked apart) and quoted words (checked
+    verbatim) are left out."""
+    quoted = {w for q in _QUOTED.findall(fold_typography(claim.text)) for w in q.lower().split()}
+    found: dict[str, str] = {}
+    for word, lower, stem in zip(claim.spelled, claim.lower, claim.stems, strict=True):
+        if stem not in claim.content or lower in _REPORTING or lower in quoted or lower in found or _negation(lower):
+            continue
+        if not _carried(lower, stem, content, keys):
+            found[lower] = word
+    return list(found.values())
+
+
+def word_keys(words: Iterable[str]) -> frozenset[str]:
+    """The antonym-table keys of a text's (lower-case) words (`predicate_key`)."""
+    return frozenset(predicate_key(w) for w in words)
+
+
+def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
+    """The words by which a passage sentence hedges ("may", "could", "if", "plans to") where the statement does not:
+    a passage that says what may be does not source a statement that says what is."""
+    if _hedging(claim):
+        return []
+    return _hedging(sentence)
+
+
+def _hedging(tokens: _Tokens) -> list[str]:
+    found = []
+    for k, word in enumerate(tokens.lower):
+        if word == "may" and tokens.capital[k]:  # the month
+            continue
+        if word in HEDGES or (word in HEDGES_BEFORE_TO and tokens.lower[k + 1 : k + 2] == ("to",)):
+            found.append(tokens.spelled[k])
+    return found
+
+
+def _rest_shared(claim: _Tokens, sentence: _Tokens, left_out: set[str]) -> bool:
+    """Whether the sentence asserts something about what the statement says: it has at least two of the statement's
+    other content words, and 60% of them, and does not hedge ("whether the bridge would close" asserts nothing)."""
+    if _hedging(sentence) and not _hedging(claim):
+        return False
+    rest = claim.content - left_out
+    shared = len(rest & sentence.content)
+    return shared >= 2 and shared >= 0.6 * len(rest)
+
+
+def _antonym_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """A word of the statement that a sentence about the same thing has turned into its opposite (WordNet antonyms:
+    "approved" against "rejected", "rose" against "fell", "won" against "lost"), neither side negating it."""
+    claim_keys = {predicate_key(w) for w in claim.lower}
+    for sentence in sentences:
+        their_keys = {predicate_key(w) for w in sentence.lower}
+        for k, word in enumerate(claim.lower):
+            stem = claim.stems[k]
+            if stem not in claim.content or (claim.capital[k] and k > 0):
+                continue
+            key = predicate_key(word)
+            opposite = antonyms(key)
+            if not opposite or key in their_keys or stem in sentence.content or key in LIGHT_VERBS:
+                continue
+            for j, theirs in enumerate(sentence.lower):
+                their_key = predicate_key(theirs)
+                if their_key not in opposite or their_key in claim_keys or (sentence.capital[j] and j > 0):
+                    continue
+                if their_key in LIGHT_VERBS or theirs in _STOP:
+                    continue
+                if claim.negated_stems.get(stem, False) != sentence.negated_stems.get(sentence.stems[j], False):
+                    continue
+                if _rest_shared(claim, sentence, {stem}):
+                    return [
+                        f"opposite: the statement says {claim.spelled[k]!r}, the source says {sentence.spelled[j]!r}"
+                    ]
+    return []
+
+
+def _swap_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """A weekday, or a word that orders events (before/after, earlier/later), of the statement that a sentence about
+    the same thing gives differently ("on Thursday" against "on Tuesday"), the passage not having the statement's."""
+    passage_lower = {w for s in sentences for w in s.lower}
+    for k, word in enumerate(claim.lower):
+        if word in _WEEKDAYS:
+            kind, others = "weekday", _WEEKDAYS - {word}
+        elif word in ORDER_OPPOSITES:
+            kind, others = "order", frozenset({ORDER_OPPOSITES[word]})
+        else:
+            continue
+        if word in passage_lower:
+            continue
+        for sentence in sentences:
+            j = next((j for j, w in enumerate(sentence.lower) if w in others and w not in claim.lower_set), None)
+            if j is not None and _rest_shared(claim, sentence, {claim.stems[k]}):
+                return [f"{kind}: the statement says {claim.spelled[k]!r}, the source says {sentence.spelled[j]!r}"]
+    return []
+
+
+def _name_starts(tokens: _Tokens) -> list[int]:
+    """Where each name of a text begins (a run of capitalised words counts once)."""
+    starts = []
+    for k, word in enumerate(tokens.lower):
+        if tokens.capital[k] and word in tokens.names and not (k and tokens.lower[k - 1] in tokens.names):
+            starts.append(k)
+    return starts
+
+
+def _role_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """Two names of the statement around its predicate that a sentence of the source gives the other way round ("A
+    beat B" against "B beat A"); predicates that read the same either way ("met", "married") are left out."""
+    starts = _name_starts(claim)
+    for a, b in itertools.combinations(starts, 2):
+        between = [
+            k
+            for k in range(a + 1, b)
+            if claim.stems[k] in claim.content and not claim.capital[k] and claim.stems[k] not in SYMMETRIC
+        ]
+        if not between or any(claim.lower[k] in ("and", "with") for k in range(a + 1, b)):
+            continue
+        verb = between[0]
+        if claim.lower[verb + 1 : verb + 2] == ("by",):  # passive: "A was beaten by B" says B beat A
+            continue
+        first, second = claim.lower[a], claim.lower[b]
+        for sentence in sentences:
+            if _hedging(sentence) and not _hedging(claim):
+                continue
+            where = {w: j for j, w in reversed(list(enumerate(sentence.lower)))}
+            if first not in where or second not in where:
+                continue
+            at_first, at_second = where[first], where[second]
+            verbs = [j for j, s in enumerate(sentence.stems) if s == claim.stems[verb]]
+            if (
+                verbs
+                and all(at_second < j < at_first for j in verbs)
+                and sentence.lower[verbs[0] + 1 : verbs[0] + 2] != ("by",)
+            ):
+                ours = f"{claim.spelled[a]} {claim.spelled[verb]} {claim.spelled[b]}"
+                theirs = f"{sentence.spelled[at_second]} {sentence.spelled[verbs[0]]} {sentence.spelled[at_first]}"
+                return [f"roles: the statement says {ours!r}, the source says {theirs!r}"]
+    return []
+
+
+def _quote_frame_conflicts(claim_text: str, passage_text: str) -> list[str]:
+    """A quotation of the statement that the passage gives differently after the same words ('called the plan "a
+    costly mistake"' against 'called the plan "a costly but necessary step"')."""
+    claim_plain, passage_plain = fold_typography(claim_text), fold_typography(passage_text)
+    theirs = [(_plain(passage_plain[: m.start()]).split()[-2:], m.group(1)) for m in _QUOTED.finditer(passage_plain)]
+    for match in _QUOTED.finditer(claim_plain):
+        frame = _plain(claim_plain[: match.start()]).split()[-2:]
+        ours = _plain(match.group(1))
+        if len(frame) < 2 or ours in _plain(passage_plain):
+            continue
+        for their_frame, quote in theirs:
+            if their_frame == frame and ours.strip() not in _plain(quote) and _plain(quote).strip() not in ours:
+                return [f"quote: the statement quotes {match.group(1)!r}, the source has {quote!r}"]
+    return []
+
+
+def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
+    """A sentence of the source about the statement (at least two of its content words, and a third of them) that
+    calls it untrue: "hoax", "fake", "debunked", "not true", "no evidence" (`lexicon.DEBUNKING`), a word the statement
+    does not use itself ("Rumour debunked: ..." is a statement about a hoax, not one the source calls a hoax)."""
+    if not claim.lower_set.isdisjoint(DEBUNKING):
+        return []
+    for sentence in doc.tokens:
+        shared = len(claim.content & sentence.content)
+        if shared < 2 or shared < len(claim.content) / 3:
+            continue
+        for k, word in enumerate(sentence.lower):
+            phrase = tuple(sentence.lower[k : k + 2])
+            if word in DEBUNKING or phrase in DEBUNKING_PHRASES:
+                said = " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)])
+                return [f"the source calls it untrue: {said!r}"]
+    return []
