@@ -577,3 +577,16 @@ def test_a_source_that_calls_the_story_a_hoax_disputes_it() -> None:
     verdict = judge_claim("A shark swam down a flooded highway.", source)
     assert verdict.label is Label.DISPUTED
     assert "the source calls it untrue: 'hoax'" in verdict.conflicts
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "A profile in the magazine claims the student made 72 million dollars trading stocks.",
+        "The student may have made 72 million dollars trading stocks, the magazine wrote.",
+    ],
+    ids=["reported-claim", "hedged"],
+)
+def test_a_source_that_only_reports_or_hedges_a_claim_does_not_contradict_its_denial(source: str) -> None:
+    verdict = judge_claim("The student did not make 72 million dollars trading stocks.", source)
+    assert verdict.label is Label.UNSOURCED

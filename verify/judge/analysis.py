@@ -162,6 +162,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
             and not any(any(t.negations) for w in (best, second, third) if w for t in doc.tokens[w.start : w.end])
         ),
         passage_missing=float(len(missing_here)),
+        passage_missing_share=len(missing_here) / max(len(claim.content), 1),
         near_number_coverage=numbers.coverage(
             [q for t in doc.tokens[max(0, best.start - 1) : best.end + 1] for q in t.quantities]
         ),

@@ -3,7 +3,9 @@ passage and source it is weighed against; a mismatch about the same thing is a c
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -13,6 +15,7 @@ from rapidfuzz import fuzz
 from verify.judge.lexicon import (
     DEBUNKING,
     DEBUNKING_PHRASES,
+    HEARSAY,
     HEDGES,
     HEDGES_BEFORE_TO,
     LIGHT_VERBS,
@@ -124,6 +127,8 @@ def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
             continue
         ours = clause.negated_stems
         for sentence in _repeating(clause, doc):
+            if _asserts_less(sentence, claim):
+                continue
             theirs = sentence.negated_stems
             for stem in sorted(clause.content & sentence.content, key=clause.stems.index):
                 if stem in ours and stem in theirs and ours[stem] != theirs[stem] and stem not in _NEGATIONS:
@@ -143,7 +148,7 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
     """A word the statement negates and the source asserts, or the reverse ("does not charge" vs "charges")."""
     ours = claim.negated_stems
     for sentence in sentences:
-        if len(claim.content & sentence.content) < 0.6 * max(len(claim.content), 1):
+        if len(claim.content & sentence.content) < 0.6 * max(len(claim.content), 1) or _asserts_less(sentence, claim):
             continue
         theirs = sentence.negated_stems
         for stem, negated in ours.items():
@@ -196,6 +201,8 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
     if best is None or best[0] < 0.6:
         return []
     _ratio, sentence, matcher = best
+    if _asserts_less(sentence, claim):
+        return []
     everywhere = {w for t in sentences for w in t.lower}
     conflicts: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -247,7 +254,17 @@ def _carried(word: str, stem: str, content: frozenset[str], keys: frozenset[str]
         return True
     if len(stem) < 4:
         return False
-    return any(other.startswith(stem) or (len(other) >= 4 and stem.startswith(other)) for other in content)
+    if any(stem[:n] in content for n in range(4, len(stem))):
+        return True
+    ordered = _sorted(content)
+    at = bisect.bisect_left(ordered, stem)
+    return at < len(ordered) and ordered[at].startswith(stem)
+
+
+@functools.lru_cache(maxsize=256)
+def _sorted(content: frozenset[str]) -> tuple[str, ...]:
+    """A text's content stems in order, for finding those that begin with a stem (kept: a source is asked often)."""
+    return tuple(sorted(content))
 
 
 def missing_words(claim: _Tokens, content: frozenset[str], keys: frozenset[str]) -> list[str]:
@@ -356,38 +373,48 @@ def _name_starts(tokens: _Tokens) -> list[int]:
     return starts
 
 
+def _after_name(tokens: _Tokens, start: int) -> int | None:
+    """The first word after the name that begins at `start` and the stop words after it ("Arsenal have beaten": the
+    word "beaten"), when it is a lower-case content word: the name's predicate. None when another name or nothing
+    comes first."""
+    k = start
+    while k < len(tokens.lower) and tokens.capital[k] and tokens.lower[k] in tokens.names:
+        k += 1
+    while k < len(tokens.lower) and tokens.lower[k] in _STOP:
+        k += 1
+    if k < len(tokens.lower) and not tokens.capital[k] and tokens.stems[k] in tokens.content:
+        return k
+    return None
+
+
 def _role_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
-    """Two names of the statement around its predicate that a sentence of the source gives the other way round ("A
-    beat B" against "B beat A"); predicates that read the same either way ("met", "married") are left out."""
+    """Two names of the statement, the first followed by its predicate and the second after that, that a sentence of
+    the source gives the other way round ("A beat B" against "B beat A"). Passives ("A was beaten by B") and
+    predicates that read the same either way ("met", "married") are left out."""
     starts = _name_starts(claim)
     for a, b in itertools.combinations(starts, 2):
-        between = [
-            k
-            for k in range(a + 1, b)
-            if claim.stems[k] in claim.content and not claim.capital[k] and claim.stems[k] not in SYMMETRIC
-        ]
-        if not between or any(claim.lower[k] in ("and", "with") for k in range(a + 1, b)):
-            continue
-        verb = between[0]
-        if claim.lower[verb + 1 : verb + 2] == ("by",):  # passive: "A was beaten by B" says B beat A
+        verb = _after_name(claim, a)
+        if verb is None or verb >= b or claim.stems[verb] in SYMMETRIC or claim.lower[verb + 1 : verb + 2] == ("by",):
             continue
         first, second = claim.lower[a], claim.lower[b]
         for sentence in sentences:
             if _hedging(sentence) and not _hedging(claim):
                 continue
-            where = {w: j for j, w in reversed(list(enumerate(sentence.lower)))}
-            if first not in where or second not in where:
-                continue
-            at_first, at_second = where[first], where[second]
-            verbs = [j for j, s in enumerate(sentence.stems) if s == claim.stems[verb]]
-            if (
-                verbs
-                and all(at_second < j < at_first for j in verbs)
-                and sentence.lower[verbs[0] + 1 : verbs[0] + 2] != ("by",)
-            ):
-                ours = f"{claim.spelled[a]} {claim.spelled[verb]} {claim.spelled[b]}"
-                theirs = f"{sentence.spelled[at_second]} {sentence.spelled[verbs[0]]} {sentence.spelled[at_first]}"
-                return [f"roles: the statement says {ours!r}, the source says {theirs!r}"]
+            for j in _name_starts(sentence):
+                if sentence.lower[j] != second:
+                    continue
+                theirs = _after_name(sentence, j)
+                if (
+                    theirs is not None
+                    and sentence.stems[theirs] == claim.stems[verb]
+                    and sentence.lower[theirs + 1 : theirs + 2] != ("by",)
+                    and first in sentence.lower[theirs + 1 :]
+                    and first not in sentence.lower[:j]
+                ):
+                    at_first = sentence.lower.index(first, theirs + 1)
+                    ours = f"{claim.spelled[a]} {claim.spelled[verb]} {claim.spelled[b]}"
+                    said = f"{sentence.spelled[j]} {sentence.spelled[theirs]} {sentence.spelled[at_first]}"
+                    return [f"roles: the statement says {ours!r}, the source says {said!r}"]
     return []
 
 
@@ -423,3 +450,11 @@ def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
                 said = " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)])
                 return [f"the source calls it untrue: {said!r}"]
     return []
+
+
+def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
+    """Whether a source sentence hedges (`hedges`) or reports what others claim ("a profile claims he made $72
+    million") where the statement does neither: what it says is not the source's own word, for or against."""
+    if _hedging(claim) or not claim.lower_set.isdisjoint(HEARSAY):
+        return False
+    return bool(_hedging(sentence)) or not sentence.lower_set.isdisjoint(HEARSAY)

@@ -47,6 +47,7 @@ class Features:
     negation_unmatched: float
     #: The statement's content words that the best passage does not carry (checks.missing_words).
     passage_missing: float = 0.0
+    passage_missing_share: float = 0.0
     #: The statement's content words that the whole source does not carry, and their share of its content words.
     source_missing: float = 0.0
     #: The share of the statement's numbers and dates that the passage, or a sentence either side of it, gives.
