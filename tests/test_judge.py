@@ -590,3 +590,9 @@ def test_a_source_that_calls_the_story_a_hoax_disputes_it() -> None:
 def test_a_source_that_only_reports_or_hedges_a_claim_does_not_contradict_its_denial(source: str) -> None:
     verdict = judge_claim("The student did not make 72 million dollars trading stocks.", source)
     assert verdict.label is Label.UNSOURCED
+
+
+def test_who_said_it_and_a_possessive_need_not_be_repeated_by_the_source() -> None:
+    statement = "The central library's reading room will close in June, the library's closure notice said."
+    source = "The reading room of the central library will close in June while its roof is replaced."
+    assert judge_claim(statement, source).label is Label.SOURCED

@@ -35,6 +35,7 @@ from verify.judge.tokens import (
     _kind,
     _negation,
     _plain,
+    _stem,
     _Tokens,
     _unknown_name,
     _word_set,
@@ -273,13 +274,35 @@ def missing_words(claim: _Tokens, content: frozenset[str], keys: frozenset[str])
     in its order; reporting words ("said", "according"), negations (checked apart) and quoted words (checked
     verbatim) are left out."""
     quoted = {w for q in _QUOTED.findall(fold_typography(claim.text)) for w in q.lower().split()}
+    said_by = _attribution(claim)
     found: dict[str, str] = {}
     for word, lower, stem in zip(claim.spelled, claim.lower, claim.stems, strict=True):
         if stem not in claim.content or lower in _REPORTING or lower in quoted or lower in found or _negation(lower):
             continue
-        if not _carried(lower, stem, content, keys):
+        if lower in said_by:
+            continue
+        bare = lower.removesuffix("'s")  # "library's" is carried by "library"
+        if not _carried(lower, stem, content, keys) and not (
+            bare != lower and _carried(bare, _stem(bare), content, keys)
+        ):
             found[lower] = word
     return list(found.values())
+
+
+def _attribution(claim: _Tokens) -> frozenset[str]:
+    """The words by which a statement says who said it, which its source need not repeat: a short clause with a
+    reporting word beside the statement's own ("..., the library's closure notice said"), and what follows
+    "according to" in its clause."""
+    found: set[str] = set()
+    clauses = claim.clauses
+    for clause in clauses:
+        words = clause.lower
+        if len(clauses) > 1 and len(words) <= 7 and not _REPORTING.isdisjoint(words):
+            found.update(words)
+        for k in range(len(words) - 1):
+            if words[k : k + 2] == ("according", "to"):
+                found.update(words[k + 2 :])
+    return frozenset(found)
 
 
 def word_keys(words: Iterable[str]) -> frozenset[str]:
