@@ -14,8 +14,8 @@ How a statement is judged against one source text, a stage per module:
    give a support score;
 4. `decision`: the label of a statement from its candidate sources, with the reason in words; `evidence` quotes the
    passage and links to it.
-`tokens` holds what every stage shares: a text as tokens and a source as a document; `lexicon` the word lists. Everything is pure Python on
-strings; nothing is downloaded.
+`tokens` holds what every stage shares: a text as tokens and a source as a document; `lexicon` the word lists.
+Everything is pure Python on strings; nothing is downloaded.
 """
 
 from verify.judge.analysis import _analysed, claim_features, prepare
