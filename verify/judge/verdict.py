@@ -77,5 +77,7 @@ class Assessment:
     supported: bool
     conflicts: tuple[str, ...]
     features: Features
+    #: What keeps the passage from carrying the whole statement, in words ("the passage does not say 'approved'").
+    gaps: tuple[str, ...] = ()
     #: An entailment model's probabilities for the passage, when one read it.
     nli: Probabilities | None = None
