@@ -1,6 +1,6 @@
 """Train the judge's decision model on the training splits of four sets and write verify/data/judge_model.json.
 
-    python bench/train_judge.py [--out verify/data/judge_model.json] [--precision 0.8]
+    python bench/train_judge.py [--out verify/data/judge_model.json]
 
 The sets (../shared/bench/): WiCE dev (claims against the articles they cite), FNC-1 train (headlines against news
 bodies), CLIMATE-FEVER dev (climate claims against five Wikipedia sentences) and FEVER-Symmetric dev (one-sentence
@@ -11,10 +11,12 @@ sentence). Only training rows are featurised here; `bench/judge_bench.py` scores
 
 The model: L2-regularised logistic regression (Newton's method, pure Python) on standardised features, each set
 weighted to the same total, predicting "sourced" (WiCE supported, FNC-1 agree, FEVER-Symmetric and CLIMATE-FEVER
-SUPPORTS). The threshold is chosen for precision of "sourced": the lowest at which every set's training precision of
-the full decision (model and the judge's rules) reaches --precision, so recall is as high as that precision allows.
-The precision/recall trade-off on the training rows is printed. Deterministic: fixed splits, fixed subsample, no
-random start.
+SUPPORTS). The threshold is chosen for precision of "sourced": each training row gets its probability from a model
+fitted on the other four of five folds of the training split (folds by group, by hash), and the threshold is the
+lowest at which those out-of-fold figures, with the judge's rules applied, meet AIM (a margin inside issue 19's bars:
+WiCE precision of sourced, FEVER-Symmetric and CLIMATE-FEVER refuted claims called sourced); the shipped model is
+then fitted on the whole training split. The precision/recall trade-off is printed. Deterministic: fixed splits and
+folds, fixed subsample, no random start.
 Data: WiCE (Kamoi et al., EMNLP 2023; ODC-BY 1.0, texts CC BY-SA / Common Crawl terms), FNC-1 (CC BY 4.0),
 CLIMATE-FEVER (Diggelmann et al., 2020; Wikipedia text, CC BY-SA), FEVER-Symmetric (Schuster et al., 2019; CC BY-SA 3.0).
 """
@@ -35,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from verify.judge import FEATURES, Model, claim_features, decide  # noqa: E402
+from verify.judge import FEATURES, Model, claim_features, decide, default_model  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench"
 WICE = SHARED / "wice"
@@ -44,22 +46,25 @@ CLIMATE = SHARED / "climate-fever"
 FEVER = SHARED / "fever-symmetric"
 SEED = 20231206  # kept for bench/dispute_bench.py and older commands; the splits below are drawn by hash, not seed
 SETS = ("wice", "fever-symmetric", "climate-fever", "fnc1")
-L2 = 1.0
+L2 = 0.03
 # FNC-1 "unrelated" pairs (73% of the set, a headline against another story's body) are kept 1 in UNRELATED_EVERY,
 # by hash, each counting UNRELATED_EVERY times: the figures stay those of the whole split, at a third of the cost.
 UNRELATED_EVERY = 8
-# The features the model reads: few and general (each means the same on a one-sentence evidence and a whole article).
-SELECTED = (
-    "plain_coverage",
-    "number_coverage",
-    "name_coverage",
-    "document_number_coverage",
-    "document_name_coverage",
-    "missing_count",
-    "partial_ratio",
-    "rare_missing_count",
-)
-PRECISION = 0.8
+# The features the model reads: few and general (each means the same on a one-sentence evidence and a whole
+# article). Chosen on the training split only: every set of 1-3 of 11 general features (coverage, plain_coverage,
+# missing_weight, missing_count, name_coverage, number_coverage, partial_ratio, token_set_ratio, weakest_coverage,
+# rare_missing_count, document_coverage) scored by 3-fold grouped cross-validation inside the training split, at the
+# lowest threshold meeting AIM, by WiCE F1: the idf-weighted coverage with number coverage (63.2, FEVER-Symmetric
+# refuted sourced 1.9%, CLIMATE-FEVER 5.3%) is within noise of the best three (66.1, 5.7%, 6.7%) and beat the 8
+# features of the WiCE-only model (45.7-58.3 across the aims tried; its plain coverage cannot tell a twin's one
+# changed word from a filler word, idf-weighted coverage can).
+SELECTED = ("coverage", "number_coverage")
+FOLDS = 5
+# The threshold's aim, on the training split's out-of-fold rows: issue 19's bar for WiCE precision of sourced (70),
+# and a margin inside its bars for refuted claims called sourced (FEVER-Symmetric <= 15%, CLIMATE-FEVER <= 10%).
+# A WiCE aim of 75 was tried first: threshold 0.49, validation WiCE precision 64.5 / F1 50.0 against 0.44's aim-70
+# figures (bench/README.md): above 0.45 these features buy WiCE recall's loss, not precision.
+AIM = {"wice_precision": 70.0, "fever_refuted_sourced": 12.0, "climate_refuted_sourced": 8.0}
 
 
 @dataclass(frozen=True)
@@ -186,10 +191,6 @@ def all_cases(sets: Iterable[str] = SETS) -> list[Case]:
     return [case for name in sets for case in loaders[name]()]
 
 
-def features_of(case: Case) -> tuple[float, ...]:
-    return tuple(claim_features(case.claim, case.sentences))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Training
 
@@ -255,22 +256,33 @@ def with_threshold(model: Model, threshold: float) -> Model:
 
 @dataclass(frozen=True)
 class Row:
-    """A featurised case: what training and threshold choice need."""
+    """A featurised case: what training and the threshold's choice need."""
 
     dataset: str
-    features: tuple[float, ...]
+    group: str
+    gold: str
     expected: str
     weight: float
+    features: tuple[float, ...]
     rules_pass: bool  # the judge's rules allow "sourced" (numbers, names, quotes, negation, no conflict)
 
 
 def featurise(cases: Sequence[Case]) -> list[Row]:
-    always = Model(FEATURES[:1], (0.0,), (1.0,), (0.0,), 40.0, 0.0)  # a model that says yes: only the rules decide
     rows = []
     for case in cases:
-        x = features_of(case)
-        rows.append(Row(case.dataset, x, case.expected, case.weight, decide(always, x)))
+        x = claim_features(case.claim, case.sentences)
+        rules_pass = decide(default_model(), x, 1.0)  # a model that says yes: only the rules decide
+        rows.append(Row(case.dataset, case.group, case.gold, case.expected, case.weight, tuple(x), rules_pass))
     return rows
+
+
+def probability(model: Model, values: Sequence[float]) -> float:
+    """The model's probability for a row of FEATURES values (the judge's own takes its feature record)."""
+    z = model.bias + sum(
+        w * (values[FEATURES.index(name)] - m) / s
+        for w, name, m, s in zip(model.weights, model.features, model.mean, model.scale, strict=True)
+    )
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 def set_weights(rows: Sequence[Row]) -> list[float]:
@@ -281,71 +293,121 @@ def set_weights(rows: Sequence[Row]) -> list[float]:
     return [row.weight * len(rows) / (len(totals) * totals[row.dataset]) for row in rows]
 
 
-def precision_recall(model: Model, rows: Sequence[Row]) -> tuple[float, float, float]:
-    """Weighted precision and recall of "sourced" by the full decision, and the share of sourced answers."""
-    tp = fp = positives = said = total = 0.0
-    for row in rows:
-        yes = row.rules_pass and model.probability(row.features) >= model.threshold
-        truth = row.expected == "sourced"
-        tp += row.weight * (yes and truth)
-        fp += row.weight * (yes and not truth)
-        positives += row.weight * truth
-        said += row.weight * yes
-        total += row.weight
-    return (tp / (tp + fp) if tp + fp else 1.0), (tp / positives if positives else 0.0), said / total
+def fold_of(row: Row, k: int = FOLDS) -> int:
+    """Cross-validation folds inside the training split, by group (a body, a twin family, a claim), by hash."""
+    return hashlib.sha256(f"fold:{row.dataset}:{row.group}".encode()).digest()[1] % k
 
 
-def choose_threshold(model: Model, rows: Sequence[Row], precision: float) -> float:
-    """The lowest threshold at which every set's precision of "sourced" reaches `precision` (on these rows)."""
-    by_set: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_set[row.dataset].append(row)
-    for step in range(5, 96):
-        t = step / 100
-        if all(precision_recall(with_threshold(model, t), part)[0] >= precision for part in by_set.values()):
-            return t
-    return 0.95
+@dataclass(frozen=True)
+class Figures:
+    """What the threshold is chosen on, in % (the acceptance figures' kinds)."""
+
+    wice_precision: float
+    wice_recall: float
+    wice_f1: float
+    fever_refuted_sourced: float
+    climate_refuted_sourced: float
+    fnc1_agree_precision: float
+
+    def meets(self) -> bool:
+        return (
+            self.wice_precision >= AIM["wice_precision"]
+            and self.fever_refuted_sourced <= AIM["fever_refuted_sourced"]
+            and self.climate_refuted_sourced <= AIM["climate_refuted_sourced"]
+        )
 
 
-def train(rows: Sequence[Row], precision: float = PRECISION, selected: Sequence[str] = SELECTED) -> Model:
+def figures(rows: Sequence[Row], probabilities: Sequence[float], threshold: float) -> Figures:
+    def share(dataset: str, gold: str) -> float:
+        chosen = [(r, p) for r, p in zip(rows, probabilities, strict=True) if r.dataset == dataset and r.gold == gold]
+        sourced = sum(r.weight for r, p in chosen if r.rules_pass and p >= threshold)
+        return 100 * sourced / sum(r.weight for r, _ in chosen) if chosen else 0.0
+
+    def precision_recall(dataset: str) -> tuple[float, float]:
+        tp = fp = truth = 0.0
+        for r, p in zip(rows, probabilities, strict=True):
+            if r.dataset != dataset:
+                continue
+            yes, right = r.rules_pass and p >= threshold, r.expected == "sourced"
+            tp += r.weight * (yes and right)
+            fp += r.weight * (yes and not right)
+            truth += r.weight * right
+        return (100 * tp / (tp + fp) if tp + fp else 100.0), (100 * tp / truth if truth else 0.0)
+
+    wp, wr = precision_recall("wice")
+    return Figures(
+        wp,
+        wr,
+        2 * wp * wr / (wp + wr) if wp + wr else 0.0,
+        share("fever-symmetric", "REFUTES"),
+        share("climate-fever", "REFUTES"),
+        precision_recall("fnc1")[0],
+    )
+
+
+def out_of_fold(rows: Sequence[Row], selected: Sequence[str] = SELECTED) -> list[float]:
+    """Each training row's probability from a model fitted on the other folds of the training split."""
+    probabilities = [0.0] * len(rows)
+    for k in range(FOLDS):
+        inside = [i for i, row in enumerate(rows) if fold_of(row) != k]
+        model = fit_rows([rows[i] for i in inside], selected)
+        for i, row in enumerate(rows):
+            if fold_of(row) == k:
+                probabilities[i] = probability(model, row.features)
+    return probabilities
+
+
+def fit_rows(rows: Sequence[Row], selected: Sequence[str] = SELECTED) -> Model:
     ys = [int(row.expected == "sourced") for row in rows]
-    model = fit([row.features for row in rows], ys, set_weights(rows), selected)
-    return with_threshold(model, choose_threshold(model, rows, precision))
+    return fit([row.features for row in rows], ys, set_weights(rows), selected)
 
 
-def trade_off(model: Model, rows: Sequence[Row]) -> list[str]:
-    by_set: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_set[row.dataset].append(row)
-    lines = ["threshold  " + "  ".join(f"{name:>24s}" for name in by_set) + "   (precision / recall of sourced)"]
-    for step in range(20, 91, 5):
-        t = step / 100
-        cells = []
-        for part in by_set.values():
-            p, r, _ = precision_recall(with_threshold(model, t), part)
-            cells.append(f"{100 * p:11.1f} / {100 * r:10.1f}")
-        mark = " <- chosen" if abs(t - model.threshold) < 1e-9 else ""
-        lines.append(f"{t:9.2f}  " + "  ".join(cells) + mark)
+THRESHOLDS = tuple(step / 100 for step in range(20, 96))
+
+
+def choose_threshold(rows: Sequence[Row], probabilities: Sequence[float]) -> float:
+    """The lowest threshold whose cross-validated figures meet AIM (so recall is as high as precision allows)."""
+    return next((t for t in THRESHOLDS if figures(rows, probabilities, t).meets()), THRESHOLDS[-1])
+
+
+def train(rows: Sequence[Row], selected: Sequence[str] = SELECTED) -> tuple[Model, list[float]]:
+    """The model fitted on all `rows`, its threshold chosen on their out-of-fold probabilities (returned too)."""
+    probabilities = out_of_fold(rows, selected)
+    return with_threshold(fit_rows(rows, selected), choose_threshold(rows, probabilities)), probabilities
+
+
+def trade_off(rows: Sequence[Row], probabilities: Sequence[float], chosen: float) -> list[str]:
+    lines = [
+        "threshold  WiCE precision / recall / F1 of sourced   FEVER-Sym refuted sourced   CLIMATE refuted sourced"
+        "   FNC-1 precision of sourced   (cross-validated within the training split)"
+    ]
+    for t in THRESHOLDS[::5] if chosen in THRESHOLDS[::5] else sorted({*THRESHOLDS[::5], chosen}):
+        f = figures(rows, probabilities, t)
+        mark = "   <- chosen" if abs(t - chosen) < 1e-9 else ""
+        lines.append(
+            f"{t:9.2f}  {f.wice_precision:14.1f} / {f.wice_recall:6.1f} / {f.wice_f1:4.1f}"
+            f"   {f.fever_refuted_sourced:25.1f}   {f.climate_refuted_sourced:23.1f}   {f.fnc1_agree_precision:26.1f}{mark}"
+        )
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "verify" / "data" / "judge_model.json")
-    parser.add_argument("--precision", type=float, default=PRECISION, help="precision of sourced to reach on each set")
     args = parser.parse_args()
     cases = [case for case in all_cases() if case.split == "training"]
     rows = featurise(cases)
-    model = train(rows, args.precision)
+    model, probabilities = train(rows)
     counts = {name: sum(1 for c in cases if c.dataset == name) for name in SETS}
     print("training splits: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
-    for line in trade_off(model, rows):
+    print("aim (on cross-validated training rows): " + ", ".join(f"{k} {v}" for k, v in AIM.items()))
+    for line in trade_off(rows, probabilities, model.threshold):
         print(line)
     data = model.to_json()
     data["trained_on"] = (
         "training splits (bench/train_judge.py split_of) of "
         + ", ".join(f"{name} {n}" for name, n in counts.items())
-        + f"; python bench/train_judge.py --precision {args.precision}"
+        + "; python bench/train_judge.py"
     )
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
