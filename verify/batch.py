@@ -62,7 +62,13 @@ class Settings:
     cassette_dir: Path = Path("cassettes")
     record_mode: RecordMode = "once"
     cache: str | None = None
+    cache_expire: float | None = None
     archive_url: str | None = None
+    #: Where captures are looked for, in order: "wayback", then "memento" (a Memento aggregator's TimeMap).
+    archives: tuple[str, ...] = ("wayback",)
+    memento_url: str | None = None
+    #: Ask Save Page Now for a capture of a cited page that is live but has none.
+    save: bool = False
     archive_rate: float | None = None
     max_time: float | None = None
     allow_private: bool = False
@@ -80,6 +86,8 @@ class Outcome:
     error: str | None
     status: ExitStatus
     files: tuple[Path, ...] = ()
+    #: Trouble beside the report, said once on stderr (a cache that went away and was dropped).
+    warnings: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -189,6 +197,8 @@ def run(
             for number, (path, outcome) in enumerate(zip(paths, checked, strict=True), 1):
                 prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
                 outcomes.append(outcome)
+                for warning in outcome.warnings:
+                    echo(f"Warning: {warning}")
                 if outcome.report is None:
                     echo(f"Error: {outcome.error}")
                 elif progress is None:
@@ -299,7 +309,7 @@ def _check_one(path: str, slug: str, settings: Settings, checker: object, policy
         status = ExitStatus.NETWORK_DOWN
     else:
         status = ExitStatus.POLICY_FAILED if policy.fails(report) else ExitStatus.OK
-    return Outcome(path, report, None, status, files)
+    return Outcome(path, report, None, status, files, checker.take_warnings())
 
 
 def _unique(slug: str, taken: set[str]) -> str:

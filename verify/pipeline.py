@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from verify import __version__
-from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, default_limiter
+from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, PageSaver, default_limiter
 from verify.article import STATEMENT_BLOCKS, Article, BlockKind, Statement
 from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
@@ -72,6 +72,7 @@ class Checker:
         # Worker pools started once for the run and lent to one article at a time (one per --jobs slot).
         self._pools: queue.SimpleQueue[ThreadPoolExecutor] = queue.SimpleQueue()
         self._all_pools: list[ThreadPoolExecutor] = []
+        self._warned = False
 
     def start_workers(self, jobs: int = 1) -> None:
         """Start the worker threads of `jobs` articles now, before the first request (see `_started_pool`)."""
@@ -108,14 +109,15 @@ class Checker:
         http_options = HttpOptions(
             user_agent=USER_AGENT,
             cache_path=cache,
+            cache_expire=settings.cache_expire,
             allow_private=settings.allow_private,
             run_limit=settings.max_time,
             host_caps=((archive_host, archive_slots(settings.concurrency, limiter)),),
         )
         http = Http(http_options)
-        archive = Archive(http, base_url=base_url, limiter=limiter)
+        archive = _archive(http, settings, base_url, limiter, replaying=False)
         replay_http = Http(dataclasses.replace(http_options, backoff=0.0, cache_path=None))
-        replay = (replay_http, Archive(replay_http, base_url=base_url, limiter=_Unlimited()))
+        replay = (replay_http, _archive(replay_http, settings, base_url, _Unlimited(), replaying=True))
         checker = cls(http, archive, options, settings.cassette_dir, settings.record_mode, replay)
         checker.start_workers(settings.jobs if settings.record_mode == "off" else 1)
         return checker
@@ -132,6 +134,14 @@ class Checker:
             self.http.close()
         if self.replay is not None:
             self.replay[0].close()
+
+    def take_warnings(self) -> tuple[str, ...]:
+        """What went wrong beside the reports since the last call: a persistent cache dropped mid-run."""
+        failure = self.http.cache_failure if self.http is not None else None
+        if failure is None or self._warned:
+            return ()
+        self._warned = True
+        return (failure,)
 
     def cassette(self, slug: str) -> Path:
         return self.cassettes / f"{slug}.yaml"
@@ -153,6 +163,33 @@ class Checker:
         options = dataclasses.replace(self.options, speculate=self.options.speculate and not replaying)
         with recording(http.session, cassette, self.mode), self._workers() as pool:  # type: ignore[arg-type]
             return check_article(article, http, archive, options, pool)
+
+
+def _archive(http: Http, settings: Settings, base_url: str, limiter: RateLimiter, replaying: bool) -> Archive:
+    """The Wayback Machine, with the Memento aggregator after it (`--archives wayback,memento`) and Save Page Now
+    for live pages without a capture (`--save`); a replay waits for no limiter and no job."""
+    from verify.memento import POLL_EVERY, TIME_TRAVEL, HostLimiters, Memento, SavePageNow, keys_from_environment
+
+    memento = None
+    if "memento" in settings.archives:
+        limiters = HostLimiters(unlimited=replaying)
+        memento = Memento(
+            http,
+            settings.memento_url or TIME_TRAVEL,
+            limiters,
+            skip_hosts=("web.archive.org", urlsplit(base_url).hostname or "web.archive.org"),
+        )
+    saver = None
+    if settings.save:
+        saver = SavePageNow(
+            http,
+            base_url,
+            keys=keys_from_environment(),
+            limiter=limiter,
+            save_limiter=_Unlimited() if replaying else None,
+            poll_every=0.0 if replaying else POLL_EVERY,
+        )
+    return Archive(http, base_url=base_url, limiter=limiter, memento=memento, saver=saver)
 
 
 class _Unlimited(RateLimiter):
@@ -236,7 +273,9 @@ def check_article(
             waits: list[Future[Any]] = [live, archived]
             if options.speculate and claims:
                 waits.append(_after(pool, (live,), lambda: _speculate(url, live.result(), archived, claims)))
-            return _after(pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims, http))
+            return _after(
+                pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims, http, archive.saver)
+            )
 
         start([article.url], cited=False)
         # Links whose href the stored copy kept need nothing from the original: start them at once.
@@ -357,11 +396,21 @@ def _after(pool: ThreadPoolExecutor, futures: Sequence[Future[Any]], work: Calla
 
 
 def _prepare(
-    url: str, live: Fetched, archived: ArchiveResult, claims: Sequence[str], http: Http
+    url: str,
+    live: Fetched,
+    archived: ArchiveResult,
+    claims: Sequence[str],
+    http: Http,
+    saver: PageSaver | None = None,
 ) -> tuple[LinkCheck, _SourceText]:
     """A cited URL's check and text, and the statements that will weigh it analysed against that text while other
     sources are still on their way (the judge keeps the analyses). Once the run's time limit is spent, the page is
-    not read: it is left unverifiable, as a page that was not fetched in time."""
+    not read: it is left unverifiable, as a page that was not fetched in time.
+
+    With `saver` (`--save`), a cited page that is live but has no usable capture is captured now, and that capture
+    is its evidence."""
+    if saver is not None and live.ok and archived.outcome in _NO_CAPTURE:
+        archived = saver.save(url, archived)
     check = link_check(url, live, archived)
     spent = http.run_spent()
     if spent and check.evidence_page is not None:
@@ -371,6 +420,9 @@ def _prepare(
     if text.sentences:
         prepare(claims, text.sentences)
     return check, text
+
+
+_NO_CAPTURE = (ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK)
 
 
 def _network_down(original: LinkCheck, archive_url: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import functools
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from verify.archive import WAYBACK_NAME, Capture
 from verify.article import Article, Statement
 from verify.compare import Change, Comparison, StatementChange
 from verify.judge import Label, Verdict
@@ -215,10 +217,13 @@ def _link_json(check: LinkCheck) -> dict[str, Any]:
                 "status": capture.status,
                 "permalink": capture.permalink,
                 "raw_url": capture.raw_url,
+                "archive": capture.archive_name,
+                "lookup": capture.lookup,
             },
             "rejected": [
                 {"timestamp": c.timestamp, "permalink": c.permalink, "why": why} for c, why in archived.rejected
             ],
+            "save_job": None if archived.save_job is None else dataclasses.asdict(archived.save_job),
         },
         "evidence": check.evidence.value,
         "evidence_url": check.evidence_url,
@@ -319,7 +324,11 @@ def _metadata(report: Report) -> list[str]:
         capture = original.archive.capture
         if capture is not None:
             rows.append(
-                ("Archived original", md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink))
+                (
+                    "Archived original",
+                    md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink)
+                    + _capture_origin(capture),
+                )
             )
         else:
             rows.append(("Archived original", md_text(f"{original.archive.outcome.value}: {original.archive.detail}")))
@@ -401,7 +410,7 @@ def _links(report: Report) -> list[str]:
             live = md_code(check.live.outcome.value)
             captured = check.archive.capture
             capture = (
-                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink)
+                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink) + _capture_origin(captured)
                 if captured is not None
                 else md_code(check.archive.outcome.value)
             )
@@ -410,6 +419,15 @@ def _links(report: Report) -> list[str]:
     out += ["", "Details:", ""]
     out += [d for d in dict.fromkeys(details) if d]
     return [*out, ""]
+
+
+def _capture_origin(capture: Capture) -> str:
+    """Where a capture came from, when not from the Wayback Machine's index: another archive, or made at check time."""
+    if capture.lookup == "save-page-now":
+        return " (archived at check time, Save Page Now)"
+    if capture.archive_name != WAYBACK_NAME:
+        return f" ({md_text(capture.archive_name)})"
+    return ""
 
 
 def _link_detail(target: Target, check: LinkCheck | None) -> str:
