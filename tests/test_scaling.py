@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from tests.slowweb import serving
 from verify import judge
-from verify.article import parse_article
+from verify.article import Article, parse_article
 from verify.cli import main
 from verify.links import recover_targets
 from verify.pipeline import MAX_OTHER_SOURCES, _Candidates, _judge, _SourceText
@@ -26,7 +26,7 @@ def _fact(j: int) -> str:
     return f"The {WORDS[j]} committee approved the plan on Monday"
 
 
-def _article_and_sources(count: int, silent: int, carrier: int) -> tuple[object, dict[str, _SourceText]]:
+def _article_and_sources(count: int, silent: int, carrier: int) -> tuple[Article, dict[str, _SourceText]]:
     """`count` statements citing a page each, all attributed to the port office; the page of statement `silent` does
     not carry it, and the page of statement `carrier` carries both its own fact and that one."""
     body = [f"{_fact(j)}, the [port office said](https://port.example/{j})." for j in range(count)]
@@ -44,12 +44,12 @@ def _article_and_sources(count: int, silent: int, carrier: int) -> tuple[object,
 
 def test_each_statement_weighs_its_own_citation_and_a_bounded_number_of_others_found_by_their_words() -> None:
     article, texts = _article_and_sources(60, silent=5, carrier=40)
-    candidates = _Candidates(article, recover_targets(article.citations, None), texts)  # type: ignore[attr-defined]
-    for statement in article.statements:  # type: ignore[attr-defined]
+    candidates = _Candidates(article, recover_targets(article.citations, None), texts)
+    for statement in article.statements:
         own, others, others_total = candidates.sources_for(statement)
         assert [s.url for s in own] == [statement.citations[0].href]
         assert len(others) <= MAX_OTHER_SOURCES and others_total == 59
-    silent = article.statements[5]  # type: ignore[attr-defined]
+    silent = article.statements[5]
     _, others, _ = candidates.sources_for(silent)
     assert "https://port.example/40" in [s.url for s in others]
     assert {s.role.value for s in others} == {"attributed document"}  # the same speaker cited them
@@ -57,9 +57,9 @@ def test_each_statement_weighs_its_own_citation_and_a_bounded_number_of_others_f
 
 def test_judging_many_statements_costs_an_analysis_each_and_a_bounded_number_for_one_its_citation_misses() -> None:
     article, texts = _article_and_sources(60, silent=5, carrier=40)
-    candidates = _Candidates(article, recover_targets(article.citations, None), texts)  # type: ignore[attr-defined]
+    candidates = _Candidates(article, recover_targets(article.citations, None), texts)
     judge._analysed.cache_clear()
-    results = [_judge(s, candidates, None, {}) for s in article.statements]  # type: ignore[attr-defined]
+    results = [_judge(s, candidates, None, {}) for s in article.statements]
     analyses = judge._analysed.cache_info().misses
     assert 60 <= analyses <= 60 + MAX_OTHER_SOURCES
     assert results[5].verdict.label.value == "sourced"
@@ -69,8 +69,8 @@ def test_judging_many_statements_costs_an_analysis_each_and_a_bounded_number_for
 
 def test_an_article_with_few_sources_weighs_every_source_for_every_statement() -> None:
     article, texts = _article_and_sources(MAX_OTHER_SOURCES + 1, silent=3, carrier=9)
-    candidates = _Candidates(article, recover_targets(article.citations, None), texts)  # type: ignore[attr-defined]
-    for statement in article.statements:  # type: ignore[attr-defined]
+    candidates = _Candidates(article, recover_targets(article.citations, None), texts)
+    for statement in article.statements:
         own, others, others_total = candidates.sources_for(statement)
         assert len(own) == 1 and len(others) == MAX_OTHER_SOURCES and others_total is None
 
