@@ -96,7 +96,7 @@ def test_max_time_bounds_the_judging_too_and_what_is_left_is_reported_not_checke
     assert result.exit_code != 70, result.stderr
     report = json.loads((out / "late.json").read_text())
     [statement] = report["statements"]
-    assert statement["label"] == "unsourced"
+    assert statement["label"] == "unsourced" and statement["unverifiable"] is True
     assert statement["reason"] == (
         "not checked: the run's time limit of 1 s (--max-time) was reached before this statement was weighed against "
         "its sources"

@@ -140,10 +140,11 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["disputed", "unsourced", "never"]),
+    type=click.Choice(["disputed", "unverifiable", "unsourced", "never"]),
     default="disputed",
     show_default=True,
-    help="Which label makes the run exit with status 1.",
+    help="Which statements make the run exit with status 1: disputed ones; those and unverifiable ones (unsourced, "
+    "a source not read); every one not sourced; none (never: evidence that could not be read passes too).",
 )
 @click.option(
     "--concurrency",
@@ -297,7 +298,7 @@ def check(
     if cache and cache.startswith(("redis://", "rediss://")) and importlib.util.find_spec("redis") is None:
         _fail(f"--cache {cache}: a Redis cache needs the redis client: pip install 'verify[redis]'", ExitStatus.USAGE)
     when = _parse_date(date) if date else None
-    _check_option_values(url, shard, archive_url, allow_private)
+    _check_option_values(url, shard, archive_url)
     paths = batch.collect(articles)
     if changed_since:
         paths = batch.changed_since(paths, changed_since)
@@ -340,8 +341,9 @@ def check(
     sys.exit(status)
 
 
-def _check_option_values(url: str | None, shard: str | None, archive_url: str | None, allow_private: bool) -> None:
-    """Option values that are wrong whatever the articles: exit 2, naming the option."""
+def _check_option_values(url: str | None, shard: str | None, archive_url: str | None) -> None:
+    """Option values that are wrong whatever the articles: exit 2, naming the option. (An --archive-url on a private
+    address is refused when asked, and the reports say that --allow-private allows it.)"""
     from verify import batch
 
     for option, value in (("--url", url), ("--archive-url", archive_url)):
@@ -352,17 +354,6 @@ def _check_option_values(url: str | None, shard: str | None, archive_url: str | 
             batch.shard([], shard)
         except batch.InputError as error:
             _fail(str(error), ExitStatus.USAGE)
-    if archive_url is not None:
-        from urllib.parse import urlsplit
-
-        from verify._safety import AddressPolicy, allowed_by, is_ip_literal
-
-        host = (urlsplit(archive_url).hostname or "").lower()
-        reason = "loopback" if (host == "localhost" or host.endswith(".localhost")) and not allow_private else None
-        if is_ip_literal(host):
-            reason = AddressPolicy(allow_private).refusal(host)
-        if reason is not None:
-            _fail(f"--archive-url {archive_url}: refused, a {reason} address; {allowed_by(reason)}", ExitStatus.USAGE)
 
 
 def _is_web_url(value: str) -> bool:

@@ -37,7 +37,7 @@ from verify.judge import (
     statement_terms,
 )
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
-from verify.report import Report, StatementResult
+from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
 
 if TYPE_CHECKING:
@@ -300,14 +300,27 @@ def check_article(
     candidates = _Candidates(article, targets, sources)
     changes = {change.id: change for change in comparison.statements} if comparison else {}
     judged: list[StatementResult] = []
+    not_weighed = 0
     for statement in article.statements:
         spent = http.run_spent()
         if spent:
             judged.append(_not_weighed(statement, spent))
+            not_weighed += 1
         else:
             judged.append(_judge(statement, candidates, comparison, changes))
     results = tuple(judged)
+    unread, sources_unread = _unread(original, original_text, targets, link_checks, sources)
+    if sources_unread:
+        results = tuple(_as_unverifiable(result) for result in results)
     notes = (original_note,) if original_note else ()
+    if unread and not offline_network:
+        notes = (*notes, _unread_note(unread))
+    if not_weighed:
+        notes = (
+            *notes,
+            f"{not_weighed} of {len(results)} statements were not weighed against their sources: the run's time limit "
+            "(--max-time) was reached first; each is unverifiable",
+        )
     if offline_network:
         notes = (
             "the network was unreachable: no host name could be resolved, not even the archive's; "
@@ -325,7 +338,72 @@ def check_article(
         comparison=comparison,
         results=results,
         network_down=offline_network,
+        unread=unread,
+        coverage=_coverage(unread, original_text, sources, offline_network, not_weighed),
     )
+
+
+# A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
+_GONE = ({Outcome.DEAD, Outcome.SOFT_404}, {ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
+
+
+def _gone(check: LinkCheck) -> bool:
+    return check.live.outcome in _GONE[0] and check.archive.outcome in _GONE[1]
+
+
+def _unread(
+    original: LinkCheck,
+    original_text: Extracted | None,
+    targets: Sequence[Target],
+    checks: dict[str, LinkCheck],
+    texts: dict[str, _SourceText],
+) -> tuple[tuple[str, ...], bool]:
+    """The pages that could not be read ("URL: why"), and whether a cited source is among them.
+
+    A source that was blocked, refused, rate-limited or timed out, or whose copy has no text to read, is unread; so
+    is every stripped link when the archived original that would give its target could not be read. One dead and
+    never archived is a finding, not a failure to read. A statement may be weighed against any source of the article
+    (its own, and the others closest to it: see _Candidates), so an unread source leaves every unsourced statement
+    unverifiable.
+    """
+    unread: dict[str, str] = {}
+    if original_text is None and not _gone(original):
+        unread[original.url] = f"{original.url}: the original, {original.summary}"
+    for url, check in checks.items():
+        text = texts[url]
+        if not text.sentences and not _gone(check):
+            unread[url] = f"{url}: {text.unavailable or check.summary}"
+    stripped = original.url in unread and any(t.url is None for t in targets)
+    return tuple(unread.values()), stripped or any(url in unread for url in checks)
+
+
+def _as_unverifiable(result: StatementResult) -> StatementResult:
+    if result.verdict.label is not Label.UNSOURCED:
+        return result
+    return dataclasses.replace(result, unverifiable=True)
+
+
+def _unread_note(unread: Sequence[str], shown: int = 5) -> str:
+    more = f"; and {len(unread) - shown} more (the JSON report lists them)" if len(unread) > shown else ""
+    return (
+        f"{len(unread)} {'page' if len(unread) == 1 else 'pages'} could not be read, so no unsourced statement is "
+        f"checked (each is unverifiable): " + "; ".join(unread[:shown]) + more
+    )
+
+
+def _coverage(
+    unread: Sequence[str],
+    original_text: Extracted | None,
+    texts: dict[str, _SourceText],
+    network_down: bool,
+    not_weighed: int = 0,
+) -> Coverage:
+    if network_down:
+        return Coverage.NOTHING
+    if not unread and not not_weighed:
+        return Coverage.CHECKED
+    read_any = original_text is not None or any(text.sentences for text in texts.values())
+    return Coverage.PARTLY if read_any else Coverage.NOTHING
 
 
 def _compare(article: Article, original: Extracted) -> Comparison:
@@ -567,9 +645,10 @@ def _judge(
 
 
 def _not_weighed(statement: Statement, why: str) -> StatementResult:
-    """A statement left unjudged because the run's time limit was spent: unsourced, and said to be not checked."""
+    """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable."""
     reason = f"not checked: {why.removeprefix('not fetched: ')} before this statement was weighed against its sources"
-    return StatementResult(statement, Verdict(statement.id, Label.UNSOURCED, reason, (), 0.0, ()), None)
+    verdict = Verdict(statement.id, Label.UNSOURCED, reason, (), 0.0, ())
+    return StatementResult(statement, verdict, None, unverifiable=True)
 
 
 def _change_reason(statement: Statement, change: StatementChange | None, comparison: Comparison | None) -> str | None:
@@ -714,7 +793,7 @@ def _offline_report(article: Article) -> Report:
             if t.citation.statement_id == statement.id
         ]
         verdict = judge_statement(statement.id, statement.text, sources, changed=None, has_citation=bool(sources))
-        results.append(StatementResult(statement=statement, verdict=verdict, change=None))
+        results.append(StatementResult(statement=statement, verdict=verdict, change=None, unverifiable=True))
     notes = (
         "--offline: nothing was fetched. The original URL, the archive and the cited sources were not checked; "
         "stripped links were not recovered; the stored copy was not compared with the archived original.",
@@ -729,4 +808,5 @@ def _offline_report(article: Article) -> Report:
         links=(),
         comparison=None,
         results=tuple(results),
+        coverage=Coverage.NOTHING,
     )
