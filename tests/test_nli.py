@@ -380,6 +380,8 @@ def test_verify_check_with_nli_reports_which_judge_labelled_each_statement(tmp_p
     # Every statement of the demo article has a source that was read (its own or another citation).
     assert {s["judge"] for s in statements} == {"nli:tiny"}
     assert all(set(s["nli"]) == {"entailment", "neutral", "contradiction"} for s in statements)
+    markdown = (tmp_path / "harbour-bridge.md").read_text()
+    assert markdown.count("Judged by `nli:tiny`: entailment 0.") == len(statements)
     sourced = [s for s in statements if s["label"] == "sourced"]
     assert sourced and all(s["nli"]["entailment"] >= 0.5 for s in sourced)
     assert all("nli:tiny entailment" in s["reason"] for s in sourced)

@@ -414,6 +414,13 @@ def _evidence(report: Report) -> list[str]:
         out += ["", f"> {md_text(statement.text)}", "", f"**Why:** {md_text(verdict.reason)}", ""]
         if statement.attribution is not None:
             out += [f"Attributed to: {md_text(statement.attribution.source)}", ""]
+        if verdict.nli is not None:  # an entailment model (--nli) read it: which, and what it read
+            p = verdict.nli
+            out += [
+                f"Judged by {md_code(verdict.judge)}: entailment {p.entailment:.2f}, neutral {p.neutral:.2f}, "
+                f"contradiction {p.contradiction:.2f}",
+                "",
+            ]
         for conflict in verdict.conflicts:
             out.append(f"- Conflict: {md_text(conflict)}")
         for evidence in verdict.evidence:
