@@ -68,8 +68,10 @@ def test_offline_check_writes_both_reports_and_says_what_was_not_checked(runner:
     cited = [s["reason"] for s in data["statements"] if s["citations"]]
     assert all(r.startswith("not checked: --offline") and "dead" not in r for r in cited)
     assert "the link on 'said' was stripped to # in the stored copy" in cited[0]
-    assert (tmp_path / "index.md").exists()
-    assert "0 sourced, 13 unsourced, 0 disputed" in err
+    assert (tmp_path / "index.md").exists() and (tmp_path / "index.html").exists()
+    assert (tmp_path / f"{slug}.html").exists()
+    # The photo caption is shown apart and, unsourced, does not count towards the verdict.
+    assert "0 sourced, 12 unsourced, 0 disputed of 12 statements; 1 photo caption (unsourced) not counted" in err
 
 
 def test_fail_on_unsourced_fails_an_offline_run(runner: CliRunner, tmp_path: Path) -> None:
@@ -193,7 +195,7 @@ def test_ctrl_c_stops_a_run_in_worker_processes_promptly_with_whole_reports_and_
     assert time.monotonic() - sent < 10
     assert "interrupted" in err.decode()
     written = list(out.iterdir())
-    assert 0 < len(written) < 400 and not [p for p in written if not p.name.endswith((".md", ".json"))]
+    assert 0 < len(written) < 400 and not [p for p in written if not p.name.endswith((".md", ".json", ".html"))]
     assert all(json.loads(p.read_text())["article"] for p in written if p.suffix == ".json")
     if shutil.which("pgrep"):
         children = subprocess.run(["pgrep", "-f", str(cassettes)], capture_output=True, text=True).stdout.split()

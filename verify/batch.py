@@ -290,9 +290,10 @@ def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
     failing = [o for o in outcomes if o.status is ExitStatus.POLICY_FAILED]
     checked = sum(1 for o in outcomes if o.report is not None)
     verdict = (
-        f"{len(failing)} of {checked} articles fail --fail-on {policy.value}"
+        f"{len(failing)} of {checked} {'article' if checked == 1 else 'articles'} "
+        f"{'fails' if len(failing) == 1 else 'fail'} --fail-on {policy.value}"
         if policy is not FailOn.NEVER
-        else (f"{checked} articles checked (--fail-on never)")
+        else (f"{checked} {'article' if checked == 1 else 'articles'} checked (--fail-on never)")
     )
     unreachable = sum(1 for o in outcomes if o.status is ExitStatus.NETWORK_DOWN)
     if unreachable:
@@ -307,9 +308,11 @@ def _write_run_files(
     outcomes: Sequence[Outcome], settings: Settings, echo: Callable[[str], None], out: Callable[[str], None]
 ) -> None:
     from verify import ci
+    from verify.html_report import index_html
 
     try:
         write_atomic(settings.out_dir / "index.md", ci.index_markdown(outcomes, __version__))
+        write_atomic(settings.out_dir / "index.html", index_html(outcomes, __version__))
         if settings.sarif_path is not None:
             write_atomic(settings.sarif_path, ci.sarif(outcomes, FailOn(settings.fail_on), __version__))
         if settings.step_summary:

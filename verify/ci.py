@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verify.judge import Label
-from verify.report import FailOn, Report, StatementResult, md_code, md_text, verdict_line
+from verify.report import FailOn, Report, StatementResult, count, md_code, md_text, verdict_line
 
 if TYPE_CHECKING:
     from verify.batch import Outcome
@@ -172,7 +172,7 @@ def workflow_commands(outcomes: Sequence[Outcome], policy: FailOn) -> Iterator[s
 def index_markdown(outcomes: Sequence[Outcome], version: str) -> str:
     lines = ["# Verification run", ""]
     checked = [o for o in outcomes if o.report is not None]
-    lines += [f"{len(checked)} of {len(outcomes)} articles checked.", ""]
+    lines += [f"{len(checked)} of {count(len(outcomes), 'article')} checked.", ""]
     lines += ["| article | verdict | sourced | unsourced | disputed | report |", "|---|---|---|---|---|---|"]
     for outcome in outcomes:
         if outcome.report is None:
@@ -191,7 +191,10 @@ def index_markdown(outcomes: Sequence[Outcome], version: str) -> str:
 def job_summary(outcomes: Sequence[Outcome], policy: FailOn) -> str:
     lines = ["## verify", ""]
     failing = sum(1 for o in outcomes if o.report is not None and policy.fails(o.report))
-    lines += [f"{failing} of {len(outcomes)} articles fail `--fail-on {policy.value}`.", ""]
+    lines += [
+        f"{failing} of {count(len(outcomes), 'article')} {'fails' if failing == 1 else 'fail'} `--fail-on {policy.value}`.",
+        "",
+    ]
     lines += ["| article | verdict |", "|---|---|"]
     for outcome in outcomes:
         verdict = md_text(verdict_line(outcome.report)) if outcome.report else f"error: {md_text(outcome.error)}"

@@ -23,7 +23,7 @@ from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
-from verify.judge import NOT_CHECKED, Source, SourceRole, judge_statement, prepare
+from verify.judge import NOT_CHECKED, Label, Source, SourceRole, Verdict, judge_statement, prepare
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
 from verify.report import Report, StatementResult
 from verify.text import evidence_sentences, normalise
@@ -459,15 +459,37 @@ def _judge(
 ) -> StatementResult:
     change = _change_of(comparison, statement.id)
     sources = list(_sources_for(article, statement, targets, texts))
+    caption = statement.kind is BlockKind.CAPTION
     verdict = judge_statement(
         statement.id,
         statement.text,
         sources,
         changed=_change_reason(statement, change, comparison),
         has_citation=bool(statement.citations),
-        attribution=statement.attribution.source if statement.attribution else None,
+        # A caption describes the picture: it names no one as its source, whatever its words look like.
+        attribution=statement.attribution.source if statement.attribution and not caption else None,
     )
+    if caption:
+        verdict = _caption_verdict(verdict)
     return StatementResult(statement=statement, verdict=verdict, change=change)
+
+
+def _caption_verdict(verdict: Verdict) -> Verdict:
+    """A photo caption says what a picture shows (who, where, when): a source carries it only with all of it. A
+    passage about the same subject that lacks the place or the day ("Ferries at the pier on Tuesday" against a
+    timetable) does not."""
+    if verdict.label is not Label.SOURCED or not verdict.evidence:
+        return verdict
+    complete = [e for e in verdict.evidence if not e.unmatched]
+    if complete:
+        return dataclasses.replace(verdict, evidence=tuple(complete))
+    closest = verdict.evidence[0]
+    missing = ", ".join(f"'{word}'" for word in closest.unmatched)
+    reason = (
+        f"a photo caption is carried only by a passage with all of it: the closest, in {closest.role.value} "
+        f"{closest.url}, does not say {missing}"
+    )
+    return dataclasses.replace(verdict, label=Label.UNSOURCED, reason=reason, evidence=(closest,))
 
 
 def _change_of(comparison: Comparison | None, statement_id: str) -> StatementChange | None:
