@@ -412,15 +412,31 @@ def _unsourced_reason(report: Report, result: StatementResult, rows: Sequence[Li
     return [s for s in spans if not isinstance(s, Words) or s.text] or full_reason(report, result, rows)
 
 
+def _no_source(rows: Sequence[LinkRow]) -> str:
+    return "no source of the article could be read" if rows else "the article cites no source"
+
+
 # A passage the judge's reason quotes (Python's repr of a string, after a colon).
 _QUOTED = re.compile(r"""(?<=: )(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _FAILED = re.compile(r"(cited source dead and never archived|unverifiable): (.*?) \(\x00(\d+)\x00\)")
+
+
+def _failure_named(match: re.Match[str]) -> str:
+    """ "unverifiable: link target unknown (not recovered: ...) (said)" -> "unverifiable: link target unknown, see
+    “said” (link 1)": the chain of what failed is told once, in the links section."""
+    head, why, number = match.groups()
+    if head == "unverifiable":
+        head += ": " + why.split(" (", 1)[0].split(":", 1)[0]
+    return f"{head}, see \x00{number}\x00"
 
 
 def full_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]) -> list[Span]:
     """The judge's reason in full, with each passage quoted below it named rather than quoted again, each cited URL
     named by its link, and each link's failure left to the links section."""
     reason = result.verdict.reason
+    if result.statement.kind is BlockKind.CAPTION and reason.startswith("no citation"):
+        # A caption never has a citation of its own: what matters is whether any of the article's sources has it.
+        reason = reason.removeprefix("no citation").removeprefix("; ") or _no_source(rows)
     quotes = [" ".join(e.quote.split()) for e in result.verdict.evidence]
 
     def unquote(match: re.Match[str]) -> str:
@@ -445,7 +461,7 @@ def full_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]
             # The URL itself, not the start of a longer one that a quoted passage holds.
             whole = re.compile(re.escape(row.url) + r"(?=[\s'\",;:)]|$)")
             reason = whole.sub(f"\x00{row.number}\x00", reason)
-    reason = _FAILED.sub(lambda m: f"{m.group(1)}, see \x00{m.group(3)}\x00", reason)
+    reason = _FAILED.sub(_failure_named, reason)
     change = result.change
     if change is not None and change.diff and change.diff in reason:
         reason = reason.replace(change.diff, "\x00diff\x00", 1)
