@@ -12,6 +12,7 @@ from verify.judge import Label
 from verify.pipeline import _offline_report
 from verify.report import (
     Added,
+    Coverage,
     FailOn,
     Removed,
     Report,
@@ -45,11 +46,13 @@ def report(tmp_path: Path) -> Report:
 def labelled(report: Report, caption: Label, body: Label) -> Report:
     results = tuple(
         dataclasses.replace(
-            r, verdict=dataclasses.replace(r.verdict, label=caption if r.statement.id == "c1.s1" else body)
+            r,
+            verdict=dataclasses.replace(r.verdict, label=caption if r.statement.id == "c1.s1" else body),
+            unverifiable=False,
         )
         for r in report.results
     )
-    return dataclasses.replace(report, results=results, offline=False)
+    return dataclasses.replace(report, results=results, offline=False, coverage=Coverage.CHECKED)
 
 
 def test_an_unsourced_caption_is_shown_apart_and_decides_nothing(report: Report) -> None:

@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from verify import markdown
+from verify.archive import Capture
 from verify.article import BlockKind
 from verify.compare import Change
 from verify.judge import Evidence, Label
 from verify.links import Recovery
 from verify.report import (
     Added,
+    Coverage,
     LinkRow,
     Ref,
     Removed,
@@ -28,6 +30,7 @@ from verify.report import (
     Span,
     StatementResult,
     Words,
+    capture_origin,
     capture_phrase,
     count,
     diff_spans,
@@ -39,7 +42,7 @@ from verify.report import (
 )
 
 if TYPE_CHECKING:
-    from verify.batch import Outcome
+    from verify.ci import IndexEntry
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -153,9 +156,16 @@ def _spans(spans: Sequence[Span]) -> str:
     return "".join(out)
 
 
-def _label(label: Label) -> str:
-    mark, word = LABELS[label]
-    return f'<span class="label {word}"><span aria-hidden="true">{mark}</span> {word}</span>'
+def _origin(capture: Capture) -> str:
+    """Which archive served a capture, when not the Wayback Machine's index."""
+    origin = capture_origin(capture)
+    return f" ({_esc(origin)})" if origin else ""
+
+
+def _label(result: StatementResult) -> str:
+    mark, word = LABELS[result.verdict.label]
+    badge = f'<span class="label {word}"><span aria-hidden="true">{mark}</span> {word}</span>'
+    return badge + (' <span class="kind">(unverifiable)</span>' if result.unverifiable else "")
 
 
 def _page(title: str, body: list[str]) -> str:
@@ -211,7 +221,8 @@ def _article(report: Report) -> list[str]:
         facts.append(("Original, live", _esc(f"{original.live.outcome.value}: {original.live.detail}")))
         capture = original.archive.capture
         if capture is not None:
-            facts.append(("Archived original", _a(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink)))
+            when = f"capture of {capture.when:%Y-%m-%d %H:%M} UTC"
+            facts.append(("Archived original", _a(when, capture.permalink) + _origin(capture)))
         else:
             facts.append(("Archived original", _esc(f"{original.archive.outcome.value}: {original.archive.detail}")))
     elif report.offline:
@@ -251,7 +262,7 @@ def _summary_row(report: Report, result: StatementResult, rows: Sequence[LinkRow
     ]
     if credit is not None:
         cells.append(("credit", _esc(credit)))
-    cells += [("label", _label(result.verdict.label)), ("reason", _spans(short_reason(report, result, rows)))]
+    cells += [("label", _label(result)), ("reason", _spans(short_reason(report, result, rows)))]
     return "<tr>" + "".join(f'<td data-label="{name}">{value}</td>' for name, value in cells) + "</tr>"
 
 
@@ -264,7 +275,7 @@ def _evidence(report: Report, rows: Sequence[LinkRow]) -> list[str]:
         kind = '<span class="kind">photo caption</span>' if caption else ""
         out.append(f'<article class="statement" id="{_esc(statement.id)}">')
         out.append(
-            f"<h3><code>{_esc(statement.id)}</code> {kind} {_label(verdict.label)} "
+            f"<h3><code>{_esc(statement.id)}</code> {kind} {_label(result)} "
             f'<span class="kind">line {statement.line}</span></h3>'
         )
         out.append(f"<blockquote>{_esc(statement.text)}</blockquote>")
@@ -318,7 +329,7 @@ def _links(report: Report, rows: Sequence[LinkRow]) -> list[str]:
             captured = check.archive.capture
             phrase = capture_phrase(report, check)
             capture = (
-                _a(phrase, captured.permalink)
+                _a(phrase, captured.permalink) + _origin(captured)
                 if captured is not None and phrase
                 else f"<code>{_esc(check.archive.outcome.value)}</code>"
             )
@@ -380,30 +391,30 @@ def _integrity(report: Report) -> list[str]:
     return [*out, "</section>"]
 
 
-def index_html(outcomes: Sequence[Outcome], version: str) -> str:
-    """reports/index.html: every article of the run, its verdict, and its report page."""
-    checked = [o for o in outcomes if o.report is not None]
-    body = ["<h1>Verification run</h1>", f"<p>{len(checked)} of {count(len(outcomes), 'article')} checked.</p>"]
+def index_html(entries: Sequence[IndexEntry], version: str) -> str:
+    """reports/index.html: every article with a report in the folder (the rows of index.md), and its report page."""
+    checked = sum(1 for e in entries if e.error is None and e.coverage == Coverage.CHECKED.value)
+    body = ["<h1>Verification reports</h1>", f"<p>{checked} of {_esc(count(len(entries), 'article'))} checked.</p>"]
     body += ['<table class="cards">', "<thead><tr><th>article</th><th>verdict</th><th>sourced</th>"]
-    body += ["<th>unsourced</th><th>disputed</th><th>report</th></tr></thead>", "<tbody>"]
-    for outcome in outcomes:
-        if outcome.report is None:
-            cells = [("article", f"<code>{_esc(outcome.path)}</code>"), ("verdict", f"error: {_esc(outcome.error)}")]
+    body += ["<th>unsourced</th><th>unverifiable</th><th>disputed</th><th>report</th></tr></thead>", "<tbody>"]
+    for entry in entries:
+        if entry.error is not None:
+            cells = [("article", f"<code>{_esc(entry.path)}</code>"), ("verdict", f"error: {_esc(entry.error)}")]
         else:
-            counts = outcome.report.counts
-            page = next((f.name for f in outcome.files if f.suffix == ".html"), "")
-            link = f'<a href="{_esc(_relative(page))}">{_esc(page)}</a>' if page else ""
+            sourced, unsourced, unverifiable, disputed = entry.counts
+            page = f"{entry.slug}.html"
             cells = [
-                ("article", _esc(outcome.report.article.title or outcome.path)),
-                ("verdict", _esc(verdict_line(outcome.report))),
-                ("sourced", str(counts["sourced"])),
-                ("unsourced", str(counts["unsourced"])),
-                ("disputed", str(counts["disputed"])),
-                ("report", link),
+                ("article", _esc(entry.title or entry.path)),
+                ("verdict", _esc(entry.verdict)),
+                ("sourced", str(sourced)),
+                ("unsourced", str(unsourced)),
+                ("unverifiable", str(unverifiable)),
+                ("disputed", str(disputed)),
+                ("report", f'<a href="{_esc(_relative(page))}">{_esc(page)}</a>'),
             ]
         body.append("<tr>" + "".join(f'<td data-label="{n}">{v}</td>' for n, v in cells) + "</tr>")
     body += ["</tbody>", "</table>", f"<footer>Generated by verify {_esc(version)}.</footer>"]
-    return _page("Verification run", body)
+    return _page("Verification reports", body)
 
 
 def _relative(name: str) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import enum
 import json
 import os
 import re
-import tempfile
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from verify import markdown
+from verify.archive import WAYBACK_NAME, Capture
 from verify.article import Article, BlockKind, Statement
 from verify.compare import Change, Comparison, StatementChange, diff_parts
 from verify.http import Outcome
@@ -31,6 +33,16 @@ class StatementResult:
     statement: Statement
     verdict: Verdict
     change: StatementChange | None
+    #: Unsourced, and a source it was weighed against could not be read: not checked (see Report.unread).
+    unverifiable: bool = False
+
+
+class Coverage(str, enum.Enum):
+    """How much of an article's evidence was read: only a `checked` article's labels are all findings."""
+
+    CHECKED = "checked"
+    PARTLY = "partly-checked"
+    NOTHING = "not-checked"
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,10 @@ class Report:
     results: tuple[StatementResult, ...]
     # No host name resolved, not even the archive's: nothing was checked, though the run asked for the network.
     network_down: bool = False
+    #: The pages that could not be read (blocked, refused, timed out...), each "URL: why"; a page that is gone (dead
+    #: and never archived) was read as far as it can be and is not here.
+    unread: tuple[str, ...] = ()
+    coverage: Coverage = Coverage.CHECKED
 
     @property
     def captions(self) -> tuple[StatementResult, ...]:
@@ -71,6 +87,10 @@ class Report:
             None,
         )
 
+    @property
+    def unverifiable(self) -> int:
+        return sum(1 for r in self.decisive if r.unverifiable)
+
     def link(self, url: str | None) -> LinkCheck | None:
         return next((check for check in self.links if check.url == url), None)
 
@@ -86,25 +106,34 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
 
 
 class FailOn(str, enum.Enum):
-    """Which label makes an article fail the policy (`--fail-on`)."""
+    """Which statements make an article fail the policy (`--fail-on`)."""
 
     DISPUTED = "disputed"
+    UNVERIFIABLE = "unverifiable"
     UNSOURCED = "unsourced"
     NEVER = "never"
 
     def fails(self, report: Report) -> bool:
-        counts = report.counts
+        return any(self.fails_on(result) for result in report.decisive)
+
+    def fails_on(self, result: StatementResult) -> bool:
+        """Whether this statement fails the policy. disputed, unverifiable, unsourced: each fails on what the one
+        before it does, and more; never fails on nothing."""
+        label = result.verdict.label
         if self is FailOn.NEVER:
             return False
         if self is FailOn.DISPUTED:
-            return counts[Label.DISPUTED.value] > 0
-        return counts[Label.DISPUTED.value] + counts[Label.UNSOURCED.value] > 0
+            return label is Label.DISPUTED
+        if self is FailOn.UNVERIFIABLE:
+            return label is Label.DISPUTED or result.unverifiable
+        return label is not Label.SOURCED
 
 
 def verdict_line(report: Report) -> str:
     """One line for the top of a report and for terminals: what a reader needs before anything else."""
     counts = report.counts
-    parts = f"{counts['sourced']} sourced, {counts['unsourced']} unsourced, {counts['disputed']} disputed"
+    unverifiable = f" ({report.unverifiable} unverifiable)" if report.unverifiable else ""
+    parts = f"{counts['sourced']} sourced, {counts['unsourced']} unsourced{unverifiable}, {counts['disputed']} disputed"
     if counts["disputed"]:
         head = "Disputed"
     elif counts["unsourced"]:
@@ -115,7 +144,11 @@ def verdict_line(report: Report) -> str:
         head = "Not checked (offline)"
     elif report.network_down:
         head = "Not checked (network unreachable)"
+    elif report.coverage is Coverage.NOTHING:
+        head = "Not checked (nothing could be read)"
     line = f"{head}: {parts} of {count(len(report.decisive), 'statement')}"
+    if report.coverage is Coverage.PARTLY:
+        line += f"; {count(len(report.unread), 'page')} could not be read"
     apart = [r for r in report.captions if r not in report.decisive]
     if apart:
         labels = Counter(r.verdict.label.value for r in apart)
@@ -166,13 +199,16 @@ def report_json(report: Report) -> dict[str, Any]:
         },
         "offline": report.offline,
         "network_unreachable": report.network_down,
+        "coverage": report.coverage.value,
         "summary": {
             "verdict": verdict_line(report),
             "statements": len(report.decisive),
             **report.counts,
+            "unverifiable": report.unverifiable,
             "captions": {"statements": len(report.captions), **_label_counts(report.captions)},
         },
         "notes": list(report.notes),
+        "unread": list(report.unread),
         "original": _link_json(report.original) if report.original else None,
         "citations": [_target_json(report, t) for t in report.targets],
         "links": [_link_json(check) for check in report.links],
@@ -221,10 +257,13 @@ def _link_json(check: LinkCheck) -> dict[str, Any]:
                 "status": capture.status,
                 "permalink": capture.permalink,
                 "raw_url": capture.raw_url,
+                "archive": capture.archive_name,
+                "lookup": capture.lookup,
             },
             "rejected": [
                 {"timestamp": c.timestamp, "permalink": c.permalink, "why": why} for c, why in archived.rejected
             ],
+            "save_job": None if archived.save_job is None else dataclasses.asdict(archived.save_job),
         },
         "evidence": check.evidence.value,
         "evidence_url": check.evidence_url,
@@ -257,6 +296,7 @@ def _result_json(report: Report, result: StatementResult) -> dict[str, Any]:
         "attribution": statement.attribution.source if statement.attribution else None,
         "credit": report.credit(statement) if statement.kind is BlockKind.CAPTION else None,
         "label": verdict.label.value,
+        "unverifiable": result.unverifiable,
         "reason": verdict.reason,
         "score": round(verdict.score, 4),
         "conflicts": list(verdict.conflicts),
@@ -533,6 +573,24 @@ _LABEL_MARK = {
 STATEMENT_CHARS = 90  # a statement's text in the summary table, cut at a word
 
 
+def _mark(result: StatementResult) -> str:
+    return _LABEL_MARK[result.verdict.label] + (" (unverifiable)" if result.unverifiable else "")
+
+
+def capture_origin(capture: Capture) -> str:
+    """Where a capture came from, when not from the Wayback Machine's index: another archive, or made at check time."""
+    if capture.lookup == "save-page-now":
+        return "archived at check time, Save Page Now"
+    if capture.archive_name != WAYBACK_NAME:
+        return capture.archive_name
+    return ""
+
+
+def _origin(capture: Capture) -> str:
+    origin = capture_origin(capture)
+    return f" ({markdown.text(origin, cell=True)})" if origin else ""
+
+
 def _md(spans: Sequence[Span], *, cell: bool = False) -> str:
     out: list[str] = []
     for span in spans:
@@ -586,7 +644,10 @@ def _metadata(report: Report) -> list[str]:
         capture = original.archive.capture
         if capture is not None:
             rows.append(
-                ("Archived original", md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink))
+                (
+                    "Archived original",
+                    md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink) + _origin(capture),
+                )
             )
         else:
             rows.append(("Archived original", md_text(f"{original.archive.outcome.value}: {original.archive.detail}")))
@@ -621,11 +682,11 @@ def _summary(report: Report, rows: Sequence[LinkRow]) -> list[str]:
 
 
 def _summary_row(report: Report, result: StatementResult, rows: Sequence[LinkRow], credit: str | None = None) -> str:
-    statement, verdict = result.statement, result.verdict
+    statement = result.statement
     cells = [md_code(statement.id), str(statement.line), md_text(statement.text, STATEMENT_CHARS)]
     if credit is not None:
         cells.append(credit)
-    cells += [_LABEL_MARK[verdict.label], _md(short_reason(report, result, rows), cell=True)]
+    cells += [_mark(result), _md(short_reason(report, result, rows), cell=True)]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -635,7 +696,7 @@ def _evidence(report: Report, rows: Sequence[LinkRow]) -> list[str]:
     for result in [*body, *report.captions]:
         statement, verdict = result.statement, result.verdict
         kind = " · photo caption" if statement.kind is BlockKind.CAPTION else ""
-        out.append(f"### {md_code(statement.id)}{kind} · {_LABEL_MARK[verdict.label]} · line {statement.line}")
+        out.append(f"### {md_code(statement.id)}{kind} · {_mark(result)} · line {statement.line}")
         out += ["", f"> {markdown.text(statement.text, line_start=True)}", ""]
         if statement.kind is BlockKind.CAPTION:
             out += [f"Credit line: {markdown.text(report.credit(statement)) or 'none'}", ""]
@@ -691,7 +752,7 @@ def _links(report: Report, rows: Sequence[LinkRow]) -> list[str]:
             live = md_code(check.live.outcome.value)
             captured = check.archive.capture
             capture = (
-                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink)
+                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink) + _origin(captured)
                 if captured is not None
                 else md_code(check.archive.outcome.value)
             )
@@ -718,7 +779,7 @@ def _link_detail(report: Report, row: LinkRow) -> str:
         capture = check.archive.capture
         phrase = capture_phrase(report, check)
         if capture is not None and phrase is not None:
-            pieces.append(f"read from the archive's {markdown.link(phrase, capture.permalink)}")
+            pieces.append(f"read from the archive's {markdown.link(phrase, capture.permalink)}{_origin(capture)}")
         for skipped_capture, why in skipped:
             when = f"capture of {skipped_capture.when:%Y-%m-%d %H:%M}"
             pieces.append(f"skipped {markdown.link(when, skipped_capture.permalink)} ({markdown.text(why, 160)})")
@@ -771,9 +832,13 @@ def _integrity(report: Report) -> list[str]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, flushed, then renamed over the target."""
+    """Write a file whole or not at all: a temporary file beside it, flushed, then renamed over the target.
+
+    The temporary file is created as `open()` would create the file (mode 0666 less the umask), not 0600 as
+    `mkstemp` makes it, so the report can be read by whom the user's umask lets read their files.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -784,6 +849,16 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create_beside(path: Path) -> tuple[int, str]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def write_report(report: Report, out_dir: Path, slug: str | None = None) -> tuple[Path, Path, Path]:
