@@ -125,6 +125,8 @@ def test_text_renders_as_itself_in_every_context(value: str, context: str, wrap:
 @example("a_b_ c")
 @example("_a_")
 @example("x~~y~~")
+@example("x@y.example1https://a")
+@example("x@y.example+x@y.example")
 def test_any_text_renders_as_itself(value: str) -> None:
     for wrap, line_start in ((lambda t: "> " + t, True), (lambda t: "a " + t + " b", False)):
         escaped = markdown.text(value, line_start=line_start)

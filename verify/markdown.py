@@ -21,8 +21,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-
 _AUTOLINK = re.compile(
     r"(?i)(?<![a-z])(?:https?|ftp)://[^\s<]+"
     r"|(?<![^\s*_~(])www\.[^\s<]*"
-    r"|(?:mailto:|xmpp:)?[a-z0-9.+_-]+@[a-z0-9._-]*\.[a-z0-9._-]+"
 )
+# An e-mail address around an `@` (found from the `@`, as cmark-gfm does: a regex started at every letter of a long
+# word would take time in the square of its length).
+_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+_-")
+_DOMAIN = re.compile(r"[A-Za-z0-9._-]*\.[A-Za-z0-9._-]+")
 _TRAILING = "?!.,:*_~'\";-"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # What CommonMark reads as raw HTML or an autolink after a `<` (spec 6.6, 6.5): only then is the `<` markup.
@@ -98,10 +101,30 @@ def _escape_number(out: str) -> str:
     return out[: digits.end()] + "\\" + out[digits.end() :]
 
 
+def _emails(flat: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    floor = 0
+    for at in (i for i, char in enumerate(flat) if char == "@"):
+        if any(a <= at < b for a, b in taken) or at < floor:
+            continue
+        start = at
+        while start > floor and flat[start - 1] in _LOCAL_PART:
+            start -= 1
+        domain = _DOMAIN.match(flat, at + 1)
+        if start == at or domain is None:
+            continue
+        for scheme in ("mailto:", "xmpp:"):
+            if flat[max(0, start - len(scheme)) : start].lower() == scheme:
+                start -= len(scheme)
+        spans.append((start, domain.end()))
+        floor = domain.end()
+    return spans
+
+
 def _autolinks(flat: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for match in _AUTOLINK.finditer(flat):
-        start, end = match.span()
+    urls = [m.span() for m in _AUTOLINK.finditer(flat)]
+    for start, end in sorted(urls + _emails(flat, urls)):
         while end > start and (flat[end - 1] in _TRAILING or _unbalanced_paren(flat[start:end])):
             end -= 1
         entity = re.search(r"&[A-Za-z0-9]+;$", flat[start:end])
@@ -109,8 +132,10 @@ def _autolinks(flat: str) -> list[tuple[int, int]]:
             end -= len(entity.group(0))
         scheme = flat.find("://", start, end)
         if flat[start:end].lower().startswith("www.") or scheme == -1 or end > scheme + 3:
-            if spans and spans[-1][1] == start:  # two code spans side by side would read as one fence
-                start = spans.pop()[0]
+            # Two code spans side by side would read as one fence, and an address can run into a URL: one span.
+            if spans and spans[-1][1] >= start:
+                previous_start, previous_end = spans.pop()
+                start, end = previous_start, max(end, previous_end)
             spans.append((start, end))
     return spans
 
