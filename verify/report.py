@@ -6,6 +6,7 @@ import ast
 import contextlib
 import dataclasses
 import enum
+import functools
 import json
 import os
 import re
@@ -92,7 +93,15 @@ class Report:
         return sum(1 for r in self.decisive if r.unverifiable)
 
     def link(self, url: str | None) -> LinkCheck | None:
-        return next((check for check in self.links if check.url == url), None)
+        return self._links_by_url.get(url) if url is not None else None
+
+    @functools.cached_property
+    def _links_by_url(self) -> dict[str, LinkCheck]:
+        # A look-up, not a scan: the report asks once per citation, and an article may have thousands.
+        found: dict[str, LinkCheck] = {}
+        for check in self.links:
+            found.setdefault(check.url, check)
+        return found
 
 
 def _label_counts(results: Sequence[StatementResult]) -> dict[str, int]:
@@ -494,7 +503,8 @@ def full_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]
     )
     reason = reason.replace("\x01", "the passage below")
     # Longest first, so that a URL that begins another is not taken for it.
-    for row in sorted(rows, key=lambda r: -len(r.url or r.anchor)):
+    named = [row for row in rows if (row.url if row.url is not None else f"({row.anchor})") in reason]
+    for row in sorted(named, key=lambda r: -len(r.url or r.anchor)):
         if row.url is None:
             reason = reason.replace(f"({row.anchor})", f"(\x00{row.number}\x00)")
         else:
@@ -747,6 +757,8 @@ def _links(report: Report, rows: Sequence[LinkRow]) -> list[str]:
         check = row.check
         if check is None:
             live = "not checked" if report.offline or row.url is None else "not fetched"
+            if row.url is not None and not row.url.startswith(("http://", "https://")):
+                live = "not a web link: never fetched"
             capture = "—"
         else:
             live = md_code(check.live.outcome.value)
@@ -872,7 +884,8 @@ def write_report(report: Report, out_dir: Path, slug: str | None = None) -> tupl
     md_path = out_dir / f"{name}.md"
     json_path = out_dir / f"{name}.json"
     html_path = out_dir / f"{name}.html"
-    write_atomic(json_path, data)
-    write_atomic(html_path, page)
+    # The JSON last: once it is there, so are the others (a run or a watcher may wait on it).
     write_atomic(md_path, markdown_text)
+    write_atomic(html_path, page)
+    write_atomic(json_path, data)
     return md_path, json_path, html_path
