@@ -351,3 +351,46 @@ def test_teasers_in_sibling_articles_nested_in_an_article_are_not_article_text()
     single = f"<html><body><article class='page'><h1>Ferry cuts</h1><article class='body'>{story}</article></article></body></html>"
     blocks = _page_blocks(lxml_html.fromstring(single))
     assert [b.text for b in _without_nested_articles(blocks)] == [b.text for b in blocks]
+
+
+# ---- the capture's whole visible text ----------------------------------------------------------------------------
+
+_STORY = [
+    "The ferry crews voted on Monday to strike for two days next week over a pay offer they called unfair.",
+    "Their union said the operator had refused to meet since the summer and that talks had broken down.",
+    "The operator said it regretted the vote and would keep a reduced timetable running on both crossings.",
+]
+
+
+def _page_with_furniture() -> str:
+    story = "".join(f"<p>{sentence}</p>" for sentence in _STORY)
+    return (
+        "<html><head><title>Ferry crews vote to strike</title><template><p>Template text</p></template></head><body>"
+        "<nav><a href='/home'>Home</a></nav>"
+        "<aside class='box'><ul><li><a href='https://shop.example/p/1'>Ferry Model Kit (Latest)</a></li></ul></aside>"
+        f"<article><div class='story'>{story}"
+        "<div class='pull-quote' aria-hidden='true'>They called the offer unfair.</div>"
+        "<div hidden>Hidden text</div><div style='display: none'>Display none text</div>"
+        "<noscript>Noscript text</noscript><template><p>Template text</p></template>"
+        "</div></article></body></html>"
+    )
+
+
+def test_text_outside_the_article_body_is_kept_apart_as_a_browser_shows_it() -> None:
+    extracted = extract(_page_with_furniture(), base_url="https://news.example/ferry")
+    assert list(extracted.paragraphs) == _STORY
+    assert "Ferry Model Kit (Latest)" in extracted.outside
+    assert "They called the offer unfair." in extracted.outside  # aria-hidden: out of the body, but shown
+    assert "They called the offer unfair." not in extracted.text
+    shown = " ".join(extracted.outside)
+    for hidden in ("Hidden text", "Display none text", "Noscript text", "Template text"):
+        assert hidden not in shown
+
+
+def test_every_link_of_the_page_is_listed_after_the_body_links() -> None:
+    extracted = extract(_page_with_furniture(), base_url="https://news.example/ferry")
+    assert extracted.links == ()
+    assert [(link.anchor, link.href, link.paragraph) for link in extracted.page_links] == [
+        ("Home", "https://news.example/home", -1),
+        ("Ferry Model Kit (Latest)", "https://shop.example/p/1", -1),
+    ]

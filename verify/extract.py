@@ -42,6 +42,12 @@ class Extracted:
     canonical_url: str | None
     #: Photo captions (<figcaption>), kept apart: they are not article text, but a stored copy quotes them.
     captions: tuple[str, ...] = ()
+    #: The rest of the page's visible text, block by block (menus, product boxes, related lists, sub-headings the
+    #: article body left out); hidden elements, scripts, templates and noscript are not in it.
+    outside: tuple[str, ...] = ()
+    #: Every link of the page's visible text: the body's `links`, then the others in document order, whose
+    #: `paragraph` is -1 (`offset` is then within their own block).
+    page_links: tuple[Link, ...] = ()
 
     @property
     def text(self) -> str:
@@ -70,7 +76,7 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
     base = _base_url(root, base_url)
     _absolutise_links(root, base, archived)
     title = _title(root)
-    paragraphs, links = _body(root, base, title)
+    paragraphs, links, outside, page_links = _body(root, base, title)
     return Extracted(
         title=title,
         paragraphs=paragraphs,
@@ -78,6 +84,8 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
         published=_published(root),
         canonical_url=_canonical(root, base),
         captions=_captions(root),
+        outside=outside,
+        page_links=page_links,
     )
 
 
@@ -397,21 +405,23 @@ class _Flow:
         self._length = 0
 
 
-def _hidden(element: etree._Element) -> bool:
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+def _hidden(element: etree._Element, aria: bool = True) -> bool:
+    """Whether a browser leaves the element out: `hidden`, an inline `display: none` or `visibility: hidden`; with
+    `aria`, `aria-hidden` too (pop-ups, hover cards, and pull quotes that repeat the text)."""
+    if element.get("hidden") is not None or (aria and element.get("aria-hidden") == "true"):
         return True
     style = element.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _walk(element: etree._Element, flow: _Flow, block: etree._Element) -> None:
+def _walk(element: etree._Element, flow: _Flow, block: etree._Element, aria: bool = True) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag and tag not in _SKIP and not _hidden(element):
+    if tag and tag not in _SKIP and not _hidden(element, aria):
         if tag in _BLOCKS:
             flow.flush(block)
             flow.add(element.text)
             for child in element:
-                _walk(child, flow, element)
+                _walk(child, flow, element, aria)
             flow.flush(element)
         else:
             start = flow.mark()
@@ -419,7 +429,7 @@ def _walk(element: etree._Element, flow: _Flow, block: etree._Element) -> None:
                 flow.add(" ")
             flow.add(element.text)
             for child in element:
-                _walk(child, flow, block)
+                _walk(child, flow, block, aria)
             if tag in _SPACED:
                 flow.add(" ")
             href = element.get("href") if tag == "a" else None
@@ -428,10 +438,12 @@ def _walk(element: etree._Element, flow: _Flow, block: etree._Element) -> None:
     flow.add(element.tail)
 
 
-def _page_blocks(root: etree._Element) -> list[_Block]:
+def _page_blocks(root: etree._Element, aria: bool = True) -> list[_Block]:
+    """The page's text as a browser shows it, block by block; `aria=False` keeps what is hidden only from
+    assistive technology (`aria-hidden`), which sighted readers see (a pull quote, a teaser list)."""
     flow = _Flow()
     body = next(root.iter("body"), root)
-    _walk(body, flow, body)
+    _walk(body, flow, body, aria)
     flow.flush(body)
     return flow.blocks
 
@@ -653,12 +665,16 @@ def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> li
     return [block for block in blocks if id(block) in kept or id(block) in added] if added else chosen
 
 
-def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
+def _body(
+    root: etree._Element, base: str | None, title: str | None
+) -> tuple[tuple[str, ...], tuple[Link, ...], tuple[str, ...], tuple[Link, ...]]:
+    """The article's paragraphs and links, then the rest of the page's visible blocks and every link of the page."""
+    blocks = _page_blocks(root)
     text = _main_text(root, base)
     if not text.strip():
-        return (), ()
+        outside, others = _outside(_page_blocks(root, aria=False), set())
+        return (), (), outside, others
     main = _MainText.of(text)
-    blocks = _page_blocks(root)
     chosen = _selected(blocks, main)
     container = _container(chosen)
     if container is not None:
@@ -677,4 +693,13 @@ def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tu
         for index, block in enumerate(chosen)
         for anchor, href, offset in block.links
     )
-    return paragraphs, links
+    body = {(id(block.element), block.text) for block in chosen}
+    outside, others = _outside(_page_blocks(root, aria=False), body)
+    return paragraphs, links, outside, links + others
+
+
+def _outside(blocks: list[_Block], body: set[tuple[int, str]]) -> tuple[tuple[str, ...], tuple[Link, ...]]:
+    """The visible blocks that are not the article body, and their links (paragraph -1), in document order."""
+    rest = [block for block in blocks if (id(block.element), block.text) not in body]
+    links = tuple(Link(anchor, href, -1, offset) for block in rest for anchor, href, offset in block.links)
+    return tuple(block.text for block in rest), links
