@@ -394,3 +394,83 @@ def test_every_link_of_the_page_is_listed_after_the_body_links() -> None:
         ("Home", "https://news.example/home", -1),
         ("Ferry Model Kit (Latest)", "https://shop.example/p/1", -1),
     ]
+
+
+# ---- text as a browser shows it ----------------------------------------------------------------------------------
+
+_FILLER = (
+    "<p>" + "The council met again on Tuesday to talk about the bridge and its long-delayed repairs. " * 3 + "</p>"
+)
+
+
+def _first_paragraph(inner: str, head: str = "") -> str:
+    page = f"<html><head>{head}</head><body><article><p>{inner}</p>{_FILLER}</article></body></html>"
+    return extract(page, base_url="https://news.example/a").paragraphs[0]
+
+
+@pytest.mark.parametrize(
+    ("inner", "text"),
+    [
+        ("They met before a<span>nd</span> after the vote.", "They met before and after the vote."),
+        (
+            "Shares of <span><a href='https://shop.example/m'>MacBook</a></span>s rose on <time>Monday</time>.",
+            "Shares of MacBooks rose on Monday.",
+        ),
+        ("The rate<sup>1</sup> rose to <cite>5</cite>% and $<span>5</span> more.", "The rate1 rose to 5% and $5 more."),
+        (
+            "<span>Physics applies to business.</span><span>Click To Tweet</span> It does.",
+            "Physics applies to business. Click To Tweet It does.",
+        ),
+    ],
+)
+def test_inline_elements_never_split_a_word(inner: str, text: str) -> None:
+    assert _first_paragraph(inner) == text
+
+
+def test_a_link_inside_a_span_keeps_its_anchor_and_offset() -> None:
+    page = (
+        "<html><body><article><p>Shares of <span><a href='https://shop.example/m'>MacBook</a></span>s rose.</p>"
+        f"{_FILLER}</article></body></html>"
+    )
+    link = extract(page, base_url="https://news.example/a").links[0]
+    assert (link.anchor, link.href, link.paragraph, link.offset) == ("MacBook", "https://shop.example/m", 0, 10)
+
+
+@pytest.mark.parametrize(
+    ("inner", "head"),
+    [
+        (
+            "Ilhan Omar<span aria-hidden='true' class='card'>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<span hidden>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<span style='display:none'>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<span class='hovercard x'>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "<style>.hovercard{display:none}</style>",
+        ),
+        (
+            "Ilhan Omar<template>Hillicon Valley: tech news</template> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<noscript>Hillicon Valley: tech news</noscript> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+    ],
+)
+def test_what_a_browser_does_not_show_is_not_text(inner: str, head: str) -> None:
+    assert _first_paragraph(inner, head) == "Ilhan Omar spoke to the council about the bridge repairs on Monday."
+
+
+def test_a_class_hidden_only_on_some_screens_is_text() -> None:
+    css = "<style>.pull{display:none} @media (min-width: 800px) { .pull { display: block } }</style>"
+    assert _first_paragraph("Ilhan Omar <span class='pull'>and Ayanna Pressley</span> spoke.", css) == (
+        "Ilhan Omar and Ayanna Pressley spoke."
+    )
