@@ -16,11 +16,16 @@ from verify.status import ExitStatus
 SEED = Path(__file__).resolve().parent.parent / "examples" / "000_8fc51db70bd3123f.txt"
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [(socket.EAI_NONAME, "Name or service not known"), (socket.EAI_FAIL, "Non-recoverable failure in name resolution")],
+    ids=["no such domain", "no answer"],
+)
 def test_the_seed_with_no_network_reports_every_fetch_unreachable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: tuple[int, str]
 ) -> None:
     def no_dns(*_: Any, **__: Any) -> Any:
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        raise socket.gaierror(*answer)
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     result = CliRunner().invoke(
@@ -41,6 +46,7 @@ def test_the_seed_with_no_network_reports_every_fetch_unreachable(
     # Stripped links cannot be recovered without the original; each says why.
     assert all(c["recovery"] == "not-recovered" and "unreachable" in c["recovery_detail"] for c in report["citations"])
     assert (tmp_path / "000_8fc51db70bd3123f.md").read_text().count("network unreachable") >= 1
+    assert "never archived" not in (tmp_path / "000_8fc51db70bd3123f.md").read_text()
 
 
 def test_sentences_split_on_many_threads_at_once_stay_apart() -> None:
