@@ -178,7 +178,8 @@ class _LocalWeb:
             thread.start()
 
     def serve(self, root: Path, pages: dict[str, dict[str, Any]]) -> None:
-        self.fake = FakeWeb(root, self.archive, pages)
+        # The archive host also answers a Memento aggregator's TimeMaps (verify check --memento-url).
+        self.fake = FakeWeb(root, self.archive, pages, aggregator=f"{self.archive}/timemap/link/")
 
     def close(self) -> None:
         for server in self.servers:

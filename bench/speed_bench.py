@@ -7,7 +7,9 @@ one article's wall time to its critical path (the longest chain of requests that
 Sections: (1) one article, 8 citations, 100 ms a request: wall, critical path, ratio, --concurrency 1 and the CLI
 path; (2) many articles at 20 ms: articles/s, requests/s, peak memory; (3) link checking alone, verify's Http vs
 linkinator (npm); (4) CPU per article replayed from a cassette beside trafilatura.extract; (5) compare and judge on
-texts 1x, 4x, 16x the seed's length. Politeness (requests in flight per host, archive rate) is printed per run.
+texts 1x, 4x, 16x the seed's length; (6) the Memento step's requests when the Wayback Machine has a usable
+capture (counted at the loopback web; `--memento` runs only this section). Politeness (requests in flight per host,
+archive rate) is printed per run.
 """
 
 from __future__ import annotations
@@ -201,9 +203,10 @@ def politeness(web: LoopbackWeb, label: str, per_host: int, archive_cap: int, ar
 # Running verify
 
 
-def api_check(paths: Sequence[Path], concurrency: int, rate: float = 1000.0) -> float:
+def api_check(paths: Sequence[Path], concurrency: int, rate: float = 1000.0, memento: bool = False) -> float:
     """verify in-process, configured exactly as `verify check --no-record --allow-private --archive-url URL
-    --archive-rate RATE --concurrency N` configures it (Checker.for_settings)."""
+    --archive-rate RATE --concurrency N` configures it (Checker.for_settings); `memento` adds `--archives
+    wayback,memento --memento-url URL/timemap/link/` (the loopback archive answers TimeMaps too)."""
     settings = Settings(
         out_dir=Path(tempfile.gettempdir()),
         concurrency=concurrency,
@@ -211,6 +214,8 @@ def api_check(paths: Sequence[Path], concurrency: int, rate: float = 1000.0) -> 
         archive_url=WEB_ARCHIVE[0],
         archive_rate=rate,
         allow_private=True,
+        archives=("wayback", "memento") if memento else ("wayback",),
+        memento_url=f"{WEB_ARCHIVE[0]}/timemap/link/",
     )
     with Checker.for_settings(settings) as checker:
         start = time.perf_counter()
@@ -360,6 +365,37 @@ def link_checking(web: LoopbackWeb, folder: Path, pages: int, concurrency: int) 
     start = time.perf_counter()
     subprocess.run([linkinator, "--version"], capture_output=True)
     print(f"[3] linkinator start-up alone (linkinator --version): {time.perf_counter() - start:.2f} s")
+
+
+def memento_requests(web: LoopbackWeb, folder: Path) -> bool:
+    """The Memento step's cost, counted at the loopback web: an article whose every page has a usable Wayback capture
+    is checked with and without `--archives wayback,memento` (the same requests expected, none to the aggregator);
+    then, as a control that the count sees the step, the same with one cited page dead and never archived (one
+    TimeMap request expected). Returns whether both counts are as expected."""
+    web.latency = 0.005
+    site = build_site(web, folder / "memento", 3, 8)
+    counts: dict[str, tuple[int, int]] = {}
+    for label, article, memento in (("wayback", 0, False), ("wayback,memento", 1, True)):
+        web.stats.reset()
+        api_check(site.articles[article : article + 1], CheckOptions().concurrency, memento=memento)
+        log = list(web.stats.log)
+        counts[label] = (len(log), sum(1 for e in log if "/timemap/link/" in e.url))
+    (plain, _), (with_memento, timemaps) = counts["wayback"], counts["wayback,memento"]
+    print(
+        f"[6] Memento step, every page in the Wayback Machine: --archives wayback {plain} requests, "
+        f"wayback,memento {with_memento} requests, of which {timemaps} to the aggregator (expected: equal, 0)"
+    )
+    # The control: article 2 with one cited page dead and never archived.
+    dead = next(url for url in site.pages if "/sources/2/" in url and url.endswith("/3"))
+    pages = {**site.pages, dead: {"live": [{"status": 404, "body": "<html><title>Not Found</title></html>"}]}}
+    web.serve(folder / "memento" / "web", pages)
+    web.stats.reset()
+    api_check(site.articles[2:3], CheckOptions().concurrency, memento=True)
+    control = sum(1 for e in web.stats.log if "/timemap/link/" in e.url)
+    print(f"[6] control, one cited page dead and never archived: {control} TimeMap request (expected: 1)")
+    ok = with_memento == plain and timemaps == 0 and control == 1
+    print(f"[6] Memento step adds no request when the Wayback Machine has a usable capture: {'yes' if ok else 'NO'}")
+    return ok
 
 
 def _linkinator() -> str | None:
@@ -533,7 +569,12 @@ def main() -> None:
     )
     parser.add_argument("--replay-cpu", action="store_true", help=argparse.SUPPRESS)  # section 4 in a fresh process
     parser.add_argument("--scaling", action="store_true", help=argparse.SUPPRESS)  # section 5 in a fresh process
+    parser.add_argument("--memento", action="store_true", help="only section 6: the Memento step's request count")
     args = parser.parse_args()
+    if args.memento:
+        with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
+            WEB_ARCHIVE.append(web.archive)
+            sys.exit(0 if memento_requests(web, Path(tmp)) else 1)
     if args.replay_cpu:
         with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp:
             replay_cpu(Path(tmp))
@@ -549,6 +590,7 @@ def main() -> None:
         ratio = one_article(web, folder, cli=not args.no_cli)
         throughput(web, folder, args.articles)
         link_checking(web, folder, args.link_pages, CheckOptions().concurrency)
+        memento_requests(web, folder)
         # In fresh processes: after 200 articles this one holds caches and a large heap that slow any later run (the
         # garbage collector's full passes grow with the heap: compare at 16x took 1.7x as long here as in a fresh one).
         sys.stdout.flush()

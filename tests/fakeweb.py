@@ -16,6 +16,17 @@ Manifest (YAML)::
           - {timestamp: "20240312101500", file: news.example/a.html}
           - {timestamp: "20240301000000", status: 302, location: https://news.example/}
         cdx: [429]                              # the CDX API's first answers for this URL, before the real one
+        mementos:                               # what other archives hold, listed by the Memento aggregator
+          - {uri: "https://arquivo.pt/wayback/20240301101500/https://news.example/a", file: news.example/a.html}
+        save: {job_id: spn2-0123abcd, timestamp: "20261120093012", polls: 1, file: news.example/a.html}
+
+The Memento aggregator (`aggregator:`, default Time Travel's ``/timemap/link/``) answers a TimeMap in link format
+(RFC 7089) listing the page's Wayback captures and its `mementos`, or 404 when it knows none. A memento's URI-M
+answers the page as the archive replays it (a banner added); its ``id_`` form (pywb, OpenWayback) the raw page,
+both with the Memento headers (``Memento-Datetime``, ``Link``). Save Page Now: ``POST <archive>/save`` answers
+``{"url", "job_id"}`` for a page with `save` (else an error without job); ``GET <archive>/save/status/<job_id>``
+answers ``pending`` `polls` times, then ``success`` with the timestamp; the capture is then served raw at
+``<archive>/web/<timestamp>id_/<url>`` (never listed by CDX: it is new).
 """
 
 from __future__ import annotations
@@ -59,23 +70,37 @@ class Answer:
         return STATUS_TEXT.get(self.status, "Unknown")
 
 
+TIME_TRAVEL = "http://timetravel.mementoweb.org/timemap/link/"
+
+
 @dataclass
 class FakeWeb:
     root: Path
     archive: str
     pages: dict[str, dict[str, Any]]
+    aggregator: str = TIME_TRAVEL
     served: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def load(cls, manifest: Path) -> FakeWeb:
         data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-        return cls(manifest.parent, data.get("archive", "https://web.archive.org").rstrip("/"), data["pages"])
+        archive = data.get("archive", "https://web.archive.org").rstrip("/")
+        return cls(manifest.parent, archive, data["pages"], data.get("aggregator", TIME_TRAVEL))
 
     # ----------------------------------------------------------------------------------------------------------
 
-    def answer(self, url: str) -> Answer:
-        """What the fictional web answers to a GET of `url`."""
+    def answer(self, url: str, method: str = "GET", body: bytes | str | None = None) -> Answer:
+        """What the fictional web answers to a request for `url` (a GET unless `method` says otherwise)."""
+        if method == "POST":
+            if url == self.archive + "/save":
+                return self._save(parse_qs(body.decode() if isinstance(body, bytes) else body or ""))
+            return self._html(405, "<html><body><h1>Method Not Allowed</h1></body></html>")
+        if url.startswith(self.aggregator):
+            return self._timemap(url[len(self.aggregator) :])
+        memento = self._memento(url)
+        if memento is not None:
+            return memento
         if url.startswith(self.archive + "/"):
             return self._archive(url[len(self.archive) :])
         page = self._page(url)
@@ -126,6 +151,8 @@ class FakeWeb:
             return self._cdx(query)
         if parts.path == "/wayback/available":
             return self._available(query)
+        if parts.path.startswith("/save/status/"):
+            return self._save_status(parts.path[len("/save/status/") :])
         raw = re.match(r"/web/(\d{14})(id_)?/(.+)", path_and_query)
         if raw:
             return self._capture(raw.group(1), raw.group(3))
@@ -198,7 +225,11 @@ class FakeWeb:
         return self._with_common(200, "application/json", json.dumps(data).encode(), ())
 
     def _capture(self, timestamp: str, url: str) -> Answer:
-        for capture in self._captures(url):
+        saved = (self._page(url) or {}).get("save")
+        captures = self._captures(url)
+        if saved and self.served.get(f"status {saved['job_id']}", 0) > int(saved.get("polls", 0)):
+            captures = [*captures, {"timestamp": saved["timestamp"], "file": saved["file"]}]
+        for capture in captures:
             if str(capture["timestamp"]) == timestamp:
                 when = _parse_ts(timestamp)
                 status = int(capture.get("status", 200))
@@ -213,6 +244,108 @@ class FakeWeb:
                     extra = (*extra, ("Location", f"{self.archive}/web/{timestamp}id_/{capture['location']}"))
                 return self._build({**capture, "status": status}, extra)
         return self._html(404, "<html><body><p>Wayback Machine has not archived that URL.</p></body></html>")
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Save Page Now 2
+
+    def _save(self, form: dict[str, list[str]]) -> Answer:
+        url = form.get("url", [""])[0]
+        saved = (self._page(url) or {}).get("save")
+        if not saved:
+            data = {
+                "status": "error",
+                "status_ext": "error:not-found",
+                "message": f"Couldn't capture {url}: the target URL was not found.",
+            }
+        else:
+            data = {"url": url, "job_id": saved["job_id"]}
+        return self._with_common(200, "application/json", json.dumps(data).encode(), ())
+
+    def _save_status(self, job_id: str) -> Answer:
+        for url, page in self.pages.items():
+            saved = page.get("save")
+            if saved and saved["job_id"] == job_id:
+                index = self._next(f"status {job_id}")
+                if index < int(saved.get("polls", 0)):
+                    data: dict[str, Any] = {"status": "pending", "job_id": job_id, "resources": [url]}
+                else:
+                    data = {
+                        "status": "success",
+                        "job_id": job_id,
+                        "original_url": url,
+                        "timestamp": saved["timestamp"],
+                        "duration_sec": 6.2,
+                        "resources": [url],
+                        "outlinks": {},
+                    }
+                return self._with_common(200, "application/json", json.dumps(data).encode(), ())
+        data = {"status": "error", "status_ext": "error:job-not-found", "message": "Job not found.", "job_id": job_id}
+        return self._with_common(200, "application/json", json.dumps(data).encode(), ())
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Memento: the aggregator's TimeMaps and other archives' mementos
+
+    def _timemap(self, url: str) -> Answer:
+        page = self._page(url) or {}
+        entries = [
+            (str(c["timestamp"]), f"{self.archive}/web/{c['timestamp']}/{url}")
+            for c in self._captures(url)
+            if int(c.get("status", 200)) < 300
+        ]
+        entries += [(_memento_ts(m["uri"]), m["uri"]) for m in page.get("mementos", [])]
+        if not entries:
+            return self._html(404, "<html><body><h1>Not Found</h1><p>No mementos.</p></body></html>")
+        entries.sort()
+        lines = [
+            f'<{url}>; rel="original",',
+            f'<{self.aggregator}{url}>; rel="self"; type="application/link-format"; '
+            f'from="{_http_date(entries[0][0])}"; until="{_http_date(entries[-1][0])}",',
+            f'<{self.aggregator.replace("/timemap/link/", "/timegate/")}{url}>; rel="timegate",',
+        ]
+        for number, (stamp, uri) in enumerate(entries):
+            rel = "first memento" if number == 0 else "last memento" if number == len(entries) - 1 else "memento"
+            if len(entries) == 1:
+                rel = "first last memento"
+            lines.append(f'<{uri}>; rel="{rel}"; datetime="{_http_date(stamp)}",')
+        body = ("\n".join(lines).rstrip(",") + "\n").encode()
+        return self._with_common(200, "application/link-format", body, ())
+
+    def _memento(self, url: str) -> Answer | None:
+        match = re.match(r"^(?P<prefix>https?://.+?)/(?P<ts>\d{14})(?P<raw>id_)?/(?P<uri>.+)$", url)
+        if match is None or match["prefix"] == self.archive + "/web":
+            return None
+        replayed = f"{match['prefix']}/{match['ts']}/{match['uri']}"
+        for page_url, page in self.pages.items():
+            for memento in page.get("mementos", []):
+                if memento["uri"] != replayed:
+                    continue
+                when = _parse_ts(match["ts"])
+                extra = (
+                    ("Memento-Datetime", email.utils.format_datetime(when, usegmt=True)),
+                    (
+                        "Link",
+                        f'<{page_url}>; rel="original", <{match["prefix"]}/timemap/link/{page_url}>; '
+                        f'rel="timemap"; type="application/link-format", <{replayed}>; rel="memento"; '
+                        f'datetime="{_http_date(match["ts"])}"',
+                    ),
+                )
+                answer = self._build({**memento, "status": int(memento.get("status", 200))}, extra)
+                if match["raw"]:
+                    return answer
+                banner = f"<div id='archive-banner'>Archived page, {match['ts']}</div>".encode()
+                body = answer.body.replace(b"<body>", b"<body>" + banner, 1)
+                headers = tuple((k, str(len(body)) if k == "Content-Length" else v) for k, v in answer.headers)
+                return Answer(answer.status, headers, body)
+        return None
+
+
+def _memento_ts(uri: str) -> str:
+    match = re.search(r"/(\d{14})/", uri)
+    return match.group(1) if match else "00000000000000"
+
+
+def _http_date(stamp: str) -> str:
+    return email.utils.format_datetime(_parse_ts(stamp), usegmt=True)
 
 
 def _parse_ts(stamp: str) -> dt.datetime:

@@ -6,10 +6,16 @@ disputed statement is needed, which the demo article's cassette gives by replay.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -93,7 +99,7 @@ def test_a_folder_is_searched_recursively_for_articles_and_skips_readme_index_an
 
 def test_globs_expand_recursively_and_repeats_are_checked_once(repo: Path) -> None:
     status, checked = check("articles/2024/**/*.md", "articles/opinion/roads.md", "articles/opinion/*.md", "--offline")
-    assert status == ExitStatus.OK
+    assert status == ExitStatus.NOT_CHECKED  # offline: nothing could be read
     assert checked == {
         "articles/2024/march/council.md",
         "articles/2024/may/port.md",
@@ -120,7 +126,7 @@ def test_changed_since_checks_exactly_the_files_committed_staged_or_new_since_th
     write_article(repo, "articles/2024/june/taxi.md")
     git(repo, "add", "articles/2024/june/taxi.md")  # new, staged
     (repo / "articles" / "opinion" / "roads.md").unlink()  # deleted: nothing to check
-    status, checked = check("articles", "--changed-since", "HEAD~1", "--offline")
+    status, checked = check("articles", "--changed-since", "HEAD~1", "--offline", "--fail-on", "never")
     assert status == ExitStatus.OK
     assert checked == {
         "articles/bridge.md",
@@ -149,7 +155,7 @@ def test_shards_partition_the_files_and_each_run_checks_exactly_its_share(repo: 
     shares = []
     for index in (1, 2, 3):
         status, checked = check("articles", "--shard", f"{index}/3", "--offline", out=f"reports-{index}")
-        assert status == ExitStatus.OK
+        assert status == ExitStatus.NOT_CHECKED
         assert checked == set(shard(everything, f"{index}/3"))
         shares.append(checked)
     assert set().union(*shares) == set(FIRST)
@@ -169,11 +175,11 @@ def test_a_bad_shard_is_refused(repo: Path, spec: str) -> None:
 
 
 def test_the_index_lists_every_article_of_the_run_with_a_link_to_its_report(repo: Path) -> None:
-    status, checked = check("articles", "--offline")
+    status, checked = check("articles", "--offline", "--fail-on", "never")
     assert status == ExitStatus.OK
     assert checked == set(FIRST)
     index = Path("reports/index.md").read_text(encoding="utf-8")
-    assert f"{len(FIRST)} of {len(FIRST)} articles checked." in index
+    assert f"0 of {len(FIRST)} articles checked; {len(FIRST)} not checked (nothing could be read)." in index
     rows = [line for line in index.splitlines() if line.startswith("| ") and not line.startswith("| article")]
     assert len(rows) == len(FIRST)
     for path in FIRST:
@@ -186,7 +192,7 @@ def test_the_index_lists_every_article_of_the_run_with_a_link_to_its_report(repo
 
 def test_two_articles_with_one_name_get_two_reports(repo: Path) -> None:
     write_article(repo, "articles/2024/bridge.md", "Another bridge story")
-    status, checked = check("articles/bridge.md", "articles/2024/bridge.md", "--offline")
+    status, checked = check("articles/bridge.md", "articles/2024/bridge.md", "--offline", "--fail-on", "never")
     assert status == ExitStatus.OK
     assert checked == {"articles/bridge.md", "articles/2024/bridge.md"}
     assert {p.name for p in Path("reports").glob("*.md")} == {"bridge.md", "bridge-2.md", "index.md"}
@@ -195,13 +201,16 @@ def test_two_articles_with_one_name_get_two_reports(repo: Path) -> None:
 # --------------------------------------------------------------------------------------------------------------
 # Exit statuses by policy
 
-#: Offline, every statement is unsourced and none is disputed; replayed, the demo article has disputed statements.
+#: Offline, nothing is read: every statement is unverifiable, and the run is not checked whatever the policy, unless
+#: --fail-on never. Replayed, every page of the demo article is read and it has disputed statements.
 POLICIES = [
     ("--offline", "never", ExitStatus.OK),
-    ("--offline", "disputed", ExitStatus.OK),
-    ("--offline", "unsourced", ExitStatus.POLICY_FAILED),
+    ("--offline", "disputed", ExitStatus.NOT_CHECKED),
+    ("--offline", "unverifiable", ExitStatus.NOT_CHECKED),
+    ("--offline", "unsourced", ExitStatus.NOT_CHECKED),
     ("--replay-only", "never", ExitStatus.OK),
     ("--replay-only", "disputed", ExitStatus.POLICY_FAILED),
+    ("--replay-only", "unverifiable", ExitStatus.POLICY_FAILED),
     ("--replay-only", "unsourced", ExitStatus.POLICY_FAILED),
 ]
 
@@ -281,3 +290,97 @@ def test_worker_processes_can_be_spawned_where_fork_is_not_used(repo: Path, monk
     status, checked = check("articles/ferry.md", "articles/bridge.md", "--offline", "--fail-on", "never", "--jobs", "2")
     assert status == ExitStatus.OK
     assert checked == {"articles/ferry.md", "articles/bridge.md"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Runs into one reports folder
+
+
+def _verify(*arguments: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "verify", "check", *arguments, "--offline", "--fail-on", "never"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": ""},
+    )
+
+
+def test_two_runs_at_once_into_one_folder_keep_every_article_in_the_index_and_no_report_half_written(
+    repo: Path,
+) -> None:
+    many = [f"many/story-{n:02}.md" for n in range(24)]
+    for path in [*many, "few/alpha.md", "few/beta.md"]:
+        write_article(repo, path)
+    torn: list[str] = []
+    done = threading.Event()
+
+    def read_reports() -> None:  # what a reader of the folder sees while both runs write into it
+        while not done.is_set():
+            for report in Path("out").glob("*.json"):
+                with contextlib.suppress(FileNotFoundError):
+                    text = report.read_text(encoding="utf-8")
+                    try:
+                        json.loads(text)
+                    except ValueError:
+                        torn.append(report.name)
+
+    reader = threading.Thread(target=read_reports)
+    reader.start()
+    try:
+        first = _verify("many", "--out", "out")
+        second = _verify("few", "--out", "out")
+        results = [process.communicate(timeout=300) for process in (first, second)]
+    finally:
+        done.set()
+        reader.join()
+    assert first.returncode == second.returncode == ExitStatus.OK, results
+    assert torn == []
+    index = Path("out/index.md").read_text(encoding="utf-8")
+    assert "0 of 26 articles checked; 26 not checked (nothing could be read)." in index
+    for path in [*many, "few/alpha.md", "few/beta.md"]:
+        title = Path(path).stem.title() + " story"
+        assert f"| {title} |" in index, path
+
+
+def test_the_index_waits_for_the_folder_lock_held_by_another_run(repo: Path) -> None:
+    import filelock
+
+    from verify.batch import INDEX_LOCK
+
+    Path("out").mkdir()
+    with filelock.FileLock(Path("out") / INDEX_LOCK):
+        process = _verify("articles/bridge.md", "--out", "out")
+        deadline = time.monotonic() + 60
+        while not Path("out/bridge.md").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert Path("out/bridge.json").exists() and not Path("out/index.md").exists()
+    process.communicate(timeout=60)
+    assert process.returncode == ExitStatus.OK
+    assert "| Bridge story |" in Path("out/index.md").read_text(encoding="utf-8")
+
+
+def test_an_earlier_runs_reports_stay_in_the_index_and_this_runs_error_replaces_its_report(repo: Path) -> None:
+    status, _ = check("articles/bridge.md", "articles/ferry.md", "--offline", "--fail-on", "never")
+    assert status == ExitStatus.OK
+    Path("articles/ferry.md").write_text("", encoding="utf-8")
+    status, _ = check("articles/ferry.md", "articles/opinion/roads.md", "--offline", "--fail-on", "never")
+    assert status == ExitStatus.BAD_INPUT
+    index = Path("reports/index.md").read_text(encoding="utf-8")
+    assert "| Bridge story |" in index and "| Roads story |" in index
+    assert "| `articles/ferry.md` | error: " in index and "| Ferry story |" not in index
+    assert "0 of 3 articles checked; 2 not checked (nothing could be read), 1 without a report (errors)." in index
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_reports_are_written_with_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int) -> None:
+    from verify.report import write_atomic
+
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "report.md", "# Report\n")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temporary file left beside it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -52,7 +53,7 @@ def test_check_help_documents_the_exit_statuses(runner: CliRunner) -> None:
 
 def test_offline_check_writes_both_reports_and_says_what_was_not_checked(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path))
-    assert code == ExitStatus.OK
+    assert code == ExitStatus.NOT_CHECKED
     slug = "000_8fc51db70bd3123f"
     markdown = (tmp_path / f"{slug}.md").read_text()
     data = json.loads((tmp_path / f"{slug}.json").read_text())
@@ -64,17 +65,32 @@ def test_offline_check_writes_both_reports_and_says_what_was_not_checked(runner:
     assert len(data["statements"]) == 13
     assert all(s["label"] == "unsourced" and "offline" in s["reason"] for s in data["statements"] if s["citations"])
     assert all(s["label"] != "sourced" for s in data["statements"])
+    # Nothing was read: every statement is unverifiable, counted apart, and the article is not checked.
+    assert all(s["unverifiable"] for s in data["statements"])
+    assert data["coverage"] == "not-checked" and data["summary"]["unverifiable"] == 13
     # Not fetching a source is not finding it dead: the reason says what was not checked, and why.
     cited = [s["reason"] for s in data["statements"] if s["citations"]]
     assert all(r.startswith("not checked: --offline") and "dead" not in r for r in cited)
     assert "the link on 'said' was stripped to # in the stored copy" in cited[0]
     assert (tmp_path / "index.md").exists()
-    assert "0 sourced, 13 unsourced, 0 disputed" in err
+    assert "0 sourced, 13 unsourced (13 unverifiable), 0 disputed" in err
 
 
-def test_fail_on_unsourced_fails_an_offline_run(runner: CliRunner, tmp_path: Path) -> None:
-    code, _, _ = run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path), "--fail-on", "unsourced")
-    assert code == ExitStatus.POLICY_FAILED
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ("disputed", ExitStatus.NOT_CHECKED),
+        ("unverifiable", ExitStatus.NOT_CHECKED),
+        ("unsourced", ExitStatus.NOT_CHECKED),
+        ("never", ExitStatus.OK),
+    ],
+)
+def test_an_offline_run_is_not_checked_unless_the_policy_is_never(
+    runner: CliRunner, tmp_path: Path, policy: str, expected: ExitStatus
+) -> None:
+    code, out, _ = run(runner, "check", str(SEED), "--offline", "--out", str(tmp_path), "--fail-on", policy)
+    assert code == expected
+    assert "1 of 1 not checked: nothing could be read" in out
 
 
 @pytest.mark.parametrize(
@@ -302,10 +318,18 @@ def test_articles_checked_side_by_side_give_the_same_reports_in_the_same_order(
     one, many = tmp_path / "one", tmp_path / "many"
     _, _, serial = run(runner, "check", *copies, "--offline", "--out", str(one))
     code, _, parallel = run(runner, "check", *copies, "--offline", "--out", str(many), "--jobs", "3")
-    assert code == ExitStatus.OK
+    assert code == ExitStatus.NOT_CHECKED
     assert [line.split(" -> ")[0] for line in parallel.splitlines()] == [
         line.split(" -> ")[0] for line in serial.splitlines()
     ]
     assert sorted(p.name for p in many.iterdir()) == sorted(p.name for p in one.iterdir())
     for name in ("article.json", "article-2.json", "article-3.json", "article-4.json"):
         assert (many / name).read_text().replace(str(many), "") == (one / name).read_text().replace(str(one), "")
+
+
+def test_the_readme_table_gives_every_exit_status_in_order() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", readme, re.MULTILINE)
+    assert [int(number) for number, _ in rows] == [status.value for status in ExitStatus]
+    meanings = dict(rows)
+    assert "could not be read" in meanings["7"] and "nothing could be read" in meanings["8"]

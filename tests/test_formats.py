@@ -370,7 +370,8 @@ def test_sarif_is_2_1_0_with_a_result_at_each_finding_line(run: Run) -> None:
     results = sarif_run["results"]
     assert len(results) == len(findings)
     for result, statement in zip(results, findings, strict=True):
-        assert result["ruleId"] == statement["label"] and result["ruleId"] in rule_ids
+        rule = "unverifiable" if statement["unverifiable"] else statement["label"]
+        assert result["ruleId"] == rule and result["ruleId"] in rule_ids
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == f"examples/demo/{run.slug}.md"
         region = location["region"]
@@ -397,3 +398,106 @@ def test_a_path_with_a_pipe_stays_in_its_table_cell(tmp_path: Path) -> None:
     for text in (summary_file.read_text(), (tmp_path / "out" / "a-b.md").read_text()):
         html = cmarkgfm.github_flavored_markdown_to_html(text)
         assert "a|b.md</code>" in html
+
+
+# --------------------------------------------------------------------------------------------------------------
+# SARIF for code scanning: fingerprints, rules and their documentation
+
+
+def _offline_sarif(article: Path, out: Path) -> dict[str, Any]:
+    """Offline every statement is a finding (unverifiable), so every statement has a fingerprint."""
+    arguments = ["check", str(article), "--offline", "--fail-on", "never", "--out", str(out)]
+    arguments += ["--sarif", str(out / "run.sarif")]
+    result = CliRunner().invoke(main, arguments, env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    assert result.exit_code == ExitStatus.OK, result.stderr
+    return json.loads((out / "run.sarif").read_text(encoding="utf-8"))
+
+
+def _fingerprints(log: dict[str, Any]) -> dict[str, str]:
+    return {
+        r["properties"]["statement"]: r["partialFingerprints"]["primaryLocationLineHash"]
+        for r in log["runs"][0]["results"]
+    }
+
+
+def test_fingerprints_stay_when_a_paragraph_is_added_above_and_change_with_the_statement(tmp_path: Path) -> None:
+    article = tmp_path / "articles" / "bridge.md"
+    article.parent.mkdir()
+    demo = (ROOT / "examples" / "demo" / "harbour-bridge.md").read_text(encoding="utf-8")
+    article.write_text(demo, encoding="utf-8")
+    before = _offline_sarif(article, tmp_path / "before")
+    added = "The bridge was closed for an hour on Sunday for a marathon.\n\n"
+    edited = demo.replace("The city council voted", added + "The city council voted")
+    edited = edited.replace("Work is expected to take 18 months.", "Work is expected to take 20 months.")
+    article.write_text(edited, encoding="utf-8")
+    after = _offline_sarif(article, tmp_path / "after")
+    old, new = _fingerprints(before), _fingerprints(after)
+    lines = {
+        r["properties"]["statement"]: r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in after["runs"][0]["results"]
+    }
+    moved = [text for text in old if text in new and lines[text] > 7]
+    assert moved, "statements below the new paragraph moved down"
+    assert all(old[text] == new[text] for text in old if text in new)
+    assert "Work is expected to take 18 months." in old and "Work is expected to take 20 months." in new
+    assert new["Work is expected to take 20 months."] not in old.values()
+    ids = {r["message"]["text"].split(" ")[0] for r in after["runs"][0]["results"]}
+    assert ids != {r["message"]["text"].split(" ")[0] for r in before["runs"][0]["results"]}  # ids did move
+
+
+def test_a_repeated_statement_and_one_in_another_article_get_their_own_fingerprints() -> None:
+    from verify.ci import fingerprint
+
+    first, second = fingerprint("a.md", "The bridge opened.", 1), fingerprint("a.md", "The bridge  opened.", 2)
+    assert first != second and first.endswith(":1") and second.endswith(":2")
+    assert fingerprint("a.md", "The bridge opened.") != fingerprint("b.md", "The bridge opened.")
+    assert fingerprint("a.md", "The bridge\n opened.") == first  # white space is not content
+
+
+def test_one_rule_per_label_and_unverifiable_each_documented_in_docs_rules(run: Run) -> None:
+    rules = run.sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == ["disputed", "unsourced", "unverifiable"]
+    documented = re.findall(r"^## (\S+)$", (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert {rule["id"] for rule in rules} <= set(documented)
+    assert "example.org" not in json.dumps(run.sarif["runs"][0]["tool"])  # no placeholder address
+
+
+@pytest.mark.parametrize(
+    ("project_urls", "direct_url", "expected"),
+    [
+        (
+            ["Repository, https://github.com/acme/verify"],
+            None,
+            "https://github.com/acme/verify/blob/main/docs/rules.md",
+        ),
+        (
+            [],
+            '{"url": "git+https://github.com/acme/verify.git", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}',
+            "https://github.com/acme/verify/blob/abc123/docs/rules.md",
+        ),
+        (
+            ["Source, https://git.example/verify/"],
+            '{"url": "https://git.example/verify", "vcs_info": {"vcs": "git", "commit_id": "f00"}}',
+            "https://git.example/verify/blob/f00/docs/rules.md",
+        ),
+        ([], '{"url": "file:///home/me/verify", "dir_info": {"editable": true}}', None),
+        ([], None, None),
+    ],
+)
+def test_help_uri_is_the_rules_page_of_the_repository_verify_was_installed_from(
+    project_urls: list[str], direct_url: str | None, expected: str | None
+) -> None:
+    from verify.ci import _rules_url
+
+    assert _rules_url(project_urls, direct_url) == expected
+
+
+def test_each_rule_links_its_section_when_the_repository_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    from verify import ci
+    from verify.report import FailOn
+
+    monkeypatch.setattr(ci, "rules_url", lambda: "https://github.com/acme/verify/blob/main/docs/rules.md")
+    driver = json.loads(ci.sarif([], FailOn.DISPUTED, "1.0"))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://github.com/acme/verify"
+    for rule in driver["rules"]:
+        assert rule["helpUri"] == f"https://github.com/acme/verify/blob/main/docs/rules.md#{rule['id']}"

@@ -7,6 +7,9 @@ request it makes is written, with the answer the fictional web gave, into `casse
 
     python tools/compose_cassettes.py            # every article in examples/demo/
     python tools/compose_cassettes.py --check    # fail if a cassette would change (CI)
+
+Articles listed in `OPTIONS` are composed as `verify check` runs them with those options (`--archives
+wayback,memento`, `--save`), and must be replayed with the same options.
 """
 
 from __future__ import annotations
@@ -30,10 +33,16 @@ sys.path.insert(0, str(ROOT))
 from tests.fakeweb import FakeWeb  # noqa: E402
 from verify.archive import Archive, default_limiter  # noqa: E402
 from verify.article import read_article  # noqa: E402
-from verify.http import Http, HttpOptions  # noqa: E402
+from verify.http import Http, HttpOptions, RateLimiter  # noqa: E402
+from verify.memento import TIME_TRAVEL, HostLimiters, Memento, SavePageNow  # noqa: E402
 from verify.pipeline import USER_AGENT, CheckOptions, check_article  # noqa: E402
 
 DEMO = ROOT / "examples" / "demo"
+#: The options a demo article is checked with beyond the defaults (the same flags replay it).
+OPTIONS: dict[str, dict[str, bool]] = {
+    "reading-room.md": {"memento": True},  # verify check ... --archives wayback,memento
+    "tram-line.md": {"save": True},  # verify check ... --save
+}
 WEB = ROOT / "tests" / "fixtures" / "demo_web" / "web.yaml"
 
 
@@ -47,9 +56,11 @@ class FakeWebAdapter(BaseAdapter):
 
     def send(self, request: requests.PreparedRequest, **_: object) -> requests.Response:  # type: ignore[override]
         assert request.url is not None and request.method is not None
-        answer = self.web.answer(request.url)
-        headers = {name: value for name, value in request.headers.items() if name.lower() != "cookie"}
-        recorded_request = VcrRequest(request.method, request.url, None, headers)
+        answer = self.web.answer(request.url, request.method, request.body)
+        headers = {
+            name: value for name, value in request.headers.items() if name.lower() not in ("cookie", "authorization")
+        }
+        recorded_request = VcrRequest(request.method, request.url, request.body, headers)
         recorded_response: dict[str, object] = {
             "status": {"code": answer.status, "message": answer.reason},
             "headers": {name: [value] for name, value in answer.headers},
@@ -85,7 +96,13 @@ def compose(article_path: Path, cassette_dir: Path) -> Path:
     # In place of the network: Http's own transport would connect; this one answers from the fictional web.
     http.session.mount("http://", adapter)
     http.session.mount("https://", adapter)
-    archive = Archive(http, limiter=default_limiter())
+    options = OPTIONS.get(article_path.name, {})
+    # No waiting in a composition: nothing real is asked (the real limits are Memento's and SavePageNow's defaults).
+    memento = Memento(http, TIME_TRAVEL, HostLimiters(unlimited=True)) if options.get("memento") else None
+    saver = (
+        SavePageNow(http, poll_every=0.0, save_limiter=RateLimiter(1e9, burst=10**6)) if options.get("save") else None
+    )
+    archive = Archive(http, limiter=default_limiter(), memento=memento, saver=saver)
     article = read_article(article_path)
     # One request at a time, so the cassette lists them in an order that does not vary between compositions.
     check_article(article, http, archive, CheckOptions(concurrency=1))

@@ -19,12 +19,14 @@ Every request to the archive goes through one shared `RateLimiter` (`default_lim
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlencode, urlsplit
 
 import lxml.html
@@ -33,6 +35,7 @@ from lxml import etree
 from verify.http import Fetched, Http, Outcome, RateLimiter
 
 WAYBACK = "https://web.archive.org"
+WAYBACK_NAME = "Wayback Machine"
 
 # Below the Wayback Machine's published limits (about 60 CDX requests a minute, 15 a minute for Save Page Now, which
 # this module never uses): 0.8 requests a second is 48 a minute, with a burst of 3 for the CDX query and first capture.
@@ -60,15 +63,28 @@ class Capture:
     mimetype: str
     digest: str
     archive: str = WAYBACK
+    #: The archive's name, for the report ("Wayback Machine", "Arquivo.pt").
+    archive_name: str = WAYBACK_NAME
+    #: How the capture was found: "wayback" (CDX or availability API), "memento" (an aggregator's TimeMap) or
+    #: "save-page-now" (made at check time).
+    lookup: str = "wayback"
+    #: A memento of another archive: its URI-M as the archive replays it, and its raw form when the archive offers
+    #: one (None: only the replayed page can be had).
+    memento_url: str | None = None
+    raw_memento_url: str | None = None
 
     @property
     def raw_url(self) -> str:
-        """The capture exactly as archived, without the archive's rewriting or banner."""
+        """The capture exactly as archived, without the archive's rewriting or banner (where the archive offers it)."""
+        if self.memento_url is not None:
+            return self.raw_memento_url or self.memento_url
         return f"{self.archive}/web/{self.timestamp}id_/{self.original}"
 
     @property
     def permalink(self) -> str:
-        """The capture as people view it in the Wayback Machine."""
+        """The capture as people view it in its archive."""
+        if self.memento_url is not None:
+            return self.memento_url
         return f"{self.archive}/web/{self.timestamp}/{self.original}"
 
     @property
@@ -95,6 +111,35 @@ class ArchiveResult:
     page: Fetched | None
     rejected: tuple[tuple[Capture, str], ...]
     detail: str
+    #: The Save Page Now job asked for this URL at check time (`--save`), whatever became of it.
+    save_job: SaveJob | None = None
+
+
+@dataclass(frozen=True)
+class SaveJob:
+    """A Save Page Now capture request and what became of it."""
+
+    url: str
+    job_id: str | None
+    #: "success"; "pending" (still running when polling stopped); "error" (the job failed, or the request did);
+    #: "refused" (the service answered without starting a job: a daily limit, a blocked URL).
+    status: str
+    detail: str
+    timestamp: str | None = None
+    original_url: str | None = None
+    status_ext: str | None = None
+
+
+class MementoLookup(Protocol):
+    """Another archive, or an aggregator of many (`verify.memento.Memento`), asked after the Wayback Machine."""
+
+    def closest(self, url: str, when: dt.date | dt.datetime | None) -> ArchiveResult: ...
+
+
+class PageSaver(Protocol):
+    """Asks an archive to capture a live page now (`verify.memento.SavePageNow`)."""
+
+    def save(self, url: str, previous: ArchiveResult) -> ArchiveResult: ...
 
 
 class _LookupFailed(Exception):
@@ -117,21 +162,47 @@ class Archive:
         *,
         max_candidates: int = MAX_CANDIDATES,
         cdx_limit: int = CDX_LIMIT,
+        memento: MementoLookup | None = None,
+        saver: PageSaver | None = None,
     ) -> None:
         self._http = http
         self.base_url = base_url.rstrip("/")
         self.limiter = limiter if limiter is not None else default_limiter()
         self.max_candidates = max_candidates
         self.cdx_limit = cdx_limit
+        #: Asked when the Wayback Machine holds no usable capture (`--archives wayback,memento`).
+        self.memento = memento
+        #: Asked for a capture of a cited page that is live but has none (`--save`).
+        self.saver = saver
 
     def closest(self, url: str, when: dt.date | dt.datetime | None) -> ArchiveResult:
-        """The good capture of `url` closest to `when` (before it preferred), or why there is none. Never raises."""
+        """The good capture of `url` closest to `when` (before it preferred), or why there is none. Never raises.
+
+        The Wayback Machine first; only when it has no usable capture, the Memento aggregator (when configured):
+        where the Wayback Machine has one, the Memento step sends no request.
+        """
+        result = self._wayback(url, when)
+        if result.outcome is ArchiveOutcome.FOUND or self.memento is None:
+            return result
+        other = self.memento.closest(url, when)
+        if other.outcome is ArchiveOutcome.FOUND:
+            return ArchiveResult(
+                url=url,
+                outcome=other.outcome,
+                capture=other.capture,
+                page=other.page,
+                rejected=result.rejected + other.rejected,
+                detail=f"{other.detail} (Wayback Machine: {result.detail})",
+            )
+        return _with_detail(result, f"{result.detail}; Memento: {other.detail}")
+
+    def _wayback(self, url: str, when: dt.date | dt.datetime | None) -> ArchiveResult:
         target = _target_time(when)
         try:
             captures = self._cdx(url, target)
         except _LookupFailed as cdx_failure:
             if cdx_failure.outcome in (ArchiveOutcome.RATE_LIMITED, ArchiveOutcome.NOT_ARCHIVED):
-                return self._result(url, cdx_failure.outcome, detail=cdx_failure.detail)
+                return _result(url, cdx_failure.outcome, detail=cdx_failure.detail)
             return self._from_availability(url, target, cdx_failure)
         return self._first_good(url, target, captures)
 
@@ -192,9 +263,9 @@ class Archive:
             outcome = cdx_failure.outcome
             if ArchiveOutcome.RATE_LIMITED in (failure.outcome, cdx_failure.outcome):
                 outcome = ArchiveOutcome.RATE_LIMITED
-            return self._result(url, outcome, detail=f"{cdx_failure.detail}; availability API: {failure.detail}")
+            return _result(url, outcome, detail=f"{cdx_failure.detail}; availability API: {failure.detail}")
         if capture is None:
-            return self._result(
+            return _result(
                 url,
                 ArchiveOutcome.NOT_ARCHIVED,
                 detail=f"{cdx_failure.detail}; the availability API knows no capture of {url}",
@@ -229,70 +300,7 @@ class Archive:
     # Choosing and checking captures
 
     def _first_good(self, url: str, target: dt.datetime | None, captures: Sequence[Capture]) -> ArchiveResult:
-        errors = [c for c in captures if c.status is not None and c.status >= 400]
-        candidates = ranked(captures, target)
-        if not candidates:
-            if errors:
-                return self._result(
-                    url,
-                    ArchiveOutcome.ONLY_JUNK,
-                    rejected=tuple((c, f"archived with HTTP {c.status}") for c in errors[: self.max_candidates]),
-                    detail=f"all {len(errors)} captures of {url} are archived error pages (HTTP 4xx/5xx)",
-                )
-            return self._result(url, ArchiveOutcome.NOT_ARCHIVED, detail=f"the archive holds no capture of {url}")
-        rejected: list[tuple[Capture, str]] = []
-        junk_digests: dict[str, Capture] = {}
-        unfetched: list[str] = []
-        fetches = 0
-        for capture in candidates:
-            if fetches >= self.max_candidates:
-                break
-            if capture.digest and capture.digest in junk_digests:
-                rejected.append(
-                    (capture, f"same content as the rejected capture {junk_digests[capture.digest].timestamp}")
-                )
-                continue
-            fetches += 1
-            page = self._get(capture.raw_url)
-            if page.outcome is Outcome.RATE_LIMITED:
-                return self._result(
-                    url,
-                    ArchiveOutcome.RATE_LIMITED,
-                    rejected=tuple(rejected),
-                    detail=f"the archive rate-limited the capture {capture.permalink}: {page.detail}",
-                )
-            if page.outcome in _UNFETCHABLE and page.status is None:
-                unfetched.append(f"{capture.permalink}: {page.detail}")
-                rejected.append((capture, f"could not be fetched: {page.detail}"))
-                continue
-            why = junk_reason(capture.original, page)
-            if why is not None:
-                rejected.append((capture, why))
-                if capture.digest:
-                    junk_digests[capture.digest] = capture
-                continue
-            return self._result(
-                url,
-                ArchiveOutcome.FOUND,
-                capture=capture,
-                page=page,
-                rejected=tuple(rejected),
-                detail=_found_detail(capture, target, len(rejected)),
-            )
-        if rejected and len(unfetched) == fetches:
-            return self._result(
-                url,
-                ArchiveOutcome.UNREACHABLE,
-                rejected=tuple(rejected),
-                detail=f"no capture of {url} could be fetched: {'; '.join(unfetched)}",
-            )
-        reasons = "; ".join(f"{c.timestamp}: {why}" for c, why in rejected)
-        return self._result(
-            url,
-            ArchiveOutcome.ONLY_JUNK,
-            rejected=tuple(rejected),
-            detail=f"no usable capture of {url} among the {len(rejected)} tried ({reasons})",
-        )
+        return first_good(url, target, captures, lambda capture: self._get(capture.raw_url), self.max_candidates)
 
     # Requests
 
@@ -322,20 +330,85 @@ class Archive:
         except ValueError as error:
             raise _LookupFailed(ArchiveOutcome.ERROR, f"{api} answered malformed JSON ({error}) at {api_url}") from None
 
-    def _result(
-        self,
-        url: str,
-        outcome: ArchiveOutcome,
-        *,
-        capture: Capture | None = None,
-        page: Fetched | None = None,
-        rejected: tuple[tuple[Capture, str], ...] = (),
-        detail: str,
-    ) -> ArchiveResult:
-        return ArchiveResult(url=url, outcome=outcome, capture=capture, page=page, rejected=rejected, detail=detail)
+
+def first_good(
+    url: str,
+    target: dt.datetime | None,
+    captures: Sequence[Capture],
+    fetch: Callable[[Capture], Fetched],
+    max_candidates: int = MAX_CANDIDATES,
+    *,
+    unknown_is_good: bool = False,
+) -> ArchiveResult:
+    """The first capture, in the order `ranked` gives, whose raw page `fetch` gets and `junk_reason` accepts.
+
+        `unknown_is_good`: captures of unknown status (a TimeMap says none) are ranked as 2xx ones; their fetched page
+    tells their status."""
+    errors = [c for c in captures if c.status is not None and c.status >= 400]
+    candidates = ranked(captures, target, unknown_is_good=unknown_is_good)
+    if not candidates:
+        if errors:
+            return _result(
+                url,
+                ArchiveOutcome.ONLY_JUNK,
+                rejected=tuple((c, f"archived with HTTP {c.status}") for c in errors[:max_candidates]),
+                detail=f"all {len(errors)} captures of {url} are archived error pages (HTTP 4xx/5xx)",
+            )
+        return _result(url, ArchiveOutcome.NOT_ARCHIVED, detail=f"the archive holds no capture of {url}")
+    rejected: list[tuple[Capture, str]] = []
+    junk_digests: dict[str, Capture] = {}
+    unfetched: list[str] = []
+    fetches = 0
+    for capture in candidates:
+        if fetches >= max_candidates:
+            break
+        if capture.digest and capture.digest in junk_digests:
+            rejected.append((capture, f"same content as the rejected capture {junk_digests[capture.digest].timestamp}"))
+            continue
+        fetches += 1
+        page = fetch(capture)
+        if page.outcome is Outcome.RATE_LIMITED:
+            return _result(
+                url,
+                ArchiveOutcome.RATE_LIMITED,
+                rejected=tuple(rejected),
+                detail=f"the archive rate-limited the capture {capture.permalink}: {page.detail}",
+            )
+        if page.outcome in _UNFETCHABLE and page.status is None:
+            unfetched.append(f"{capture.permalink}: {page.detail}")
+            rejected.append((capture, f"could not be fetched: {page.detail}"))
+            continue
+        why = junk_reason(capture.original, page)
+        if why is not None:
+            rejected.append((capture, why))
+            if capture.digest:
+                junk_digests[capture.digest] = capture
+            continue
+        return _result(
+            url,
+            ArchiveOutcome.FOUND,
+            capture=capture,
+            page=page,
+            rejected=tuple(rejected),
+            detail=_found_detail(capture, target, len(rejected)),
+        )
+    if rejected and len(unfetched) == fetches:
+        return _result(
+            url,
+            ArchiveOutcome.UNREACHABLE,
+            rejected=tuple(rejected),
+            detail=f"no capture of {url} could be fetched: {'; '.join(unfetched)}",
+        )
+    reasons = "; ".join(f"{c.timestamp}: {why}" for c, why in rejected)
+    return _result(
+        url,
+        ArchiveOutcome.ONLY_JUNK,
+        rejected=tuple(rejected),
+        detail=f"no usable capture of {url} among the {len(rejected)} tried ({reasons})",
+    )
 
 
-def ranked(captures: Sequence[Capture], target: dt.datetime | None) -> list[Capture]:
+def ranked(captures: Sequence[Capture], target: dt.datetime | None, *, unknown_is_good: bool = False) -> list[Capture]:
     """Candidates in the order they are tried; 4xx/5xx captures are left out.
 
     With a target: 2xx at or before it (nearest first), then 2xx after it (nearest first), then 3xx and
@@ -344,7 +417,9 @@ def ranked(captures: Sequence[Capture], target: dt.datetime | None) -> list[Capt
     usable = [c for c in captures if c.status is None or c.status < 400]
 
     def key(capture: Capture) -> tuple[int, float]:
-        good = capture.status is not None and 200 <= capture.status < 300
+        good = (capture.status is None and unknown_is_good) or (
+            capture.status is not None and 200 <= capture.status < 300
+        )
         if target is None:
             return (0 if good else 1, -capture.when.timestamp())
         distance = (capture.when - target).total_seconds()
@@ -362,6 +437,8 @@ _NETWORK_FAULTS = {Outcome.UNREACHABLE, Outcome.TIMED_OUT, Outcome.REFUSED}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _EXCLUDED = re.compile(r"AccessControlException|Blocked Site Error|RobotAccessControl", re.IGNORECASE)
 _WAYBACK_PATH = re.compile(r"/web/(\d{1,14})([a-z]{2}_)?/+(.+)$")
+# Any archive running Wayback software (pywb, OpenWayback): .../<14 digits><modifier>/<the original URL>.
+_MEMENTO_PATH = re.compile(r"/(\d{14})([a-z]{2}_)?/+(https?://.+)$")
 _HOME_PATHS = re.compile(r"/?(?:(?:index|default|home)(?:\.\w+)?|[a-z]{2}(?:-[a-z]{2})?|home|start)?/?", re.IGNORECASE)
 _WALL_HOSTS = re.compile(r"^(?:consent|login|signin|accounts?|auth|sso|id|myaccount|guce)\.", re.IGNORECASE)
 _WALL_PATHS = re.compile(
@@ -442,7 +519,7 @@ def junk_reason(original: str, page: Fetched) -> str | None:
 def _redirect_reason(original: str, page: Fetched) -> str | None:
     if not page.hops and page.final_url == page.url:
         return None
-    match = _WAYBACK_PATH.search(page.final_url)
+    match = _WAYBACK_PATH.search(page.final_url) or _MEMENTO_PATH.search(page.final_url)
     landed = match.group(3) if match else page.final_url
     landed_parts, original_parts = urlsplit(landed), urlsplit(original)
     to_wall = _WALL_HOSTS.match(landed_parts.hostname or "") or _WALL_PATHS.search(landed_parts.path)
@@ -514,7 +591,8 @@ def _found_detail(capture: Capture, target: dt.datetime | None, rejected: int) -
         else:
             where = f"{_days(days)} after the date (no good capture before it)"
     skipped = f"; skipped {rejected} junk capture{'s' if rejected != 1 else ''}" if rejected else ""
-    return f"capture of {when}, {where}{skipped}: {capture.permalink}"
+    at = "" if capture.archive_name == WAYBACK_NAME else f" at {capture.archive_name}"
+    return f"capture of {when}{at}, {where}{skipped}: {capture.permalink}"
 
 
 def _days(days: float) -> str:
@@ -524,12 +602,17 @@ def _days(days: float) -> str:
     return f"{whole} day{'s' if whole != 1 else ''}"
 
 
+def _result(
+    url: str,
+    outcome: ArchiveOutcome,
+    *,
+    capture: Capture | None = None,
+    page: Fetched | None = None,
+    rejected: tuple[tuple[Capture, str], ...] = (),
+    detail: str,
+) -> ArchiveResult:
+    return ArchiveResult(url=url, outcome=outcome, capture=capture, page=page, rejected=rejected, detail=detail)
+
+
 def _with_detail(result: ArchiveResult, detail: str) -> ArchiveResult:
-    return ArchiveResult(
-        url=result.url,
-        outcome=result.outcome,
-        capture=result.capture,
-        page=result.page,
-        rejected=result.rejected,
-        detail=detail,
-    )
+    return dataclasses.replace(result, detail=detail)

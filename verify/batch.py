@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import filelock
+
 from verify import __version__
 from verify.article import ArticleError, read_article, slugify
-from verify.report import FailOn, Report, verdict_line, write_atomic, write_report
+from verify.report import Coverage, FailOn, Report, verdict_line, write_atomic, write_report
 from verify.status import ExitStatus
 
 #: File names taken from a folder: stored copies are Markdown, text or HTML.
@@ -30,6 +32,9 @@ ARTICLE_PATTERNS = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm")
 NOT_ARTICLES = ("README*", "LICENSE*", "CHANGELOG*", "index.md")
 
 RecordMode = Literal["once", "all", "none", "off"]
+
+#: The lock file of a reports folder, held while its index is rebuilt.
+INDEX_LOCK = ".index.lock"
 
 
 class InputError(ValueError):
@@ -48,7 +53,13 @@ class Settings:
     cassette_dir: Path = Path("cassettes")
     record_mode: RecordMode = "once"
     cache: str | None = None
+    cache_expire: float | None = None
     archive_url: str | None = None
+    #: Where captures are looked for, in order: "wayback", then "memento" (a Memento aggregator's TimeMap).
+    archives: tuple[str, ...] = ("wayback",)
+    memento_url: str | None = None
+    #: Ask Save Page Now for a capture of a cited page that is live but has none.
+    save: bool = False
     archive_rate: float | None = None
     max_time: float | None = None
     allow_private: bool = False
@@ -66,6 +77,9 @@ class Outcome:
     error: str | None
     status: ExitStatus
     files: tuple[Path, ...] = ()
+    #: Trouble beside the report, said once on stderr (a cache that went away and was dropped).
+    warnings: tuple[str, ...] = ()
+    slug: str = ""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -164,6 +178,8 @@ def run(
         for number, (path, outcome) in enumerate(zip(paths, checked, strict=True), 1):
             prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
             outcomes.append(outcome)
+            for warning in outcome.warnings:
+                echo(f"Warning: {warning}")
             if outcome.report is None:
                 echo(f"Error: {outcome.error}")
             elif progress is None:
@@ -241,11 +257,11 @@ def _check_one(path: str, slug: str, settings: Settings, checker: object, policy
     try:
         article = read_article(Path(path), url=settings.url, date=settings.date)
     except ArticleError as error:
-        return Outcome(path, None, str(error), ExitStatus.BAD_INPUT)
+        return Outcome(path, None, str(error), ExitStatus.BAD_INPUT, slug=slug)
     try:
         report = checker.check(article, slug)
     except (EvidenceMissing, CassetteError) as error:
-        return Outcome(path, None, str(error), ExitStatus.EVIDENCE_ERROR)
+        return Outcome(path, None, str(error), ExitStatus.EVIDENCE_ERROR, slug=slug)
     try:
         files = write_report(report, settings.out_dir, slug)
     except OSError as error:
@@ -254,12 +270,28 @@ def _check_one(path: str, slug: str, settings: Settings, checker: object, policy
             None,
             f"{settings.out_dir}: cannot write the report: {error.strerror or error}",
             ExitStatus.OUTPUT_ERROR,
+            slug=slug,
         )
+    return Outcome(path, report, None, article_status(report, policy), files, checker.take_warnings(), slug)
+
+
+def article_status(report: Report, policy: FailOn) -> ExitStatus:
+    """One article's exit status: what was read decides as much as the policy does.
+
+    An article none of whose evidence could be read is not checked (8), whatever the policy, unless --fail-on never;
+    one that passes the policy on what was read, but not all of whose evidence could be read, is partly checked (7).
+    """
     if report.network_down:
-        status = ExitStatus.NETWORK_DOWN
-    else:
-        status = ExitStatus.POLICY_FAILED if policy.fails(report) else ExitStatus.OK
-    return Outcome(path, report, None, status, files)
+        return ExitStatus.NETWORK_DOWN
+    if policy is FailOn.NEVER:
+        return ExitStatus.OK
+    if report.coverage is Coverage.NOTHING:
+        return ExitStatus.NOT_CHECKED
+    if policy.fails(report):
+        return ExitStatus.POLICY_FAILED
+    if report.coverage is Coverage.PARTLY:
+        return ExitStatus.PARTLY_CHECKED
+    return ExitStatus.OK
 
 
 def _unique(slug: str, taken: set[str]) -> str:
@@ -277,13 +309,21 @@ _SEVERITY = (
     ExitStatus.EVIDENCE_ERROR,
     ExitStatus.NETWORK_DOWN,
     ExitStatus.POLICY_FAILED,
-    ExitStatus.OK,
 )
 
 
 def _run_status(outcomes: Sequence[Outcome]) -> ExitStatus:
+    """The worst article's status; a run is not checked (8) only when no article's evidence could be read, and
+    partly checked (7) when some article's could not."""
     statuses = {o.status for o in outcomes}
-    return next((s for s in _SEVERITY if s in statuses), ExitStatus.OK)
+    worst = next((s for s in _SEVERITY if s in statuses), None)
+    if worst is not None:
+        return worst
+    if statuses == {ExitStatus.NOT_CHECKED}:
+        return ExitStatus.NOT_CHECKED
+    if statuses & {ExitStatus.NOT_CHECKED, ExitStatus.PARTLY_CHECKED}:
+        return ExitStatus.PARTLY_CHECKED
+    return ExitStatus.OK
 
 
 def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
@@ -292,8 +332,19 @@ def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
     verdict = (
         f"{len(failing)} of {checked} articles fail --fail-on {policy.value}"
         if policy is not FailOn.NEVER
-        else (f"{checked} articles checked (--fail-on never)")
+        else (f"{checked} {'article' if checked == 1 else 'articles'} reported (--fail-on never)")
     )
+    reports = [o.report for o in outcomes if o.report is not None and not o.report.network_down]
+    partly = [report for report in reports if report.coverage is Coverage.PARTLY]
+    if partly:
+        unverifiable = sum(report.unverifiable for report in partly)
+        verdict += (
+            f"; {len(partly)} of {checked} partly checked: some evidence could not be read "
+            f"({unverifiable} {'statement' if unverifiable == 1 else 'statements'} unverifiable)"
+        )
+    nothing = sum(1 for report in reports if report.coverage is Coverage.NOTHING)
+    if nothing:
+        verdict += f"; {nothing} of {checked} not checked: nothing could be read"
     unreachable = sum(1 for o in outcomes if o.status is ExitStatus.NETWORK_DOWN)
     if unreachable:
         verdict += (
@@ -309,14 +360,31 @@ def _write_run_files(
     from verify import ci
 
     try:
-        write_atomic(settings.out_dir / "index.md", ci.index_markdown(outcomes, __version__))
+        write_index(settings.out_dir, outcomes)
         if settings.sarif_path is not None:
             write_atomic(settings.sarif_path, ci.sarif(outcomes, FailOn(settings.fail_on), __version__))
         if settings.step_summary:
             with open(settings.step_summary, "a", encoding="utf-8") as handle:
                 handle.write(ci.job_summary(outcomes, FailOn(settings.fail_on)))
-    except OSError as error:
+    except (OSError, filelock.Timeout) as error:
         echo(f"Error: cannot write the run's summary files: {error}")
     if settings.annotations:
         for line in ci.workflow_commands(outcomes, FailOn(settings.fail_on)):
             out(line)
+
+
+#: How long a run waits for another run writing the same folder's index.
+INDEX_LOCK_WAIT = 120.0
+
+
+def write_index(folder: Path, outcomes: Sequence[Outcome]) -> None:
+    """`<folder>/index.md`, rebuilt from every report in the folder while holding the folder's lock file.
+
+    Runs into one folder each write their reports first, then take the lock to list the folder and write the index:
+    whichever run writes it last has seen every report of both, so no article drops out of the index.
+    """
+    from verify import ci
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(folder / INDEX_LOCK, timeout=INDEX_LOCK_WAIT):
+        write_atomic(folder / "index.md", ci.index_markdown(ci.index_entries(folder, outcomes), __version__))

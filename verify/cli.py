@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import secrets
@@ -102,10 +103,11 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["disputed", "unsourced", "never"]),
+    type=click.Choice(["disputed", "unverifiable", "unsourced", "never"]),
     default="disputed",
     show_default=True,
-    help="Which label makes the run exit with status 1.",
+    help="Which statements make the run exit with status 1: disputed ones; those and unverifiable ones (unsourced, "
+    "a source not read); every one not sourced; none (never: evidence that could not be read passes too).",
 )
 @click.option(
     "--concurrency",
@@ -139,13 +141,42 @@ def main() -> None:
     "--cache",
     "cache",
     metavar="PATH|URL",
-    help="Persistent HTTP cache: a SQLite file, or redis://host:port/db for a cache shared by CI runners.",
+    help="Persistent HTTP cache (with --no-record): a SQLite file, or redis://host:port/db for a cache shared by "
+    "CI runners (pip install 'verify[redis]'). A cache that fails mid-run is dropped with a warning.",
+)
+@click.option(
+    "--cache-expire",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="How long a cached response stays fresh when the server says nothing (default: for ever).",
 )
 @click.option(
     "--archive-url",
     default=None,
     metavar="URL",
     help="Wayback Machine endpoint (default https://web.archive.org); benchmarks point it at a local server.",
+)
+@click.option(
+    "--archives",
+    default="wayback",
+    show_default=True,
+    metavar="LIST",
+    help="Where captures are looked for, in order: wayback, or wayback,memento to ask a Memento aggregator's "
+    "TimeMap (many public archives) for a URL the Wayback Machine holds no usable capture of.",
+)
+@click.option(
+    "--memento-url",
+    default=None,
+    metavar="URL",
+    help="Memento aggregator's TimeMap endpoint, the URL is appended (default "
+    "http://timetravel.mementoweb.org/timemap/link/; MemGator's /timemap/link/ works too).",
+)
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Ask the Wayback Machine's Save Page Now for a capture of each cited page that is live but has none "
+    "(S3 keys from IA_ACCESS_KEY_ID and IA_SECRET_ACCESS_KEY when set); the report cites it as archived at check time.",
 )
 @click.option(
     "--archive-rate",
@@ -199,7 +230,11 @@ def check(
     replay_only: bool,
     no_record: bool,
     cache: str | None,
+    cache_expire: float | None,
     archive_url: str | None,
+    archives: str,
+    memento_url: str | None,
+    save: bool,
     archive_rate: float | None,
     max_time: float | None,
     allow_private: bool,
@@ -223,6 +258,8 @@ def check(
 
     if sum((refresh, replay_only, no_record, offline)) > 1:
         _fail("choose one of --offline, --refresh, --replay-only and --no-record", ExitStatus.USAGE)
+    if cache and cache.startswith(("redis://", "rediss://")) and importlib.util.find_spec("redis") is None:
+        _fail(f"--cache {cache}: a Redis cache needs the redis client: pip install 'verify[redis]'", ExitStatus.USAGE)
     when = _parse_date(date) if date else None
     paths = batch.collect(articles)
     if changed_since:
@@ -245,7 +282,11 @@ def check(
         cassette_dir=cassette_dir,
         record_mode=mode,
         cache=cache,
+        cache_expire=cache_expire,
         archive_url=archive_url,
+        archives=_archives(archives),
+        memento_url=memento_url,
+        save=save,
         archive_rate=archive_rate,
         max_time=max_time,
         allow_private=allow_private,
@@ -264,6 +305,15 @@ def check(
 def _say(line: str) -> None:
     """A progress line on stderr; a line that would read as a GitHub workflow command is prefixed out of reach."""
     click.echo(f"> {line}" if line.lstrip().startswith("::") else line, err=True)
+
+
+def _archives(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip().lower() for name in value.split(",") if name.strip())
+    if not names or names[0] != "wayback" or len(set(names)) != len(names) or not set(names) <= {"wayback", "memento"}:
+        _fail(
+            f"--archives {value!r}: expected wayback or wayback,memento (the Wayback Machine first)", ExitStatus.USAGE
+        )
+    return names
 
 
 def _parse_date(value: str) -> dt.date:

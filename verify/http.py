@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import collections
 import email.utils
+import functools
 import html
 import io
 import re
@@ -123,6 +124,8 @@ class HttpOptions:
     #: Hosts with a cap of their own, (host, cap): the archive, whose politeness is its rate limiter's job.
     host_caps: tuple[tuple[str, int], ...] = ()
     cache_path: str | None = None
+    #: Seconds a cached response stays fresh when the server says nothing (Cache-Control wins); None: for ever.
+    cache_expire: float | None = None
     allow_private: bool = False
     allowed_addresses: tuple[str, ...] = ()
     #: Seconds for the whole run (`verify check --max-time`), counted from when the Http is made: once spent, every
@@ -697,6 +700,78 @@ class _Queued(Generic[T]):
     args: tuple[Any, ...]
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a request sends besides a plain GET: an API call's method, form data and headers; `fresh` bypasses the
+    persistent cache."""
+
+    method: str = "GET"
+    data: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    fresh: bool = False
+
+
+PLAIN_GET = Ask()
+
+
+def _cache_name(cache_path: str) -> str:
+    """The cache as a warning names it: a Redis URL without its password."""
+    parts = urlsplit(cache_path)
+    if parts.password:
+        return cache_path.replace(f":{parts.password}@", ":***@", 1)
+    return cache_path
+
+
+@functools.cache
+def _fail_safe_session_class() -> Any:
+    from requests_cache import CachedSession
+
+    class FailSafeCachedSession(CachedSession):
+        """A cached session that outlives its cache: when the backend fails (a Redis that went away, a SQLite file
+        that cannot be written), the cache is dropped for the rest of the run, `failure` says why, and the request
+        is sent again without it. A fetch never fails for the cache's sake."""
+
+        def __init__(self, *args: Any, where: str = "", **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.where = where
+            self.failure: str | None = None
+            self._failure_lock = threading.Lock()
+
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+            if self.failure is None:
+                try:
+                    return super().send(request, **kwargs)
+                except _cache_faults() as error:
+                    self._drop(error)
+            kwargs.pop("expire_after", None)
+            return requests.Session.send(self, request, **kwargs)
+
+        def _drop(self, error: BaseException) -> None:
+            with self._failure_lock:
+                if self.failure is None:
+                    self.failure = (
+                        f"the HTTP cache {self.where} failed ({type(error).__name__}: {error}); "
+                        "the run went on without it"
+                    )
+
+    return FailSafeCachedSession
+
+
+@functools.cache
+def _cache_faults() -> tuple[type[BaseException], ...]:
+    """How the cache backends fail: a Redis server gone or hung, a SQLite file that cannot be read or written."""
+    import sqlite3
+
+    faults: list[type[BaseException]] = [sqlite3.Error]
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:
+        pass
+    else:
+        faults.append(RedisError)
+    return tuple(faults)
+
+
 class Http:
     """Fetch pages for the pipeline. Thread-safe; `fetch` never raises for network or content faults."""
 
@@ -704,7 +779,7 @@ class Http:
         self.options = options or HttpOptions()
         self._policy = AddressPolicy(self.options.allow_private, self.options.allowed_addresses)
         self._budget = threading.local()
-        self.session = session or self._make_session(self.options.cache_path)
+        self.session = session or self._make_session(self.options.cache_path, self.options.cache_expire)
         self.session.trust_env = False  # an environment proxy would connect on our behalf, bypassing address checks
         self.session.headers.update(
             {
@@ -737,10 +812,9 @@ class Http:
         return deadline if self._stop_at is None else min(deadline, self._stop_at)
 
     @staticmethod
-    def _make_session(cache_path: str | None) -> requests.Session:
+    def _make_session(cache_path: str | None, cache_expire: float | None = None) -> requests.Session:
         if cache_path is None:
             return requests.Session()
-        from requests_cache import CachedSession
         from requests_cache.backends.sqlite import SQLiteCache
 
         if cache_path.startswith(("redis://", "rediss://")):
@@ -749,12 +823,34 @@ class Http:
                 from requests_cache.backends.redis import RedisCache
             except ImportError as e:
                 raise ValueError(
-                    f"cache_path {cache_path} needs the redis package: pip install redis (or use a SQLite file path)"
+                    f"cache_path {cache_path} needs the redis package: pip install 'verify[redis]' "
+                    "(or use a SQLite file path)"
                 ) from e
-            backend: Any = RedisCache(connection=redis.Redis.from_url(cache_path))
+            # Short socket timeouts: a Redis that hangs must not hold a fetch for long (it is then left alone).
+            # JSON, not pickle: a cache shared by CI runners is read by all of them, and unpickling runs code.
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            # No retries either: the first failure drops the cache for the run (see `_fail_safe_session_class`).
+            connection = redis.Redis.from_url(
+                cache_path, socket_connect_timeout=2, socket_timeout=5, retry=Retry(NoBackoff(), 0)
+            )
+            backend: Any = RedisCache(connection=connection, serializer="json")
         else:
             backend = SQLiteCache(cache_path)
-        return CachedSession(backend=backend, cache_control=True, allowable_codes=(200, 203, 300, 301, 308, 404, 410))
+        session: requests.Session = _fail_safe_session_class()(
+            backend=backend,
+            cache_control=True,
+            expire_after=-1 if cache_expire is None else cache_expire,
+            allowable_codes=(200, 203, 300, 301, 308, 404, 410),
+            where=_cache_name(cache_path),
+        )
+        return session
+
+    @property
+    def cache_failure(self) -> str | None:
+        """Why the persistent cache was dropped mid-run (the run went on without it), or None."""
+        return getattr(self.session, "failure", None)
 
     def _fresh_budget(self) -> _Budget:
         o = self.options
@@ -836,7 +932,7 @@ class Http:
 
     # -- one request ----------------------------------------------------------------------------------------------
 
-    def _request(self, url: str, budget: _Budget, accept: str | None) -> _Attempt:
+    def _request(self, url: str, budget: _Budget, accept: str | None, ask: Ask = PLAIN_GET) -> _Attempt:
         remaining = budget.deadline - time.monotonic()
         if remaining <= 0:
             detail = self._run_over() or f"deadline of {self.options.deadline:g} s exceeded"
@@ -845,7 +941,7 @@ class Http:
         host = urlsplit(url).hostname or url
         self._budget.value = budget
         try:
-            response = self._get(url, accept, timeout)
+            response = self._get(url, accept, timeout, ask)
         except AddressRefused as e:
             return _Attempt(outcome=Outcome.REFUSED, detail=str(e))
         except _BodyTooLarge as e:
@@ -887,7 +983,9 @@ class Http:
             )
         return _Attempt(response=response)
 
-    def _get(self, url: str, accept: str | None, timeout: tuple[float, float]) -> requests.Response:
+    def _get(
+        self, url: str, accept: str | None, timeout: tuple[float, float], ask: Ask = PLAIN_GET
+    ) -> requests.Response:
         """`session.get(url, allow_redirects=False)`, less the settings `Session.request` merges again on every call
         (environment, proxies, auth, params, cookies), which this class fixes once: a third of a request's CPU. The
         session's own `send` still sends it, so requests-cache answers as before. No cookie is sent: every fetch
@@ -896,8 +994,15 @@ class Http:
         headers = requests.structures.CaseInsensitiveDict(session.headers)
         if accept:
             headers["Accept"] = accept
+        headers.update(dict(ask.headers))
         prepared = requests.PreparedRequest()
-        prepared.prepare(method="GET", url=url, headers=headers, hooks=session.hooks)
+        data = dict(ask.data) if ask.data else None
+        prepared.prepare(method=ask.method, url=url, headers=headers, data=data, hooks=session.hooks)
+        extra: dict[str, Any] = {}
+        if ask.fresh and hasattr(session, "cache"):
+            from requests_cache import DO_NOT_CACHE
+
+            extra["expire_after"] = DO_NOT_CACHE  # neither read from the cache nor written to it
         return session.send(
             prepared,
             allow_redirects=False,
@@ -906,9 +1011,12 @@ class Http:
             verify=session.verify,
             cert=session.cert,
             proxies=session.proxies,
+            **extra,
         )
 
-    def _attempts(self, url: str, budget: _Budget, limiter: RateLimiter | None, accept: str | None) -> _Attempt:
+    def _attempts(
+        self, url: str, budget: _Budget, limiter: RateLimiter | None, accept: str | None, ask: Ask = PLAIN_GET
+    ) -> _Attempt:
         """One hop, retried with exponential back-off on connection errors, 5xx and 429."""
         tries = max(0, self.options.retries) + 1
         attempt = _Attempt()
@@ -921,7 +1029,7 @@ class Http:
                     return _Attempt(outcome=Outcome.TIMED_OUT, detail=self._stop_detail)
                 budget.deadline = self._within_run(budget.deadline + time.monotonic() - waited)
             with self._host_slot(url):
-                attempt = self._request(url, budget, accept)
+                attempt = self._request(url, budget, accept, ask)
             if not attempt.retry:
                 return attempt
             if attempt.outcome is Outcome.RATE_LIMITED and limiter is not None:
@@ -944,8 +1052,49 @@ class Http:
 
     # -- public -------------------------------------------------------------------------------------------------
 
-    def fetch(self, url: str, *, limiter: RateLimiter | None = None, accept: str | None = None) -> Fetched:
-        """Fetch `url`, following redirects hop by hop; every failure is an Outcome with a detail."""
+    def post(
+        self,
+        url: str,
+        data: dict[str, str],
+        *,
+        headers: dict[str, str] | None = None,
+        limiter: RateLimiter | None = None,
+        accept: str | None = None,
+    ) -> Fetched:
+        """One POST of form `data` (an API call: never retried, never cached, no redirect followed), its answer
+        classified as `fetch` classifies pages; a JSON answer is NOT_HTML with its text."""
+        trace = _Trace(url=url, started=time.monotonic())
+        refusal = self._precheck(url) or self._run_over()
+        if refusal is not None:
+            outcome = Outcome.TIMED_OUT if refusal == self._stop_detail else Outcome.REFUSED
+            return self._result(trace, url, outcome, refusal)
+        if limiter is not None and not limiter.acquire(until=self._stop_at):
+            return self._result(trace, url, Outcome.TIMED_OUT, self._stop_detail)
+        ask = Ask("POST", tuple(data.items()), tuple((headers or {}).items()), fresh=True)
+        with self._host_slot(url):
+            attempt = self._request(url, self._fresh_budget(), accept, ask)
+        if attempt.outcome is Outcome.RATE_LIMITED and limiter is not None:
+            limiter.slow_down(attempt.retry_after)
+        response = attempt.response
+        if attempt.outcome is not None or response is None:
+            status = response.status_code if response is not None else None
+            return self._result(trace, url, attempt.outcome or Outcome.UNREACHABLE, attempt.detail, status=status)
+        return self._classify(trace, url, response)
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        limiter: RateLimiter | None = None,
+        accept: str | None = None,
+        headers: dict[str, str] | None = None,
+        fresh: bool = False,
+    ) -> Fetched:
+        """Fetch `url`, following redirects hop by hop; every failure is an Outcome with a detail.
+
+        `headers` are sent besides the session's; `fresh` asks the server, never the persistent cache (a job's
+        status, which changes from one poll to the next)."""
+        ask = Ask(headers=tuple((headers or {}).items()), fresh=fresh) if headers or fresh else PLAIN_GET
         trace = _Trace(url=url, started=time.monotonic())
         budget = self._fresh_budget()
         current = url
@@ -957,7 +1106,7 @@ class Http:
             over = self._run_over()
             if over is not None:
                 return self._result(trace, current, Outcome.TIMED_OUT, over)
-            attempt = self._attempts(current, budget, limiter, accept)
+            attempt = self._attempts(current, budget, limiter, accept, ask)
             response = attempt.response
             if attempt.outcome is not None:
                 status = response.status_code if response is not None else None

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from verify import __version__
-from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, default_limiter
+from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, PageSaver, default_limiter
 from verify.article import STATEMENT_BLOCKS, Article, BlockKind, Statement
 from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
-from verify.judge import NOT_CHECKED, Source, SourceRole, judge_statement, prepare
+from verify.judge import NOT_CHECKED, Label, Source, SourceRole, judge_statement, prepare
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
-from verify.report import Report, StatementResult
+from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ class Checker:
         # Worker pools started once for the run and lent to one article at a time (one per --jobs slot).
         self._pools: queue.SimpleQueue[ThreadPoolExecutor] = queue.SimpleQueue()
         self._all_pools: list[ThreadPoolExecutor] = []
+        self._warned = False
 
     def start_workers(self, jobs: int = 1) -> None:
         """Start the worker threads of `jobs` articles now, before the first request (see `_started_pool`)."""
@@ -96,14 +97,15 @@ class Checker:
         http_options = HttpOptions(
             user_agent=USER_AGENT,
             cache_path=cache,
+            cache_expire=settings.cache_expire,
             allow_private=settings.allow_private,
             run_limit=settings.max_time,
             host_caps=((archive_host, archive_slots(settings.concurrency, limiter)),),
         )
         http = Http(http_options)
-        archive = Archive(http, base_url=base_url, limiter=limiter)
+        archive = _archive(http, settings, base_url, limiter, replaying=False)
         replay_http = Http(dataclasses.replace(http_options, backoff=0.0, cache_path=None))
-        replay = (replay_http, Archive(replay_http, base_url=base_url, limiter=_Unlimited()))
+        replay = (replay_http, _archive(replay_http, settings, base_url, _Unlimited(), replaying=True))
         checker = cls(http, archive, options, settings.cassette_dir, settings.record_mode, replay)
         checker.start_workers(settings.jobs if settings.record_mode == "off" else 1)
         return checker
@@ -120,6 +122,14 @@ class Checker:
             self.http.close()
         if self.replay is not None:
             self.replay[0].close()
+
+    def take_warnings(self) -> tuple[str, ...]:
+        """What went wrong beside the reports since the last call: a persistent cache dropped mid-run."""
+        failure = self.http.cache_failure if self.http is not None else None
+        if failure is None or self._warned:
+            return ()
+        self._warned = True
+        return (failure,)
 
     def cassette(self, slug: str) -> Path:
         return self.cassettes / f"{slug}.yaml"
@@ -141,6 +151,33 @@ class Checker:
         options = dataclasses.replace(self.options, speculate=self.options.speculate and not replaying)
         with recording(http.session, cassette, self.mode), self._workers() as pool:  # type: ignore[arg-type]
             return check_article(article, http, archive, options, pool)
+
+
+def _archive(http: Http, settings: Settings, base_url: str, limiter: RateLimiter, replaying: bool) -> Archive:
+    """The Wayback Machine, with the Memento aggregator after it (`--archives wayback,memento`) and Save Page Now
+    for live pages without a capture (`--save`); a replay waits for no limiter and no job."""
+    from verify.memento import POLL_EVERY, TIME_TRAVEL, HostLimiters, Memento, SavePageNow, keys_from_environment
+
+    memento = None
+    if "memento" in settings.archives:
+        limiters = HostLimiters(unlimited=replaying)
+        memento = Memento(
+            http,
+            settings.memento_url or TIME_TRAVEL,
+            limiters,
+            skip_hosts=("web.archive.org", urlsplit(base_url).hostname or "web.archive.org"),
+        )
+    saver = None
+    if settings.save:
+        saver = SavePageNow(
+            http,
+            base_url,
+            keys=keys_from_environment(),
+            limiter=limiter,
+            save_limiter=_Unlimited() if replaying else None,
+            poll_every=0.0 if replaying else POLL_EVERY,
+        )
+    return Archive(http, base_url=base_url, limiter=limiter, memento=memento, saver=saver)
 
 
 class _Unlimited(RateLimiter):
@@ -220,7 +257,7 @@ def check_article(
             waits: list[Future[Any]] = [live, archived]
             if options.speculate:
                 waits.append(_after(pool, (live,), lambda: _speculate(url, live.result(), archived, claims)))
-            return _after(pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims))
+            return _after(pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims, archive.saver))
 
         start([article.url], cited=False)
         # Links whose href the stored copy kept need nothing from the original: start them at once.
@@ -248,7 +285,12 @@ def check_article(
     results = tuple(
         _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
     )
+    unread, sources_unread = _unread(original, original_text, targets, link_checks, sources)
+    if sources_unread:
+        results = tuple(_as_unverifiable(result) for result in results)
     notes = (original_note,) if original_note else ()
+    if unread and not offline_network:
+        notes = (*notes, _unread_note(unread))
     if offline_network:
         notes = (
             "the network was unreachable: no host name could be resolved, not even the archive's; "
@@ -266,7 +308,67 @@ def check_article(
         comparison=comparison,
         results=results,
         network_down=offline_network,
+        unread=unread,
+        coverage=_coverage(unread, original_text, sources, offline_network),
     )
+
+
+# A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
+_GONE = ({Outcome.DEAD, Outcome.SOFT_404}, {ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
+
+
+def _gone(check: LinkCheck) -> bool:
+    return check.live.outcome in _GONE[0] and check.archive.outcome in _GONE[1]
+
+
+def _unread(
+    original: LinkCheck,
+    original_text: Extracted | None,
+    targets: Sequence[Target],
+    checks: dict[str, LinkCheck],
+    texts: dict[str, _SourceText],
+) -> tuple[tuple[str, ...], bool]:
+    """The pages that could not be read ("URL: why"), and whether a cited source is among them.
+
+    A source that was blocked, refused, rate-limited or timed out, or whose copy has no text to read, is unread; so
+    is every stripped link when the archived original that would give its target could not be read. One dead and
+    never archived is a finding, not a failure to read. Every statement is weighed against every source of the
+    article, so an unread source leaves every unsourced statement unverifiable.
+    """
+    unread: dict[str, str] = {}
+    if original_text is None and not _gone(original):
+        unread[original.url] = f"{original.url}: the original, {original.summary}"
+    for url, check in checks.items():
+        text = texts[url]
+        if not text.sentences and not _gone(check):
+            unread[url] = f"{url}: {text.unavailable or check.summary}"
+    stripped = original.url in unread and any(t.url is None for t in targets)
+    return tuple(unread.values()), stripped or any(url in unread for url in checks)
+
+
+def _as_unverifiable(result: StatementResult) -> StatementResult:
+    if result.verdict.label is not Label.UNSOURCED:
+        return result
+    return dataclasses.replace(result, unverifiable=True)
+
+
+def _unread_note(unread: Sequence[str], shown: int = 5) -> str:
+    more = f"; and {len(unread) - shown} more (the JSON report lists them)" if len(unread) > shown else ""
+    return (
+        f"{len(unread)} {'page' if len(unread) == 1 else 'pages'} could not be read, so no unsourced statement is "
+        f"checked (each is unverifiable): " + "; ".join(unread[:shown]) + more
+    )
+
+
+def _coverage(
+    unread: Sequence[str], original_text: Extracted | None, texts: dict[str, _SourceText], network_down: bool
+) -> Coverage:
+    if network_down:
+        return Coverage.NOTHING
+    if not unread:
+        return Coverage.CHECKED
+    read_any = original_text is not None or any(text.sentences for text in texts.values())
+    return Coverage.PARTLY if read_any else Coverage.NOTHING
 
 
 def _compare(article: Article, original: Extracted) -> Comparison:
@@ -332,14 +434,24 @@ def _after(pool: ThreadPoolExecutor, futures: Sequence[Future[Any]], work: Calla
     return result
 
 
-def _prepare(url: str, live: Fetched, archived: ArchiveResult, claims: Sequence[str]) -> tuple[LinkCheck, _SourceText]:
+def _prepare(
+    url: str, live: Fetched, archived: ArchiveResult, claims: Sequence[str], saver: PageSaver | None = None
+) -> tuple[LinkCheck, _SourceText]:
     """A cited URL's check and text, and every statement analysed against that text while other sources are still
-    on their way (each statement is weighed against every source of the article; the judge keeps the analyses)."""
+    on their way (each statement is weighed against every source of the article; the judge keeps the analyses).
+
+    With `saver` (`--save`), a cited page that is live but has no usable capture is captured now, and that capture
+    is its evidence."""
+    if saver is not None and live.ok and archived.outcome in _NO_CAPTURE:
+        archived = saver.save(url, archived)
     check = link_check(url, live, archived)
     text = _source_text(check)
     if text.sentences:
         prepare(claims, text.sentences)
     return check, text
+
+
+_NO_CAPTURE = (ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK)
 
 
 def _network_down(original: LinkCheck, archive_url: str) -> bool:
@@ -573,7 +685,7 @@ def _offline_report(article: Article) -> Report:
             if t.citation.statement_id == statement.id
         ]
         verdict = judge_statement(statement.id, statement.text, sources, changed=None, has_citation=bool(sources))
-        results.append(StatementResult(statement=statement, verdict=verdict, change=None))
+        results.append(StatementResult(statement=statement, verdict=verdict, change=None, unverifiable=True))
     notes = (
         "--offline: nothing was fetched. The original URL, the archive and the cited sources were not checked; "
         "stripped links were not recovered; the stored copy was not compared with the archived original.",
@@ -588,4 +700,5 @@ def _offline_report(article: Article) -> Report:
         links=(),
         comparison=None,
         results=tuple(results),
+        coverage=Coverage.NOTHING,
     )

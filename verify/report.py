@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import json
 import os
 import re
-import tempfile
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from verify.archive import WAYBACK_NAME, Capture
 from verify.article import Article, Statement
 from verify.compare import Change, Comparison, StatementChange
 from verify.judge import Label, Verdict
 from verify.links import LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,16 @@ class StatementResult:
     statement: Statement
     verdict: Verdict
     change: StatementChange | None
+    #: Unsourced, and a source it was weighed against could not be read: not checked (see Report.unread).
+    unverifiable: bool = False
+
+
+class Coverage(str, enum.Enum):
+    """How much of an article's evidence was read: only a `checked` article's labels are all findings."""
+
+    CHECKED = "checked"
+    PARTLY = "partly-checked"
+    NOTHING = "not-checked"
 
 
 @dataclass(frozen=True)
@@ -44,37 +56,54 @@ class Report:
     results: tuple[StatementResult, ...]
     # No host name resolved, not even the archive's: nothing was checked, though the run asked for the network.
     network_down: bool = False
+    #: The pages that could not be read (blocked, refused, timed out...), each "URL: why"; a page that is gone (dead
+    #: and never archived) was read as far as it can be and is not here.
+    unread: tuple[str, ...] = ()
+    coverage: Coverage = Coverage.CHECKED
 
     @property
     def counts(self) -> dict[str, int]:
         found = Counter(r.verdict.label for r in self.results)
         return {label.value: found.get(label, 0) for label in Label}
 
+    @property
+    def unverifiable(self) -> int:
+        return sum(1 for r in self.results if r.unverifiable)
+
     def link(self, url: str | None) -> LinkCheck | None:
         return next((check for check in self.links if check.url == url), None)
 
 
 class FailOn(str, enum.Enum):
-    """Which label makes an article fail the policy (`--fail-on`)."""
+    """Which statements make an article fail the policy (`--fail-on`)."""
 
     DISPUTED = "disputed"
+    UNVERIFIABLE = "unverifiable"
     UNSOURCED = "unsourced"
     NEVER = "never"
 
     def fails(self, report: Report) -> bool:
-        counts = report.counts
+        return any(self.fails_on(result) for result in report.results)
+
+    def fails_on(self, result: StatementResult) -> bool:
+        """Whether this statement fails the policy. disputed, unverifiable, unsourced: each fails on what the one
+        before it does, and more; never fails on nothing."""
+        label = result.verdict.label
         if self is FailOn.NEVER:
             return False
         if self is FailOn.DISPUTED:
-            return counts[Label.DISPUTED.value] > 0
-        return counts[Label.DISPUTED.value] + counts[Label.UNSOURCED.value] > 0
+            return label is Label.DISPUTED
+        if self is FailOn.UNVERIFIABLE:
+            return label is Label.DISPUTED or result.unverifiable
+        return label is not Label.SOURCED
 
 
 def verdict_line(report: Report) -> str:
     """One line for the top of a report and for terminals: what a reader needs before anything else."""
     counts = report.counts
     total = len(report.results)
-    parts = f"{counts['sourced']} sourced, {counts['unsourced']} unsourced, {counts['disputed']} disputed"
+    unverifiable = f" ({report.unverifiable} unverifiable)" if report.unverifiable else ""
+    parts = f"{counts['sourced']} sourced, {counts['unsourced']} unsourced{unverifiable}, {counts['disputed']} disputed"
     if counts["disputed"]:
         head = "Disputed"
     elif counts["unsourced"]:
@@ -85,7 +114,13 @@ def verdict_line(report: Report) -> str:
         head = "Not checked (offline)"
     elif report.network_down:
         head = "Not checked (network unreachable)"
-    return f"{head}: {parts} of {total} statements"
+    elif report.coverage is Coverage.NOTHING:
+        head = "Not checked (nothing could be read)"
+    unread = ""
+    if report.coverage is Coverage.PARTLY:
+        pages = len(report.unread)
+        unread = f"; {pages} {'page' if pages == 1 else 'pages'} could not be read"
+    return f"{head}: {parts} of {total} statements{unread}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -156,8 +191,15 @@ def report_json(report: Report) -> dict[str, Any]:
         },
         "offline": report.offline,
         "network_unreachable": report.network_down,
-        "summary": {"verdict": verdict_line(report), "statements": len(report.results), **report.counts},
+        "coverage": report.coverage.value,
+        "summary": {
+            "verdict": verdict_line(report),
+            "statements": len(report.results),
+            **report.counts,
+            "unverifiable": report.unverifiable,
+        },
         "notes": list(report.notes),
+        "unread": list(report.unread),
         "original": _link_json(report.original) if report.original else None,
         "citations": [_target_json(report, t) for t in report.targets],
         "links": [_link_json(check) for check in report.links],
@@ -206,10 +248,13 @@ def _link_json(check: LinkCheck) -> dict[str, Any]:
                 "status": capture.status,
                 "permalink": capture.permalink,
                 "raw_url": capture.raw_url,
+                "archive": capture.archive_name,
+                "lookup": capture.lookup,
             },
             "rejected": [
                 {"timestamp": c.timestamp, "permalink": c.permalink, "why": why} for c, why in archived.rejected
             ],
+            "save_job": None if archived.save_job is None else dataclasses.asdict(archived.save_job),
         },
         "evidence": check.evidence.value,
         "evidence_url": check.evidence_url,
@@ -241,6 +286,7 @@ def _result_json(result: StatementResult) -> dict[str, Any]:
         "citations": [c.anchor for c in statement.citations],
         "attribution": statement.attribution.source if statement.attribution else None,
         "label": verdict.label.value,
+        "unverifiable": result.unverifiable,
         "reason": verdict.reason,
         "score": round(verdict.score, 4),
         "conflicts": list(verdict.conflicts),
@@ -281,6 +327,10 @@ _LABEL_MARK = {
 }
 
 
+def _mark(result: StatementResult) -> str:
+    return _LABEL_MARK[result.verdict.label] + (" (unverifiable)" if result.unverifiable else "")
+
+
 def render_markdown(report: Report) -> str:
     """The report a person reads: verdict first, then statements, links, and what changed since the original."""
     article = report.article
@@ -310,7 +360,11 @@ def _metadata(report: Report) -> list[str]:
         capture = original.archive.capture
         if capture is not None:
             rows.append(
-                ("Archived original", md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink))
+                (
+                    "Archived original",
+                    md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink)
+                    + _capture_origin(capture),
+                )
             )
         else:
             rows.append(("Archived original", md_text(f"{original.archive.outcome.value}: {original.archive.detail}")))
@@ -328,7 +382,7 @@ def _statements(report: Report) -> list[str]:
         evidence = verdict.evidence[0] if verdict.evidence else None
         link = md_link("passage", evidence.permalink) if evidence else ""
         out.append(
-            f"| {md_code(result.statement.id)} | {result.statement.line} | {_LABEL_MARK[verdict.label]} "
+            f"| {md_code(result.statement.id)} | {result.statement.line} | {_mark(result)} "
             f"| {md_text(_short(verdict.reason, 160))} | {link} |"
         )
     return [*out, ""]
@@ -345,7 +399,7 @@ def _evidence(report: Report) -> list[str]:
     out = ["## Statements and their evidence", ""]
     for result in report.results:
         statement, verdict = result.statement, result.verdict
-        out.append(f"### {md_code(statement.id)} · {_LABEL_MARK[verdict.label]} · line {statement.line}")
+        out.append(f"### {md_code(statement.id)} · {_mark(result)} · line {statement.line}")
         out += ["", f"> {md_text(statement.text)}", "", f"**Why:** {md_text(verdict.reason)}", ""]
         if statement.attribution is not None:
             out += [f"Attributed to: {md_text(statement.attribution.source)}", ""]
@@ -390,7 +444,7 @@ def _links(report: Report) -> list[str]:
             live = md_code(check.live.outcome.value)
             captured = check.archive.capture
             capture = (
-                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink)
+                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink) + _capture_origin(captured)
                 if captured is not None
                 else md_code(check.archive.outcome.value)
             )
@@ -399,6 +453,15 @@ def _links(report: Report) -> list[str]:
     out += ["", "Details:", ""]
     out += [d for d in dict.fromkeys(details) if d]
     return [*out, ""]
+
+
+def _capture_origin(capture: Capture) -> str:
+    """Where a capture came from, when not from the Wayback Machine's index: another archive, or made at check time."""
+    if capture.lookup == "save-page-now":
+        return " (archived at check time, Save Page Now)"
+    if capture.archive_name != WAYBACK_NAME:
+        return f" ({md_text(capture.archive_name)})"
+    return ""
 
 
 def _link_detail(target: Target, check: LinkCheck | None) -> str:
@@ -461,9 +524,13 @@ def _integrity(report: Report) -> list[str]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, flushed, then renamed over the target."""
+    """Write a file whole or not at all: a temporary file beside it, flushed, then renamed over the target.
+
+    The temporary file is created as `open()` would create the file (mode 0666 less the umask), not 0600 as
+    `mkstemp` makes it, so the report can be read by whom the user's umask lets read their files.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -474,6 +541,16 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create_beside(path: Path) -> tuple[int, str]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def write_report(report: Report, out_dir: Path, slug: str | None = None) -> tuple[Path, Path]:

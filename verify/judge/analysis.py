@@ -1,0 +1,150 @@
+"""One claim against one source: retrieval, the checks and the model's features together, kept so that each pair is
+worked out once a run."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from verify.judge.checks import (
+    _aligned_conflicts,
+    _clause_name_conflicts,
+    _clause_negation_conflicts,
+    _negation_conflicts,
+    _number_conflicts,
+    _quote_conflicts,
+)
+from verify.judge.model import FEATURES, Features
+from verify.judge.retrieval import (
+    _is_title,
+    _name_coverage,
+    _NumberMatch,
+    _quotes,
+    _quotes_verbatim,
+    _rare_missing,
+    _rare_names_missing,
+    _Weights,
+    _Window,
+    _window_score,
+    _windows,
+)
+from verify.judge.tokens import _claim_tokens, _document, _plain
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    window: _Window | None
+    features: Features
+    conflicts: tuple[str, ...]
+    quotes_ok: bool
+
+
+def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
+    return _analysed(claim_text, tuple(sentences))
+
+
+@functools.lru_cache(maxsize=4096)
+def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
+    """The analysis of one claim against one source; kept, so a run can analyse each pair while other sources are
+    still being fetched and judge every statement at the end without doing it again."""
+    claim = _claim_tokens(claim_text)
+    doc = _document(sentences)
+    quotes = _quotes(claim_text)
+    weights = _Weights(claim, doc)
+    windows = _windows(doc, weights)
+    if not windows:
+        nothing = float(not claim_text)  # an empty claim has no numbers, names or quotes to miss
+        features = Features(
+            **{name: 0.0 for name in FEATURES},
+            **{name: nothing for name in ("number_coverage", "name_coverage", "quote_verbatim", "quotes_found")},
+        )
+        return _Analysis(None, features, (), not quotes)
+    numbers = _NumberMatch(claim, doc)
+    ranked = sorted(windows, key=lambda w: _window_score(claim, weights, numbers, w), reverse=True)
+    best = ranked[0]
+    second = next((w for w in ranked[1:] if w.end <= best.start or w.start >= best.end), None)
+    third = (
+        next(
+            (w for w in ranked[1:] if all(w.end <= o.start or w.start >= o.end for o in (best, second))),
+            None,
+        )
+        if second
+        else None
+    )
+    passage = best.merged
+    passage_lower = passage.lower_set
+    total = weights.total or 1.0
+    missing = [stem for stem in weights.of if stem not in passage.content]
+    pair = passage.content | (second.merged.content if second else frozenset())
+    triple = pair | (third.merged.content if third else frozenset())
+    top_weight = max(weights.of.values(), default=1.0) or 1.0
+    bigram = len(claim.bigrams & passage.bigrams) / len(claim.bigrams) if claim.bigrams else 1.0
+    plain = len(claim.content & passage.content) / len(claim.content) if claim.content else 1.0
+    quote_share = _quotes_verbatim(quotes, passage.plain)
+    document_plain = _plain(" ".join(doc.sentences)) if quotes else ""
+    quotes_found = all(_plain(q) in document_plain or _is_title(q) for q in quotes)
+    conflicts: list[str] = []
+    coverage = weights.coverage(passage.content)
+    if coverage >= 0.5 or plain >= 0.5:
+        best_sentences = doc.tokens[best.start : best.end]
+        conflicts += _number_conflicts(claim, best_sentences)
+        conflicts += _quote_conflicts(quotes, passage.plain, document_plain)
+        aligned = _aligned_conflicts(claim, best_sentences)
+        if not any(c.startswith("negation") for c in aligned):
+            aligned += _negation_conflicts(claim, best_sentences)
+        conflicts += aligned
+    document_coverage = weights.coverage(doc.content)
+    if document_coverage >= 0.5:  # the source is about the statement: its clauses are looked for sentence by sentence
+        if not any(c.startswith("negation") for c in conflicts):
+            conflicts += _clause_negation_conflicts(claim, doc)
+        if not any(c.startswith("name") for c in conflicts):
+            conflicts += _clause_name_conflicts(claim, doc)
+    claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
+    number_coverage = numbers.coverage(passage.quantities)
+    name_coverage = _name_coverage(claim, passage_lower)
+    features = Features(
+        coverage=coverage,
+        plain_coverage=plain,
+        bigram_coverage=bigram,
+        number_coverage=number_coverage,
+        name_coverage=name_coverage,
+        quote_verbatim=quote_share,
+        token_set_ratio=fuzz.token_set_ratio(claim_plain, passage_plain) / 100.0,
+        partial_ratio=fuzz.partial_ratio(claim_plain, passage_plain) / 100.0,
+        document_coverage=document_coverage,
+        pair_coverage=weights.coverage(pair),
+        missing_weight=sum(weights.of[s] for s in missing) / total,
+        missing_count=float(len(missing)),
+        claim_length=math.log1p(len(claim.content)),
+        negation_mismatch=float(any(c.startswith("negation") for c in conflicts)),
+        conflict=float(bool(conflicts)),
+        has_numbers=float(bool(claim.quantities)),
+        document_number_coverage=numbers.coverage(doc.quantities),
+        document_name_coverage=_name_coverage(claim, doc.lower),
+        triple_coverage=weights.coverage(triple),
+        max_missing_weight=max((weights.of[s] for s in missing), default=0.0) / top_weight,
+        weakest_coverage=min(coverage, number_coverage, name_coverage, quote_share),
+        quotes_found=float(quotes_found),
+        rare_missing_count=float(_rare_missing(claim, doc)),
+        rare_names_missing=float(len(_rare_names_missing(claim, doc))),
+        negation_unmatched=float(
+            claim.negated_outside_quotes
+            and not any(any(t.negations) for w in (best, second, third) if w for t in doc.tokens[w.start : w.end])
+        ),
+    )
+    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
+
+
+def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:
+    """Analyse each claim against a source now, so that `assess` later finds the work done."""
+    for claim in claims:
+        _analyse(claim, sentences)
+
+
+def claim_features(claim: str, sentences: Sequence[str]) -> Features:
+    """The model's input for a claim against a source's sentences (for training in bench/)."""
+    return _analyse(claim, sentences).features

@@ -1,0 +1,225 @@
+"""Decision: a statement's label from its analyses against each candidate source, with the reason in words."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from verify.judge.analysis import _analyse
+from verify.judge.evidence import _evidence
+from verify.judge.model import Features, Model, default_model
+from verify.judge.retrieval import _NumberMatch, _rare_names_missing
+from verify.judge.tokens import _claim_tokens, _document
+from verify.judge.verdict import Assessment, Label, Source, SourceRole, Verdict
+from verify.text import evidence_sentences
+
+
+def decide(model: Model, features: Features, probability: float | None = None) -> bool:
+    """Sourced when the model's score reaches its threshold, the quoted words and every number of the statement are
+    in the source, and nothing conflicts.
+
+    Numbers are looked for in the whole source, not only the best passage: a supported claim's date or figure is
+    often a sentence away (on WiCE dev, asking for them in the passage cost 7 points of F1; in the source, under 1).
+    A source that never gives the number cannot be what supports it, however much else it shares. `probability` is
+    the model's, when the caller has it already.
+    """
+    if probability is None:
+        probability = model.probability(features)
+    return (
+        probability >= model.threshold
+        and features.quotes_found == 1.0
+        and features.document_number_coverage == 1.0
+        and not features.rare_names_missing
+        and not features.negation_unmatched
+        and not features.conflict
+    )
+
+
+def assess(claim: str, sentences: Sequence[str], model: Model | None = None) -> Assessment:
+    """The best passage of `sentences` for `claim`, its support score and any conflict with it."""
+    analysis = _analyse(claim, sentences)
+    model = model or default_model()
+    score = model.probability(analysis.features)
+    window = analysis.window
+    supported = window is not None and decide(model, analysis.features, score)
+    return Assessment(
+        claim=claim,
+        passage=window.text if window else "",
+        start=window.start if window else 0,
+        end=window.end if window else 0,
+        score=score,
+        supported=supported,
+        conflicts=analysis.conflicts,
+        features=analysis.features,
+    )
+
+
+# A source's `unavailable` reason starts with this when the run chose not to fetch it (--offline): the statement is
+# unsourced for want of evidence, and the reason must not say that the source is dead.
+NOT_CHECKED = "--offline"
+_UNVERIFIABLE = re.compile(
+    r"block|rate.?limit|429|403|401|paywall|timed?.?out|timeout|unreachable|refused|too.?large|not.?html|login|captcha",
+    re.IGNORECASE,
+)
+
+
+def _unavailable_reason(source: Source) -> str:
+    why = source.unavailable or "text not available"
+    if why.startswith(NOT_CHECKED):
+        return f"not checked: {why}"
+    if _UNVERIFIABLE.search(why):
+        return f"unverifiable: {why} ({source.url})"
+    return f"cited source dead and never archived: {why} ({source.url})"
+
+
+def _where(source: Source) -> str:
+    return f"{source.role.value} {source.url}" if source.url else "the evidence"
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "..."
+
+
+def judge_statement(
+    statement_id: str,
+    text: str,
+    sources: Sequence[Source],
+    *,
+    changed: str | None,
+    has_citation: bool,
+    model: Model | None = None,
+    attribution: str | None = None,
+) -> Verdict:
+    """Label one statement from its candidate sources, given in order: own citations, other citations, attributed.
+
+    `changed` is the comparison's reason when the stored statement differs substantively from the archived original
+    (or is absent from it): the statement is then disputed whatever its sources say. `attribution` is whom the
+    statement names as its source ("the engineering report"): its words are not expected in the evidence.
+    """
+    assessed: list[tuple[Source, Assessment]] = [
+        (source, assess(text, source.sentences, model)) for source in sources if source.sentences
+    ]
+    best = max(assessed, key=lambda pair: pair[1].score, default=None)
+    best_score = round(best[1].score, 4) if best else 0.0
+
+    if changed:
+        evidence = tuple(itertools.islice((_evidence(a, s, attribution) for s, a in assessed if a.supported), 3))
+        return Verdict(statement_id, Label.DISPUTED, changed, evidence, best_score, (changed,))
+
+    for source, assessment in assessed:
+        if assessment.conflicts:
+            reason = f"contradicted by {_where(source)}: " + "; ".join(assessment.conflicts)
+            return Verdict(
+                statement_id,
+                Label.DISPUTED,
+                reason,
+                (_evidence(assessment, source, attribution),),
+                round(assessment.score, 4),
+                assessment.conflicts,
+            )
+        if assessment.supported:
+            agreeing = (_evidence(a, s, attribution) for s, a in assessed if a.supported and not a.conflicts)
+            supporting = tuple(itertools.islice(agreeing, 3))
+            reason = f"supported by {_where(source)}: {_excerpt(supporting[0].quote)!r}"
+            return Verdict(statement_id, Label.SOURCED, reason, supporting, round(assessment.score, 4), ())
+
+    parts: list[str] = []
+    if not has_citation:
+        parts.append("no citation")
+    own = [source for source in sources if source.role is SourceRole.OWN]
+    others = [source for source in sources if source.role is not SourceRole.OWN]
+    for source in own:  # its own citations, each told in full
+        if source.sentences:
+            assessment = next(a for s, a in assessed if s is source)
+            missing = _numbers_not_given(text, source.sentences)
+            claim = _claim_tokens(text)
+            unnamed = _rare_names_missing(claim, _document(tuple(source.sentences)))
+            gaps = []
+            if missing:
+                gaps.append(f"gives the statement's {_plural('number', missing)} " + ", ".join(map(repr, missing)))
+            if unnamed:
+                spelled = dict(zip(claim.lower, claim.spelled, strict=True))
+                gaps.append("names " + ", ".join(repr(spelled[n]) for n in unnamed))
+            silent = "source fetched but silent on it"
+            if gaps:
+                silent += ": it never " + " and never ".join(gaps)
+            if assessment.features.negation_unmatched:
+                silent += "; its closest passages have no negation where the statement has one"
+            if assessment.passage:
+                parts.append(f"{silent} (best passage: {_excerpt(assessment.passage)!r}, {_where(source)})")
+            else:
+                parts.append(f"{silent} ({_where(source)})")
+        elif source.sentences is None:
+            parts.append(_unavailable_reason(source))
+        else:
+            parts.append(f"source fetched but has no text ({source.url})")
+    if others:  # the article's other sources, summed up: the closest passage is the evidence below
+        other_ids = {id(source) for source in others}
+        read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
+        unread = len(others) - len(read)
+        summary = f"none of the article's {len(read)} other readable sources carries it"
+        closest = max(read, key=lambda pair: pair[1].score, default=None)
+        if closest is not None and closest[1].passage:
+            summary += f" (closest: {_excerpt(closest[1].passage)!r}, {_where(closest[0])})"
+        if unread:
+            summary += f"; {unread} could not be read"
+        parts.append(summary)
+    if has_citation and not sources:
+        parts.append("unverifiable: the citation could not be resolved to a source")
+    evidence = (_evidence(best[1], best[0], attribution),) if best and best[1].passage else ()
+    return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, ())
+
+
+def _numbers_not_given(claim: str, sentences: Sequence[str]) -> list[str]:
+    """The statement's numbers that no sentence of the source gives, as the statement writes them."""
+    return _NumberMatch(_claim_tokens(claim), _document(tuple(sentences))).not_given()
+
+
+def _plural(word: str, items: Sequence[object]) -> str:
+    return word if len(items) == 1 else f"{word}s"
+
+
+def judge_claim(claim: str, evidence: str | Sequence[str], *, model: Model | None = None) -> Verdict:
+    """Judge a bare claim against one evidence text (a string, split into sentences, or a list of sentences)."""
+    sentences = tuple(evidence_sentences(evidence)) if isinstance(evidence, str) else tuple(evidence)
+    source = Source(url="", role=SourceRole.OWN, sentences=sentences)
+    return judge_statement("claim", claim, (source,), changed=None, has_citation=True, model=model)
+
+
+def _parse_line(number: int, line: str) -> tuple[object, str, str | list[str]]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"line {number}: not valid JSON ({error.msg})") from None
+    if not isinstance(row, dict):
+        raise ValueError(f"line {number}: expected a JSON object with id, claim and evidence")
+    missing = [key for key in ("id", "claim", "evidence") if key not in row]
+    if missing:
+        raise ValueError(f"line {number}: missing {', '.join(missing)}")
+    claim, evidence = row["claim"], row["evidence"]
+    if not isinstance(claim, str) or not claim.strip():
+        raise ValueError(f"line {number}: 'claim' must be a non-empty string")
+    if isinstance(evidence, list):
+        if not all(isinstance(s, str) for s in evidence):
+            raise ValueError(f"line {number}: 'evidence' must be a string or a list of strings")
+    elif not isinstance(evidence, str):
+        raise ValueError(f"line {number}: 'evidence' must be a string or a list of strings")
+    return row["id"], claim, evidence
+
+
+def judge_jsonl(lines: Iterable[str], *, model: Model | None = None) -> Iterator[str]:
+    """`verify judge --input`: one {"id","claim","evidence"} per line in, one {"id","label","score","evidence"} out.
+
+    Blank lines are skipped; a bad line raises ValueError naming its line number.
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        row_id, claim, evidence = _parse_line(number, line)
+        verdict = judge_claim(claim, evidence, model=model)
+        quote = verdict.evidence[0].quote if verdict.evidence else ""
+        out = {"id": row_id, "label": verdict.label.value, "score": verdict.score, "evidence": quote}
+        yield json.dumps(out, ensure_ascii=False)
