@@ -279,6 +279,8 @@ def check_page(
     from verify.extract import extract
 
     html = page.html.encode("utf-8")
+    # The archive holds this page alone: a page that another bench page cites is not served as its source.
+    archive.pages.clear()
     archive.pages[urldefrag(page.url).url] = html
     title = extract(html, base_url=page.url).title or "Untitled"
     try:
