@@ -20,7 +20,7 @@ from verify.archive import WAYBACK_NAME, Capture
 from verify.article import Article, Statement
 from verify.compare import Change, Comparison, StatementChange
 from verify.judge import Label, Verdict
-from verify.links import LinkCheck, Recovery, Target
+from verify.links import OUTSIDE_BODY, LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
 SCHEMA_VERSION = "1.3"
@@ -309,6 +309,7 @@ def _result_json(result: StatementResult) -> dict[str, Any]:
             "archived_text": change.archived_text,
             "diff": change.diff,
             "kinds": list(change.kinds),
+            "outside_body": change.outside_body,
         },
     }
 
@@ -472,6 +473,8 @@ def _link_detail(target: Target, check: LinkCheck | None) -> str:
     if check is None:
         return ""
     parts = [f"live {md_text(check.live.detail, 160)}"]
+    if OUTSIDE_BODY in target.detail:
+        parts.insert(0, md_text(target.detail, 200))
     if check.live.hops:
         parts.append(f"ends at {md_text(check.live.final_url, 120)}")
     parts.append(f"archive: {md_text(check.archive.detail, 200)}")
