@@ -360,3 +360,21 @@ def test_statement_in_no_visible_text_of_a_partial_capture_is_not_compared() -> 
     result = compare([(f"s{n}", t) for n, t in enumerate(stored, 1)], body, outside=outside)
     assert [s.change for s in result.statements][-2:] == [Change.NOT_COMPARED, Change.NOT_COMPARED]
     assert all(s.outside_body for s in result.statements[3:8])
+
+
+def test_compare_files_looks_outside_the_body_of_an_html_capture(tmp_path: Path) -> None:
+    story = [
+        "The ferry crews voted on Monday to strike for two days next week over a pay offer they called unfair.",
+        "Their union said the operator had refused to meet since the summer and that talks had broken down.",
+        "The operator said it regretted the vote and would keep a reduced timetable running on both crossings.",
+    ]
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><aside><p>Ferry Model Kit (Latest Model)</p></aside><article>"
+        + "".join(f"<p>{s}</p>" for s in story)
+        + "</article></body></html>"
+    )
+    stored = tmp_path / "stored.md"
+    stored.write_text("# Ferry\n\n" + "\n\n".join([story[0], "Ferry Model Kit (Latest Model)", *story[1:]]) + "\n")
+    box = compare_files(stored, page).statements[1]
+    assert (box.change, box.outside_body) == (Change.UNCHANGED, True)

@@ -983,11 +983,18 @@ def compare_files(stored: Path, archived: Path) -> Comparison:
     from verify.article import read_article
 
     article = read_article(stored, url=_NO_URL)
-    return compare([(s.id, s.text) for s in article.statements], read_archived(archived))
+    body, outside = _read_capture(archived)
+    return compare([(s.id, s.text) for s in article.statements], body, outside=outside)
 
 
 def read_archived(path: Path) -> list[str]:
-    """Paragraphs of an archived original: HTML through the extractor, text split at blank lines (.gz allowed)."""
+    """Paragraphs of an archived original: HTML through the extractor (photo captions first, as the pipeline compares
+    them), text split at blank lines (.gz allowed)."""
+    return _read_capture(path)[0]
+
+
+def _read_capture(path: Path) -> tuple[list[str], list[str]]:
+    """The archived original's article paragraphs, and (for HTML) the rest of its visible text."""
     raw = path.read_bytes()
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
@@ -995,5 +1002,6 @@ def read_archived(path: Path) -> list[str]:
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in raw[:100_000].lower():
         from verify.extract import extract
 
-        return list(extract(raw).paragraphs)
-    return list(iter_paragraphs(raw.decode("utf-8", errors="replace")))
+        extracted = extract(raw)
+        return [*extracted.captions, *extracted.paragraphs], list(extracted.outside)
+    return list(iter_paragraphs(raw.decode("utf-8", errors="replace"))), []
