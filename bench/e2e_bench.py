@@ -163,6 +163,27 @@ def _page_links(page: extract_bench.Page) -> list[tuple[str, str]]:
     return found
 
 
+def _all_page_links(page: extract_bench.Page) -> list[tuple[str, str]]:
+    """Every web link of the page whose anchor (two words or more) the ground-truth text has, in document order:
+    links in lists, product boxes and lead paragraphs that extract_bench's in-body answers leave out included."""
+    root = lxml.html.fromstring(page.html)
+    base = page.url
+    for b in root.iter("base"):
+        if b.get("href"):
+            base = urljoin(page.url, b.get("href", ""))
+            break
+    truth = " " + " ".join(extract_bench.tokens(page.truth)) + " "
+    found: list[tuple[str, str]] = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        anchor = " ".join(a.text_content().split())
+        words = extract_bench.tokens(anchor)
+        target = urljoin(base, href) if href and not href.startswith("#") else ""
+        if len(words) >= 2 and urlsplit(target).scheme in ("http", "https") and f" {' '.join(words)} " in truth:
+            found.append((anchor, extract_bench.normal_href(target)))
+    return found
+
+
 def _anchor_pattern(anchor: str) -> re.Pattern[str]:
     words = extract_bench.tokens(anchor)
     return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)")
@@ -224,10 +245,10 @@ def _edit_one(
     raise compare_bench.NotApplicable
 
 
-def stored_copy(page: extract_bench.Page, title: str, seed: int) -> Stored:
+def stored_copy(page: extract_bench.Page, title: str, seed: int, broad: bool = False) -> Stored:
     rng = random.Random(f"{seed}:{page.id}")
     paragraphs = list(iter_paragraphs(page.truth))
-    paragraphs, links = _place_links(paragraphs, _page_links(page))
+    paragraphs, links = _place_links(paragraphs, _all_page_links(page) if broad else _page_links(page))
     paragraphs, substantive, spot = _edit_one(paragraphs, rng, SUBSTANTIVE_EDITS, set())
     paragraphs, cosmetic, _ = _edit_one(paragraphs, rng, COSMETIC_EDITS, {spot})
     body = "\n\n".join(paragraphs)
@@ -274,7 +295,7 @@ class Tally:
 
 
 def check_page(
-    checker: Checker, archive: Archive, page: extract_bench.Page, seed: int, tally: Tally, verbose: bool
+    checker: Checker, archive: Archive, page: extract_bench.Page, seed: int, tally: Tally, verbose: bool, broad: bool
 ) -> None:
     from verify.extract import extract
 
@@ -284,7 +305,7 @@ def check_page(
     archive.pages[urldefrag(page.url).url] = html
     title = extract(html, base_url=page.url).title or "Untitled"
     try:
-        stored = stored_copy(page, title, seed)
+        stored = stored_copy(page, title, seed, broad)
     except compare_bench.NotApplicable:
         print(f"  {page.id[:12]}: no sentence to edit, skipped", file=sys.stderr)
         return
@@ -359,6 +380,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["dev", "held-out", "all", "both"], default="both")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each split (while iterating)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--links",
+        choices=["in-body", "broad"],
+        default="in-body",
+        help="links stripped: extract_bench's in-body answers (default), or every link whose anchor (2+ words) the "
+        "ground truth has, wherever it sits on the page",
+    )
     parser.add_argument("--verbose", action="store_true", help="each page's disputes, misses and lost links on stderr")
     args = parser.parse_args(argv)
     splits = ["dev", "held-out"] if args.split == "both" else [args.split]
@@ -377,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                 pages = pages[: args.limit]
             tally = Tally()
             for page in pages:
-                check_page(checker, archive, page, args.seed, tally, args.verbose)
+                check_page(checker, archive, page, args.seed, tally, args.verbose, args.links == "broad")
             assert tally.disputed is not None
             disputed = sum(tally.disputed.values())
             why = ", ".join(f"{n} {k}" for k, n in tally.disputed.most_common())

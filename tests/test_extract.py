@@ -469,6 +469,18 @@ def test_what_a_browser_does_not_show_is_not_text(inner: str, head: str) -> None
     assert _first_paragraph(inner, head) == "Ilhan Omar spoke to the council about the bridge repairs on Monday."
 
 
+def test_a_hover_card_after_a_linked_name_is_not_text() -> None:
+    card = (
+        "<span class='rollover-block'><img src='p.jpg'><a href='/people/omar'>Ilhan Omar</a>"
+        "<a href='/tech/1'>Hillicon Valley: tech news</a><a href='/news/2'>Another story</a></span>"
+    )
+    inner = f"Rep. <span class='rollover'><a href='/people/omar'>Ilhan Omar</a>{card}</span> spoke to the council today about the repairs to the old bridge and what they will cost."
+    assert (
+        _first_paragraph(inner)
+        == "Rep. Ilhan Omar spoke to the council today about the repairs to the old bridge and what they will cost."
+    )
+
+
 def test_a_class_hidden_only_on_some_screens_is_text() -> None:
     css = "<style>.pull{display:none} @media (min-width: 800px) { .pull { display: block } }</style>"
     assert _first_paragraph("Ilhan Omar <span class='pull'>and Ayanna Pressley</span> spoke.", css) == (

@@ -440,7 +440,22 @@ class _Shown:
         if style and _HIDDEN_STYLE.search(style):
             return True
         classes = element.get("class")
-        return bool(classes and self.hidden_classes and not self.hidden_classes.isdisjoint(classes.split()))
+        if classes and self.hidden_classes and not self.hidden_classes.isdisjoint(classes.split()):
+            return True
+        return _hover_card(element)
+
+
+def _hover_card(element: etree._Element) -> bool:
+    """A card shown when the pointer rests on a link (a person's photo and latest stories): a <span> right after a
+    link, inside a paragraph, holding an image or links of its own. Its style sheet is seldom in the page."""
+    if element.tag != "span":
+        return False
+    before = element.getprevious()
+    if before is None or before.tag != "a" or (before.tail or "").strip():
+        return False
+    if next(element.iterancestors("p", "li"), None) is None:
+        return False
+    return next(element.iter("img"), None) is not None or sum(1 for _ in element.iter("a")) >= 2
 
 
 _CLASS_SELECTOR = re.compile(r"\s*\.(-?[_a-zA-Z][\w-]*)\s*")
