@@ -12,11 +12,19 @@ from rapidfuzz import fuzz
 
 from verify.judge.checks import (
     _aligned_conflicts,
+    _antonym_conflicts,
     _clause_name_conflicts,
     _clause_negation_conflicts,
+    _debunking_conflicts,
     _negation_conflicts,
     _number_conflicts,
     _quote_conflicts,
+    _quote_frame_conflicts,
+    _role_conflicts,
+    _swap_conflicts,
+    hedges,
+    missing_words,
+    word_keys,
 )
 from verify.judge.model import FEATURES, Features
 from verify.judge.retrieval import (
@@ -41,6 +49,8 @@ class _Analysis:
     features: Features
     conflicts: tuple[str, ...]
     quotes_ok: bool
+    #: What keeps the best passage from carrying the whole statement, in words ("the passage does not say 'x'").
+    gaps: tuple[str, ...] = ()
 
 
 def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
@@ -58,10 +68,10 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     windows = _windows(doc, weights)
     if not windows:
         nothing = float(not claim_text)  # an empty claim has no numbers, names or quotes to miss
-        features = Features(
-            **{name: 0.0 for name in FEATURES},
-            **{name: nothing for name in ("number_coverage", "name_coverage", "quote_verbatim", "quotes_found")},
+        values = dict.fromkeys(FEATURES, 0.0) | dict.fromkeys(
+            ("number_coverage", "name_coverage", "quote_verbatim", "quotes_found"), nothing
         )
+        features = Features(**values)
         return _Analysis(None, features, (), not quotes)
     numbers = _NumberMatch(claim, doc)
     ranked = sorted(windows, key=lambda w: _window_score(claim, weights, numbers, w), reverse=True)
@@ -97,13 +107,29 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         if not any(c.startswith("negation") for c in aligned):
             aligned += _negation_conflicts(claim, best_sentences)
         conflicts += aligned
+        conflicts += _antonym_conflicts(claim, best_sentences)
+        conflicts += _swap_conflicts(claim, best_sentences)
+        conflicts += _role_conflicts(claim, best_sentences)
+        conflicts += _quote_frame_conflicts(claim_text, best.text)
     document_coverage = weights.coverage(doc.content)
     if document_coverage >= 0.5:  # the source is about the statement: its clauses are looked for sentence by sentence
         if not any(c.startswith("negation") for c in conflicts):
             conflicts += _clause_negation_conflicts(claim, doc)
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
+    conflicts += _debunking_conflicts(claim, doc)  # it finds the sentences about the statement itself
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
+    missing_here = missing_words(claim, passage.content, word_keys(passage.lower))
+    missing_anywhere = missing_words(claim, doc.content, doc.keys)
+    closest = max(doc.tokens[best.start : best.end], key=lambda t: len(claim.content & t.content))
+    hedging = hedges(claim, closest)
+    gaps = []
+    if missing_anywhere:
+        gaps.append("the source never says " + ", ".join(map(repr, missing_anywhere)))
+    elif missing_here:
+        gaps.append("the passage does not say " + ", ".join(map(repr, missing_here)))
+    if hedging:
+        gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
     number_coverage = numbers.coverage(passage.quantities)
     name_coverage = _name_coverage(claim, passage_lower)
     features = Features(
@@ -135,8 +161,16 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
             claim.negated_outside_quotes
             and not any(any(t.negations) for w in (best, second, third) if w for t in doc.tokens[w.start : w.end])
         ),
+        passage_missing=float(len(missing_here)),
+        passage_missing_share=len(missing_here) / max(len(claim.content), 1),
+        near_number_coverage=numbers.coverage(
+            [q for t in doc.tokens[max(0, best.start - 1) : best.end + 1] for q in t.quantities]
+        ),
+        source_missing=float(len(missing_anywhere)),
+        source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
+        hedged=float(bool(hedging)),
     )
-    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found)
+    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found, tuple(gaps))
 
 
 def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:

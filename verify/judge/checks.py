@@ -3,23 +3,45 @@ passage and source it is weighed against; a mismatch about the same thing is a c
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
+import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
+from verify.judge.lexicon import (
+    DEBUNKING,
+    DEBUNKING_PHRASES,
+    HEARSAY,
+    HEDGES,
+    HEDGES_BEFORE_TO,
+    LIGHT_VERBS,
+    ORDER_OPPOSITES,
+    SYMMETRIC,
+    antonyms,
+    predicate_key,
+)
 from verify.judge.retrieval import _is_title
 from verify.judge.tokens import (
     _NEGATIONS,
+    _QUOTED,
     _STOP,
+    _WEEKDAYS,
     _compatible,
     _Document,
     _kind,
+    _negation,
     _plain,
+    _stem,
     _Tokens,
     _unknown_name,
+    _word_set,
+    _written,
 )
+from verify.text import fold_typography
 
 _KIND_WORDS = {
     "count": "number",
@@ -106,6 +128,8 @@ def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
             continue
         ours = clause.negated_stems
         for sentence in _repeating(clause, doc):
+            if _asserts_less(sentence, claim):
+                continue
             theirs = sentence.negated_stems
             for stem in sorted(clause.content & sentence.content, key=clause.stems.index):
                 if stem in ours and stem in theirs and ours[stem] != theirs[stem] and stem not in _NEGATIONS:
@@ -125,7 +149,7 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
     """A word the statement negates and the source asserts, or the reverse ("does not charge" vs "charges")."""
     ours = claim.negated_stems
     for sentence in sentences:
-        if len(claim.content & sentence.content) < 0.6 * max(len(claim.content), 1):
+        if len(claim.content & sentence.content) < 0.6 * max(len(claim.content), 1) or _asserts_less(sentence, claim):
             continue
         theirs = sentence.negated_stems
         for stem, negated in ours.items():
@@ -142,7 +166,7 @@ def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]
     own sentence: its positions count within that sentence."""
     given = [p for sentence in sentences for p in sentence.quantities]
     beside = [
-        item
+        (*item, sentence)
         for sentence in sentences
         for item in zip(sentence.quantities, sentence.neighbours, sentence.contexts, strict=True)
     ]
@@ -151,12 +175,13 @@ def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]
     for q, near, around in zip(claim.quantities, claim.neighbours, claim.contexts, strict=True):
         if any(_compatible(q, p) for p in given):
             continue
-        for p, theirs, their_context in beside:
+        for p, theirs, their_context, sentence in beside:
             if _kind(p) != _kind(q) or (_kind(p), p.value) in said:  # one the statement gives too is no other value
                 continue
             if near & theirs and len(around & their_context) >= 2:
                 kind = _KIND_WORDS[q.kind]
-                conflicts.append(f"{kind}: the statement says {q.text!r}, the source says {p.text!r}")
+                ours, other = _written(claim, q), _written(sentence, p)
+                conflicts.append(f"{kind}: the statement says {ours!r}, the source says {other!r}")
                 break
     return conflicts
 
@@ -177,6 +202,8 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
     if best is None or best[0] < 0.6:
         return []
     _ratio, sentence, matcher = best
+    if _asserts_less(sentence, claim):
+        return []
     everywhere = {w for t in sentences for w in t.lower}
     conflicts: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -208,3 +235,249 @@ def _quote_conflicts(quotes: Sequence[str], plain: str, document_plain: str) -> 
             found = plain.strip()[alignment.dest_start : alignment.dest_end]
             conflicts.append(f"quote: the statement quotes {q!r}, the source has {found!r}")
     return conflicts
+
+
+# Checks that a statement is carried whole (partial support), and contradictions that generalise beyond numbers and
+# names: opposite predicates, swapped weekdays and order words, swapped roles, altered quotations.
+
+_REPORTING = _word_set(
+    """according add added adds announce announced announces claim claimed claims note noted notes report reported
+    reports say said saying says show showed shown shows state stated statement statements states tell telling tells
+    told write writes wrote written"""
+)
+
+
+def _carried(word: str, stem: str, content: frozenset[str], keys: frozenset[str]) -> bool:
+    """Whether a text (its content stems, and the antonym-table keys of its words) carries a word of the statement:
+    its stem, the verb of an irregular form ("rose" for "rise"), or a word of the same root that one stem begins
+    ("council" in "councillor", "elect" in "election")."""
+    if stem in content or predicate_key(word) in keys:
+        return True
+    if len(stem) < 4:
+        return False
+    if any(stem[:n] in content for n in range(4, len(stem))):
+        return True
+    ordered = _sorted(content)
+    at = bisect.bisect_left(ordered, stem)
+    return at < len(ordered) and ordered[at].startswith(stem)
+
+
+@functools.lru_cache(maxsize=256)
+def _sorted(content: frozenset[str]) -> tuple[str, ...]:
+    """A text's content stems in order, for finding those that begin with a stem (kept: a source is asked often)."""
+    return tuple(sorted(content))
+
+
+def missing_words(claim: _Tokens, content: frozenset[str], keys: frozenset[str]) -> list[str]:
+    """The statement's content words (names, nouns, its predicate and the rest) that a passage or source (its content
+    stems, and the keys of its words: `predicate_key`) does not carry (`_carried`), as the statement writes them and
+    in its order; reporting words ("said", "according"), negations (checked apart) and quoted words (checked
+    verbatim) are left out."""
+    quoted = {w for q in _QUOTED.findall(fold_typography(claim.text)) for w in q.lower().split()}
+    said_by = _attribution(claim)
+    found: dict[str, str] = {}
+    for word, lower, stem in zip(claim.spelled, claim.lower, claim.stems, strict=True):
+        if stem not in claim.content or lower in _REPORTING or lower in quoted or lower in found or _negation(lower):
+            continue
+        if lower in said_by:
+            continue
+        bare = lower.removesuffix("'s")  # "library's" is carried by "library"
+        if not _carried(lower, stem, content, keys) and not (
+            bare != lower and _carried(bare, _stem(bare), content, keys)
+        ):
+            found[lower] = word
+    return list(found.values())
+
+
+def _attribution(claim: _Tokens) -> frozenset[str]:
+    """The words by which a statement says who said it, which its source need not repeat: a short clause with a
+    reporting word beside the statement's own ("..., the library's closure notice said"), and what follows
+    "according to" in its clause."""
+    found: set[str] = set()
+    clauses = claim.clauses
+    for clause in clauses:
+        words = clause.lower
+        if len(clauses) > 1 and len(words) <= 7 and not _REPORTING.isdisjoint(words):
+            found.update(words)
+        for k in range(len(words) - 1):
+            if words[k : k + 2] == ("according", "to"):
+                found.update(words[k + 2 :])
+    return frozenset(found)
+
+
+def word_keys(words: Iterable[str]) -> frozenset[str]:
+    """The antonym-table keys of a text's (lower-case) words (`predicate_key`)."""
+    return frozenset(predicate_key(w) for w in words)
+
+
+def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
+    """The words by which a passage sentence hedges ("may", "could", "if", "plans to") where the statement does not:
+    a passage that says what may be does not source a statement that says what is."""
+    if _hedging(claim):
+        return []
+    return _hedging(sentence)
+
+
+def _hedging(tokens: _Tokens) -> list[str]:
+    found = []
+    for k, word in enumerate(tokens.lower):
+        if word == "may" and tokens.capital[k]:  # the month
+            continue
+        if word in HEDGES or (word in HEDGES_BEFORE_TO and tokens.lower[k + 1 : k + 2] == ("to",)):
+            found.append(tokens.spelled[k])
+    return found
+
+
+def _rest_shared(claim: _Tokens, sentence: _Tokens, left_out: set[str]) -> bool:
+    """Whether the sentence asserts something about what the statement says: it has at least two of the statement's
+    other content words, and 60% of them, and does not hedge ("whether the bridge would close" asserts nothing)."""
+    if _hedging(sentence) and not _hedging(claim):
+        return False
+    rest = claim.content - left_out
+    shared = len(rest & sentence.content)
+    return shared >= 2 and shared >= 0.6 * len(rest)
+
+
+def _antonym_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """A word of the statement that a sentence about the same thing has turned into its opposite (WordNet antonyms:
+    "approved" against "rejected", "rose" against "fell", "won" against "lost"), neither side negating it."""
+    claim_keys = {predicate_key(w) for w in claim.lower}
+    for sentence in sentences:
+        their_keys = {predicate_key(w) for w in sentence.lower}
+        for k, word in enumerate(claim.lower):
+            stem = claim.stems[k]
+            if stem not in claim.content or (claim.capital[k] and k > 0):
+                continue
+            key = predicate_key(word)
+            opposite = antonyms(key)
+            if not opposite or key in their_keys or stem in sentence.content or key in LIGHT_VERBS:
+                continue
+            for j, theirs in enumerate(sentence.lower):
+                their_key = predicate_key(theirs)
+                if their_key not in opposite or their_key in claim_keys or (sentence.capital[j] and j > 0):
+                    continue
+                if their_key in LIGHT_VERBS or theirs in _STOP:
+                    continue
+                if claim.negated_stems.get(stem, False) != sentence.negated_stems.get(sentence.stems[j], False):
+                    continue
+                if _rest_shared(claim, sentence, {stem}):
+                    return [
+                        f"opposite: the statement says {claim.spelled[k]!r}, the source says {sentence.spelled[j]!r}"
+                    ]
+    return []
+
+
+def _swap_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """A weekday, or a word that orders events (before/after, earlier/later), of the statement that a sentence about
+    the same thing gives differently ("on Thursday" against "on Tuesday"), the passage not having the statement's."""
+    passage_lower = {w for s in sentences for w in s.lower}
+    for k, word in enumerate(claim.lower):
+        if word in _WEEKDAYS:
+            kind, others = "weekday", _WEEKDAYS - {word}
+        elif word in ORDER_OPPOSITES:
+            kind, others = "order", frozenset({ORDER_OPPOSITES[word]})
+        else:
+            continue
+        if word in passage_lower:
+            continue
+        for sentence in sentences:
+            j = next((j for j, w in enumerate(sentence.lower) if w in others and w not in claim.lower_set), None)
+            if j is not None and _rest_shared(claim, sentence, {claim.stems[k]}):
+                return [f"{kind}: the statement says {claim.spelled[k]!r}, the source says {sentence.spelled[j]!r}"]
+    return []
+
+
+def _name_starts(tokens: _Tokens) -> list[int]:
+    """Where each name of a text begins (a run of capitalised words counts once)."""
+    starts = []
+    for k, word in enumerate(tokens.lower):
+        if tokens.capital[k] and word in tokens.names and not (k and tokens.lower[k - 1] in tokens.names):
+            starts.append(k)
+    return starts
+
+
+def _after_name(tokens: _Tokens, start: int) -> int | None:
+    """The first word after the name that begins at `start` and the stop words after it ("Arsenal have beaten": the
+    word "beaten"), when it is a lower-case content word: the name's predicate. None when another name or nothing
+    comes first."""
+    k = start
+    while k < len(tokens.lower) and tokens.capital[k] and tokens.lower[k] in tokens.names:
+        k += 1
+    while k < len(tokens.lower) and tokens.lower[k] in _STOP:
+        k += 1
+    if k < len(tokens.lower) and not tokens.capital[k] and tokens.stems[k] in tokens.content:
+        return k
+    return None
+
+
+def _role_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
+    """Two names of the statement, the first followed by its predicate and the second after that, that a sentence of
+    the source gives the other way round ("A beat B" against "B beat A"). Passives ("A was beaten by B") and
+    predicates that read the same either way ("met", "married") are left out."""
+    starts = _name_starts(claim)
+    for a, b in itertools.combinations(starts, 2):
+        verb = _after_name(claim, a)
+        if verb is None or verb >= b or claim.stems[verb] in SYMMETRIC or claim.lower[verb + 1 : verb + 2] == ("by",):
+            continue
+        first, second = claim.lower[a], claim.lower[b]
+        for sentence in sentences:
+            if _hedging(sentence) and not _hedging(claim):
+                continue
+            for j in _name_starts(sentence):
+                if sentence.lower[j] != second:
+                    continue
+                theirs = _after_name(sentence, j)
+                if (
+                    theirs is not None
+                    and sentence.stems[theirs] == claim.stems[verb]
+                    and sentence.lower[theirs + 1 : theirs + 2] != ("by",)
+                    and first in sentence.lower[theirs + 1 :]
+                    and first not in sentence.lower[:j]
+                ):
+                    at_first = sentence.lower.index(first, theirs + 1)
+                    ours = f"{claim.spelled[a]} {claim.spelled[verb]} {claim.spelled[b]}"
+                    said = f"{sentence.spelled[j]} {sentence.spelled[theirs]} {sentence.spelled[at_first]}"
+                    return [f"roles: the statement says {ours!r}, the source says {said!r}"]
+    return []
+
+
+def _quote_frame_conflicts(claim_text: str, passage_text: str) -> list[str]:
+    """A quotation of the statement that the passage gives differently after the same words ('called the plan "a
+    costly mistake"' against 'called the plan "a costly but necessary step"')."""
+    claim_plain, passage_plain = fold_typography(claim_text), fold_typography(passage_text)
+    theirs = [(_plain(passage_plain[: m.start()]).split()[-2:], m.group(1)) for m in _QUOTED.finditer(passage_plain)]
+    for match in _QUOTED.finditer(claim_plain):
+        frame = _plain(claim_plain[: match.start()]).split()[-2:]
+        ours = _plain(match.group(1))
+        if len(frame) < 2 or ours in _plain(passage_plain):
+            continue
+        for their_frame, quote in theirs:
+            if their_frame == frame and ours.strip() not in _plain(quote) and _plain(quote).strip() not in ours:
+                return [f"quote: the statement quotes {match.group(1)!r}, the source has {quote!r}"]
+    return []
+
+
+def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
+    """A sentence of the source about the statement (at least two of its content words, and a third of them) that
+    calls it untrue: "hoax", "fake", "debunked", "not true", "no evidence" (`lexicon.DEBUNKING`), a word the statement
+    does not use itself ("Rumour debunked: ..." is a statement about a hoax, not one the source calls a hoax)."""
+    if not claim.lower_set.isdisjoint(DEBUNKING):
+        return []
+    for sentence in doc.tokens:
+        shared = len(claim.content & sentence.content)
+        if shared < 2 or shared < len(claim.content) / 3:
+            continue
+        for k, word in enumerate(sentence.lower):
+            phrase = tuple(sentence.lower[k : k + 2])
+            if word in DEBUNKING or phrase in DEBUNKING_PHRASES:
+                said = " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)])
+                return [f"the source calls it untrue: {said!r}"]
+    return []
+
+
+def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
+    """Whether a source sentence hedges (`hedges`) or reports what others claim ("a profile claims he made $72
+    million") where the statement does neither: what it says is not the source's own word, for or against."""
+    if _hedging(claim) or not claim.lower_set.isdisjoint(HEARSAY):
+        return False
+    return bool(_hedging(sentence)) or not sentence.lower_set.isdisjoint(HEARSAY)

@@ -45,6 +45,16 @@ class Features:
     rare_missing_count: float
     rare_names_missing: float
     negation_unmatched: float
+    #: The statement's content words that the best passage does not carry (checks.missing_words).
+    passage_missing: float = 0.0
+    passage_missing_share: float = 0.0
+    #: The statement's content words that the whole source does not carry, and their share of its content words.
+    source_missing: float = 0.0
+    #: The share of the statement's numbers and dates that the passage, or a sentence either side of it, gives.
+    near_number_coverage: float = 1.0
+    source_missing_share: float = 0.0
+    #: 1.0 when the passage hedges ("may", "if", "plans to") where the statement asserts.
+    hedged: float = 0.0
 
     def value(self, name: str) -> float:
         """The feature called `name` (one of FEATURES)."""

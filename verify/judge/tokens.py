@@ -110,6 +110,8 @@ class _Quantity:
     first: int
     last: int
     text: str
+    #: How many words before `first` say the comparator ("more than": 2).
+    lead: int = 0
 
 
 @dataclass(frozen=True)
@@ -240,12 +242,12 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
         if kind == "count" and i < n and lower[i] == "percent":
             kind = "percent"
             i += 1
-        comparator = "="
+        comparator, lead = "=", 0
         for phrase, sign in _COMPARATORS if first and lower[first - 1] in _COMPARATOR_ENDS else ():
             if tuple(lower[max(0, first - len(phrase)) : first]) == phrase:
-                comparator = sign
+                comparator, lead = sign, len(phrase)
                 break
-        found.append(_Quantity(value, kind, comparator, first, i - 1, " ".join(lower[first:i])))
+        found.append(_Quantity(value, kind, comparator, first, i - 1, " ".join(lower[first:i]), lead))
     return tuple(found)
 
 
@@ -314,6 +316,13 @@ class _Document:
     windows: dict[tuple[int, int], _Window] = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
+    def keys(self) -> frozenset[str]:
+        """The antonym-table keys of the source's words (`lexicon.predicate_key`): its irregular verb forms as verbs."""
+        from verify.judge.lexicon import predicate_key  # the lexicon builds on these tokens
+
+        return frozenset(predicate_key(w) for w in self.lower)
+
+    @functools.cached_property
     def negated(self) -> bool:
         """Whether any sentence has a negation."""
         return any(t.negated for t in self.tokens)
@@ -344,36 +353,48 @@ def _year_shaped_count(a: _Quantity, b: _Quantity) -> bool:
 
 def _gives(source: _Quantity, claim: _Quantity) -> bool:
     """Whether the source's quantity establishes the claim's: the same number (within 10% when either is an
-    estimate), or a bound at least as strong ("more than 200" gives "more than 100", never "4.2 million")."""
+    estimate), or a bound at least as strong ("more than 200" gives "more than 100", "about 250" gives "more than
+    200"; a bound never gives an exact number or an estimate: "more than 200" does not give "about 250")."""
     if _kind(claim) != _kind(source):
         return _year_shaped_count(claim, source)
     a, b = claim.value, source.value
+    if claim.comparator in "<>":
+        low, high = _interval(source)
+        if claim.comparator == ">":
+            return low > a or (source.comparator == ">" and b >= a)
+        return high < a or (source.comparator == "<" and b <= a)
+    if source.comparator in "<>":
+        return False
     if "~" in (claim.comparator, source.comparator):
         return abs(a - b) <= 0.1 * max(abs(a), abs(b))
-    if claim.comparator == "=":
-        return source.comparator == "=" and math.isclose(a, b, rel_tol=1e-9)
-    if claim.comparator == ">":
-        return (source.comparator == "=" and b > a) or (source.comparator == ">" and b >= a)
-    return (source.comparator == "=" and b < a) or (source.comparator == "<" and b <= a)
+    return math.isclose(a, b, rel_tol=1e-9)
+
+
+def _interval(q: _Quantity) -> tuple[float, float]:
+    """The values a quantity allows: itself, 10% either side of an estimate, or all above (below) a bound."""
+    if q.comparator == "~":
+        return (0.9 * q.value, 1.1 * q.value) if q.value >= 0 else (1.1 * q.value, 0.9 * q.value)
+    if q.comparator == ">":
+        return q.value, math.inf
+    if q.comparator == "<":
+        return -math.inf, q.value
+    return q.value, q.value
 
 
 def _compatible(claim: _Quantity, other: _Quantity) -> bool:
+    """Whether two quantities can both be true: the values they allow overlap ("about 250" and "more than 200" can;
+    "250" and "200" cannot)."""
     if _kind(claim) != _kind(other):
         return _year_shaped_count(claim, other)
-    a, b = claim.value, other.value
-    if math.isclose(a, b, rel_tol=1e-9):
+    if math.isclose(claim.value, other.value, rel_tol=1e-9):
         return True
-    if "~" in (claim.comparator, other.comparator):
-        return abs(a - b) <= 0.1 * max(abs(a), abs(b))
-    if claim.comparator == ">":
-        return b > a
-    if claim.comparator == "<":
-        return b < a
-    if other.comparator == ">":
-        return a > b
-    if other.comparator == "<":
-        return a < b
-    return False
+    (low, high), (other_low, other_high) = _interval(claim), _interval(other)
+    return max(low, other_low) <= min(high, other_high)
+
+
+def _written(tokens: _Tokens, q: _Quantity) -> str:
+    """A quantity as its text writes it, with the words that bound it ("more than 200")."""
+    return " ".join(tokens.spelled[q.first - q.lead : q.last + 1])
 
 
 def _unknown_name(name: str, doc: _Document) -> bool:

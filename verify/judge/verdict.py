@@ -69,3 +69,5 @@ class Assessment:
     supported: bool
     conflicts: tuple[str, ...]
     features: Features
+    #: What keeps the passage from carrying the whole statement, in words ("the passage does not say 'approved'").
+    gaps: tuple[str, ...] = ()
