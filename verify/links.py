@@ -109,6 +109,9 @@ def recover_targets(
     last = -1
     others = [link for link in page_links if link.paragraph < 0]
     other_keys = [_anchor_key(link.anchor) for link in others]
+    other_places: dict[str, list[int]] = {}
+    for i, key in enumerate(other_keys):
+        other_places.setdefault(key, []).append(i)
     other_used: set[int] = set()
     other_last = -1
     targets: list[Target] = []
@@ -122,7 +125,7 @@ def recover_targets(
             continue
         index, how = _match(_anchor_key(citation.anchor), keys, places, used, last)
         if index is None:
-            found, how = _match(_anchor_key(citation.anchor), other_keys, other_used, other_last)
+            found, how = _match(_anchor_key(citation.anchor), other_keys, other_places, other_used, other_last)
             if found is not None:
                 other_used.add(found)
                 other_last = found
