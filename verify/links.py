@@ -40,6 +40,10 @@ class EvidenceCopy(str, enum.Enum):
     NONE = "none"
 
 
+_GONE_LIVE = frozenset({Outcome.DEAD, Outcome.SOFT_404})
+_GONE_ARCHIVE = frozenset({ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
+
+
 @dataclass(frozen=True)
 class LinkCheck:
     """One URL looked up live and in the archive, and which copy serves as evidence."""
@@ -64,6 +68,11 @@ class LinkCheck:
         if self.evidence is EvidenceCopy.LIVE:
             return self.live.final_url
         return None
+
+    @property
+    def gone(self) -> bool:
+        """Dead (or a soft 404) live and never archived (or only as junk): a finding, not a page that could not be read."""
+        return self.live.outcome in _GONE_LIVE and self.archive.outcome in _GONE_ARCHIVE
 
     @property
     def summary(self) -> str:

@@ -347,13 +347,6 @@ def check_article(
 
 
 # A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
-_GONE = ({Outcome.DEAD, Outcome.SOFT_404}, {ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
-
-
-def _gone(check: LinkCheck) -> bool:
-    return check.live.outcome in _GONE[0] and check.archive.outcome in _GONE[1]
-
-
 def _unread(
     original: LinkCheck,
     original_text: Extracted | None,
@@ -370,11 +363,11 @@ def _unread(
     unverifiable.
     """
     unread: dict[str, str] = {}
-    if original_text is None and not _gone(original):
+    if original_text is None and not original.gone:
         unread[original.url] = f"{original.url}: the original, {original.summary}"
     for url, check in checks.items():
         text = texts[url]
-        if not text.sentences and not _gone(check):
+        if not text.sentences and not check.gone:
             unread[url] = f"{url}: {text.unavailable or check.summary}"
     stripped = original.url in unread and any(t.url is None for t in targets)
     return tuple(unread.values()), stripped or any(url in unread for url in checks)

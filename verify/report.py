@@ -449,6 +449,8 @@ def _unsourced_reason(report: Report, result: StatementResult, rows: Sequence[Li
         spans.append(Words("; " if spans else ""))
         if row.url is None:
             spans += [Words("its link "), row.ref, Words(" was not recovered")]
+        elif row.check is not None and row.check.gone:
+            spans += [Words("its citation "), row.ref, Words(" is dead and was never archived")]
         elif row.check is None or row.check.evidence is EvidenceCopy.NONE:
             spans += [Words("its citation "), row.ref, Words(" could not be read")]
         else:
@@ -566,7 +568,9 @@ def link_problem(report: Report, row: LinkRow) -> str:
         problems.append(f"live: {check.live.detail}")
     if check.archive.capture is None:
         problems.append(f"archive: {check.archive.detail}")
-    if check.evidence is EvidenceCopy.NONE:
+    if check.gone:
+        problems.append("dead and never archived: no copy exists to weigh the statements citing it against")
+    elif check.evidence is EvidenceCopy.NONE:
         problems.append("no copy could be read: the statements citing it are not checked against it")
     elif check.evidence is EvidenceCopy.LIVE:
         problems.append("the live page, which may have changed since the article, is the evidence")
