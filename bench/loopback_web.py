@@ -192,6 +192,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     web: _LocalWeb
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (an interrupted run) is no error of the fictional web's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

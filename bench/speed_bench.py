@@ -8,8 +8,9 @@ Sections: (1) one article, 8 citations, 100 ms a request: wall, critical path, r
 path; (2) many articles at 20 ms: articles/s, requests/s, peak memory; (3) link checking alone, verify's Http vs
 linkinator (npm); (4) CPU per article replayed from a cassette beside trafilatura.extract; (5) compare and judge on
 texts 1x, 4x, 16x the seed's length; (6) the Memento step's requests when the Wayback Machine has a usable
-capture (counted at the loopback web; `--memento` runs only this section). Politeness (requests in flight per host,
-archive rate) is printed per run.
+capture (counted at the loopback web; `--memento` runs only this section); (7) one article with 100, 1,000 and 10,000
+citations (`--citations 100,1000` runs only this section, for these counts); (8) Ctrl-C during a run (`--interrupt`).
+Politeness (requests in flight per host, archive rate) is printed per run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -560,6 +562,147 @@ def _best(run: Callable[[], object], runs: int = 3) -> float:
     return best
 
 
+# --------------------------------------------------------------------------------------------------------------
+# One article with many citations
+
+
+def build_cited_article(web: LoopbackWeb, folder: Path, citations: int) -> Path:
+    """One stored article of `citations` statements that all attribute to the same speaker ("..., the [port office
+    said](URL).") and each cite a page; every 10th cites the page of the statement before it again (a repeated
+    page, which then carries both facts), the pages are spread over the live hosts (each site cited many times), and
+    every link was stripped to `#` (recovered from the original by its anchor, which every link shares), as in the
+    reference stored copy."""
+    pages_dir = folder / "web"
+    pages_dir.mkdir(parents=True, exist_ok=True)
+    news = web.live[0]
+    url = f"{news}/2024/03/12/port-{citations}"
+    pages: dict[str, dict[str, Any]] = {}
+    facts: dict[str, list[str]] = {}
+    stored, html = [], []
+    source = ""
+    for j in range(citations):
+        word = WORDS[j % len(WORDS)]
+        fact = f"the {word} budget for project {j} rose to {2 + (j * 3) % 90} million dollars in 2023"
+        if j % 10 != 9 or not source:
+            source = f"{web.live[1 + j % (len(web.live) - 1)]}/port/{citations}/{j}"
+        said = facts.setdefault(source, [])
+        if j % 7 != 6:  # else its page is silent on it, and the article's other sources are weighed
+            said.append(f"{fact[0].upper()}{fact[1:]}.")
+        stored.append(f"Officials confirmed that {fact}, the [port office said](#).")
+        html.append(f'<p>Officials confirmed that {fact}, the <a href="{source}">port office said</a>.</p>')
+    for n, (source, said) in enumerate(facts.items()):
+        for copy, served in (("live", "2024-11-30 09:00"), ("capture", "2024-03-01 12:00")):
+            name = f"port-{citations}-{n}-{copy}.html"
+            page = _html(f"Port office note {n}", [*said, FILLER], served=served)
+            (pages_dir / name).write_text(page, encoding="utf-8")
+        capture = {"timestamp": "20240301120000", "file": f"port-{citations}-{n}-capture.html"}
+        pages[source] = {"live": [{"status": 200, "file": f"port-{citations}-{n}-live.html"}], "captures": [capture]}
+    name = f"port-{citations}.html"
+    (pages_dir / name).write_text(_html("Port office budgets", [*html, f"<p>{FILLER}</p>"], raw=True), encoding="utf-8")
+    pages[url] = {"live": [{"status": 200, "file": name}], "captures": [{"timestamp": "20240312101500", "file": name}]}
+    web.serve(pages_dir, pages)
+    body = "\n\n".join(["# Port office budgets", "March 12, 2024", *stored, FILLER, f"Original url: <{url}>"])
+    path = folder / f"port-{citations}.md"
+    path.write_text(body + "\n", encoding="utf-8")
+    return path
+
+
+def _cli_command(path: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        *(sys.executable, "-m", "verify", "check", str(path), "--no-record", "--allow-private"),
+        *("--archive-url", WEB_ARCHIVE[0], "--archive-rate", "1000", "--out", str(out), "--fail-on", "never"),
+        *extra,
+    ]
+
+
+def _run_measured(command: list[str], cwd: Path) -> tuple[float, float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit status, stderr) of one subprocess."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        took = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return took, cpu, usage.ru_maxrss / 1024, process.returncode, stderr
+
+
+CITATION_COUNTS = (100, 1000, 10000)
+
+
+def many_citations(web: LoopbackWeb, folder: Path, counts: Sequence[int]) -> None:
+    """`verify check` (a subprocess, start-up included) on one article of 100, 1,000 and 10,000 citations at 20 ms a
+    request: wall time, peak memory, and the ratio of each to the one ten times smaller (bar: 10x citations at most
+    12x time; 1,000 citations under 30 s and 500 MB)."""
+    web.latency = 0.02
+    took: dict[int, float] = {}
+    for count in sorted(counts):
+        path = build_cited_article(web, folder / f"cited-{count}", count)
+        web.stats.reset()
+        out = folder / f"cited-{count}" / "out"
+        out.mkdir()
+        wall, cpu, rss, status, stderr = _run_measured(_cli_command(path, out), folder)
+        took[count] = wall
+        labels = Counter(r["label"] for r in _json_results(out / f"{path.stem}.json"))
+        print(
+            f"[7] one article, {count} citations, 20 ms/request: wall {wall:.1f} s, CPU {cpu:.1f} s, "
+            f"peak RSS {rss:.0f} MB, "
+            f"{len(web.stats.log)} requests, exit {status}, labels {dict(sorted(labels.items()))}"
+        )
+        if status != 0:
+            print(f"[7] stderr: {stderr.strip()[-500:]}")
+        smaller = count // 10
+        if smaller in took:
+            print(f"[7] time ratio {count} / {smaller} citations: {wall / took[smaller]:.2f} (bar <= 12)")
+
+
+def interrupt(web: LoopbackWeb, folder: Path) -> None:
+    """Ctrl-C (SIGINT) sent to `verify check` mid-run: while one article of 1,000 citations is being fetched and
+    judged at 20 ms a request, and while every request is waiting on a server that answers after 30 s. Bar: exit
+    status 130 within 1 s of the signal, with the interruption said on stderr."""
+    for label, latency, after in (("1,000 citations at 20 ms", 0.02, 3.0), ("requests in flight", 30.0, 1.0)):
+        web.latency = latency
+        path = build_cited_article(web, folder / f"interrupt-{latency:g}", 1000)
+        out = folder / f"interrupt-{latency:g}" / "out"
+        process = subprocess.Popen(
+            _cli_command(path, out),
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        web.stats.reset()
+        while not web.stats.log and process.poll() is None:  # the run is under way once its first request arrives
+            time.sleep(0.05)
+        time.sleep(after)
+        sent = time.perf_counter()
+        process.send_signal(signal.SIGINT)
+        try:
+            _, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        took = time.perf_counter() - sent
+        said = next((line for line in stderr.splitlines() if "interrupted" in line), "(nothing said)")
+        print(
+            f"[8] Ctrl-C {after:g} s after the first request, {label}: exit {process.returncode} {took:.2f} s after the signal"
+        )
+        print(f"[8] stderr: {said}")
+    web.latency = 0.02
+
+
+def _json_results(path: Path) -> list[dict[str, Any]]:
+    import json
+
+    if not path.exists():
+        return []
+    results: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8")).get("statements", [])
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=200, help="articles in the throughput run (default 200)")
@@ -570,11 +713,27 @@ def main() -> None:
     parser.add_argument("--replay-cpu", action="store_true", help=argparse.SUPPRESS)  # section 4 in a fresh process
     parser.add_argument("--scaling", action="store_true", help=argparse.SUPPRESS)  # section 5 in a fresh process
     parser.add_argument("--memento", action="store_true", help="only section 6: the Memento step's request count")
+    parser.add_argument(
+        "--citations",
+        metavar="N,N,...",
+        help="only section 7 (one article with many citations) for these counts, e.g. 100,1000",
+    )
+    parser.add_argument("--interrupt", action="store_true", help="only section 8 (Ctrl-C during a run)")
     args = parser.parse_args()
     if args.memento:
         with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
             WEB_ARCHIVE.append(web.archive)
             sys.exit(0 if memento_requests(web, Path(tmp)) else 1)
+    if args.interrupt:
+        with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
+            WEB_ARCHIVE.append(web.archive)
+            interrupt(web, Path(tmp))
+        return
+    if args.citations:
+        with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
+            WEB_ARCHIVE.append(web.archive)
+            many_citations(web, Path(tmp), [int(n) for n in args.citations.split(",")])
+        return
     if args.replay_cpu:
         with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp:
             replay_cpu(Path(tmp))
@@ -596,6 +755,8 @@ def main() -> None:
         sys.stdout.flush()
         subprocess.run([sys.executable, __file__, "--replay-cpu"], check=True)
         subprocess.run([sys.executable, __file__, "--scaling"], check=True)
+        many_citations(web, folder, CITATION_COUNTS)
+        interrupt(web, folder)
     print(f"bench wall time: {time.perf_counter() - started:.0f} s ({dt.date.today()})")
     print(f"critical-path ratio: {ratio:.2f}")
 

@@ -166,7 +166,7 @@ def test_shards_partition_the_files_and_each_run_checks_exactly_its_share(repo: 
 @pytest.mark.parametrize("spec", ["0/3", "4/3", "1/0", "two/3", "1"])
 def test_a_bad_shard_is_refused(repo: Path, spec: str) -> None:
     status, checked = check("articles", "--shard", spec, "--offline")
-    assert status == ExitStatus.BAD_INPUT
+    assert status == ExitStatus.USAGE  # the command line is wrong, not an input file
     assert checked == set()
 
 

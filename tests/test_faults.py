@@ -121,7 +121,10 @@ def test_hostname_resolving_to_a_private_address_is_refused_after_dns(
         fetched = http.fetch(f"{server.base}/redirect?to=http://intranet.example/")
 
     assert fetched.outcome is Outcome.REFUSED
-    assert fetched.detail == "refused to connect to intranet.example (10.0.0.7): private address"
+    assert (
+        fetched.detail
+        == "refused to connect to intranet.example (10.0.0.7): private address; --allow-private allows it"
+    )
     assert [h.location for h in fetched.hops] == ["http://intranet.example/"]
 
 

@@ -174,7 +174,10 @@ def test_redirect_to_metadata_address_is_refused(http: Http) -> None:
     fetched = http.fetch(A)
 
     assert fetched.outcome is Outcome.REFUSED
-    assert fetched.detail == "refused to connect to 169.254.169.254: cloud metadata address"
+    assert (
+        fetched.detail
+        == "refused to connect to 169.254.169.254: cloud metadata address; never allowed, not even with --allow-private"
+    )
     assert fetched.hops == (Hop(A, 302, "http://169.254.169.254/latest/meta-data/iam/"),)
 
 
@@ -210,11 +213,17 @@ def test_dns_failure_is_dead(http: Http, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     ("url", "detail"),
     [
-        ("http://127.0.0.1/", "refused to connect to 127.0.0.1: loopback address"),
-        ("http://10.1.2.3:8080/admin", "refused to connect to 10.1.2.3: private address"),
-        ("http://[::1]/", "refused to connect to ::1: loopback address"),
-        ("http://[fd00:ec2::254]/", "refused to connect to fd00:ec2::254: cloud metadata address"),
-        ("http://100.100.100.200/latest/meta-data", "refused to connect to 100.100.100.200: cloud metadata address"),
+        ("http://127.0.0.1/", "refused to connect to 127.0.0.1: loopback address; --allow-private allows it"),
+        ("http://10.1.2.3:8080/admin", "refused to connect to 10.1.2.3: private address; --allow-private allows it"),
+        ("http://[::1]/", "refused to connect to ::1: loopback address; --allow-private allows it"),
+        (
+            "http://[fd00:ec2::254]/",
+            "refused to connect to fd00:ec2::254: cloud metadata address; never allowed, not even with --allow-private",
+        ),
+        (
+            "http://100.100.100.200/latest/meta-data",
+            "refused to connect to 100.100.100.200: cloud metadata address; never allowed, not even with --allow-private",
+        ),
         ("ftp://example.com/file", "refused ftp URL ftp://example.com/file (only http and https are fetched)"),
     ],
 )

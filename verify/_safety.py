@@ -48,7 +48,14 @@ class AddressRefused(Exception):
         self.address = address
         self.reason = reason
         shown = host if host == address else f"{host} ({address})"
-        super().__init__(f"refused to connect to {shown}: {reason} address")
+        super().__init__(f"refused to connect to {shown}: {reason} address; {allowed_by(reason)}")
+
+
+def allowed_by(reason: str) -> str:
+    """What lifts a refusal for `reason`, in words that name the option."""
+    if reason == "cloud metadata":
+        return "never allowed, not even with --allow-private"
+    return "--allow-private allows it"
 
 
 def _parse(address: str) -> IPAddress:

@@ -322,14 +322,15 @@ def _parse_markdown(text: str, path: str) -> Article:
     for para in paras:
         stripped = para.text.strip()
         heading = _HEADING.match(stripped) if "\n" not in stripped else None
-        footer = _FOOTER.match(stripped)
+        # The footer's first line decides: a line right under it, with no blank line between, is part of it.
+        footer = _FOOTER.match(stripped.split("\n", 1)[0])
         if footer_pending and _URL_LINE.match(stripped):
             url = url or _checked_url(stripped, path, para.line, "original URL")
             kind = BlockKind.FOOTER
             footer_pending = False
         elif footer:
             kind = BlockKind.FOOTER
-            rest = footer.group(1).strip()
+            rest = " ".join([footer.group(1), *stripped.split("\n")[1:]]).strip()
             found = re.search(r"https?://[^\s>)\]]+", rest)
             if found:
                 url = url or _checked_url(found.group(0), path, para.line, "original URL")
@@ -473,7 +474,10 @@ def _citation(anchor: str, href: str | None, start: int, end: int, block: int, l
     return Citation(anchor, href, line, start - line_starts[line - 1] + 1, start, end, block)
 
 
-_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A link's destination may hold balanced parentheses, as CommonMark allows: [x](javascript:alert(1);).
+_LINK = re.compile(
+    r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])(\*|_)(?=\S)(.+?)(?<=\S)\3(?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|\"'])")
 

@@ -37,6 +37,20 @@ RecordMode = Literal["once", "all", "none", "off"]
 INDEX_LOCK = ".index.lock"
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the run; the articles that finished before it have whole reports, listed in the index."""
+
+    def __init__(self, finished: int, total: int) -> None:
+        super().__init__(
+            f"interrupted: {finished} of {total} articles finished before it, their reports whole and listed in "
+            "index.md; none is half-written"
+        )
+
+
+# Set when Ctrl-C stops the run: an article still being checked writes no report.
+_stopping = threading.Event()
+
+
 class InputError(ValueError):
     """The command line names no usable article: a path that does not exist, a bad shard, a git ref git rejects."""
 
@@ -129,6 +143,15 @@ def changed_since(
         ["git", "diff", "--name-only", "--diff-filter=ACMR", "--relative", ref, "--"],
         ["git", "ls-files", "--others", "--exclude-standard"],
     )
+    try:
+        inside = run(["git", "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise InputError(f"--changed-since needs git: {error}") from None
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise InputError(
+            f"--changed-since {ref}: {Path.cwd()} is not inside a git work tree, so git cannot tell what changed; "
+            "run verify from the repository, or leave out --changed-since"
+        )
     changed: set[Path] = set()
     for command in commands:
         try:
@@ -174,18 +197,25 @@ def run(
     outcomes: list[Outcome] = []
     taken: set[str] = set()
     slugs = [_unique(slugify(Path(path).stem) or "article", taken) for path in paths]
-    with _checked(paths, slugs, settings, policy) as checked:
-        for number, (path, outcome) in enumerate(zip(paths, checked, strict=True), 1):
-            prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
-            outcomes.append(outcome)
-            for warning in outcome.warnings:
-                echo(f"Warning: {warning}")
-            if outcome.report is None:
-                echo(f"Error: {outcome.error}")
-            elif progress is None:
-                echo(f"{prefix}{path}: {verdict_line(outcome.report)} -> {outcome.files[0]}")
-            if progress is not None:
-                progress()
+    _stopping.clear()
+    try:
+        with _checked(paths, slugs, settings, policy) as checked:
+            for number, (path, outcome) in enumerate(zip(paths, checked, strict=True), 1):
+                prefix = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
+                outcomes.append(outcome)
+                for warning in outcome.warnings:
+                    echo(f"Warning: {warning}")
+                if outcome.report is None:
+                    echo(f"Error: {outcome.error}")
+                elif progress is None:
+                    echo(f"{prefix}{path}: {verdict_line(outcome.report)} -> {outcome.files[0]}")
+                if progress is not None:
+                    progress()
+    except KeyboardInterrupt:
+        # No new work: the articles still being checked write nothing, and those that finished are indexed.
+        _stopping.set()
+        _write_run_files(outcomes, settings, echo, out)
+        raise Interrupted(len(outcomes), len(paths)) from None
     _write_run_files(outcomes, settings, echo, out)
     if any(o.report is not None for o in outcomes):
         out(_summary_lines(outcomes, policy))
@@ -212,15 +242,23 @@ def _checked(
         try:
             yield processes.map(_check_in_worker, paths, slugs, itertools.repeat(settings))
         except BaseException:
-            processes.shutdown(wait=False, cancel_futures=True)
+            # The articles on the workers now (a replay each, well under a second) finish; no other starts.
+            processes.shutdown(wait=True, cancel_futures=True)
             raise
         processes.shutdown()
         return
     threads = jobs if settings.record_mode == "off" else 1
-    with Checker.for_settings(settings) as checker, ThreadPoolExecutor(threads) as pool:
-        yield pool.map(
-            lambda job: _check_one(job[0], job[1], settings, checker, policy), zip(paths, slugs, strict=True)
-        )
+    with Checker.for_settings(settings) as checker:
+        pool = ThreadPoolExecutor(threads)
+        try:
+            yield pool.map(
+                lambda job: _check_one(job[0], job[1], settings, checker, policy), zip(paths, slugs, strict=True)
+            )
+        except BaseException:
+            # Not waited for: an article's fetches may take a request's whole timeout. The CLI leaves them behind.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
 
 def _start_method() -> str:
@@ -262,6 +300,9 @@ def _check_one(path: str, slug: str, settings: Settings, checker: object, policy
         report = checker.check(article, slug)
     except (EvidenceMissing, CassetteError) as error:
         return Outcome(path, None, str(error), ExitStatus.EVIDENCE_ERROR, slug=slug)
+    if _stopping.is_set():
+        message = f"{path}: interrupted before its report was written"
+        return Outcome(path, None, message, ExitStatus.INTERRUPTED, slug=slug)
     try:
         files = write_report(report, settings.out_dir, slug)
     except OSError as error:

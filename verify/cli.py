@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import json
 import os
 import secrets
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -34,6 +37,34 @@ class Failure(Exception):
         self.status = status
 
 
+_signalled = threading.Event()
+
+
+@contextlib.contextmanager
+def _ctrl_c() -> Iterator[None]:
+    """The first Ctrl-C stops the run (KeyboardInterrupt: reports of finished articles are kept, the rest abandoned);
+    a second one exits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def again(signum: int, frame: object) -> None:
+        os.write(2, b"Error: interrupted again; exiting at once\n")
+        os._exit(ExitStatus.INTERRUPTED)
+
+    def first(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, again)
+        _signalled.set()
+        raise KeyboardInterrupt
+
+    _signalled.clear()
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _fail(message: str, status: ExitStatus) -> NoReturn:
     raise Failure(message, status)
 
@@ -52,8 +83,14 @@ def _guarded(command: F) -> F:
         except (ArticleError, InputError) as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(ExitStatus.BAD_INPUT)
-        except KeyboardInterrupt:
-            click.echo("Error: interrupted; reports finished before it are whole, none is half-written", err=True)
+        except KeyboardInterrupt as interrupt:
+            message = str(interrupt) or "interrupted; reports finished before it are whole, none is half-written"
+            click.echo(f"Error: {message}", err=True)
+            if _signalled.is_set():
+                # Requests still in flight on worker threads are abandoned, not waited for (up to a read timeout).
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(ExitStatus.INTERRUPTED)
             sys.exit(ExitStatus.INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -261,6 +298,7 @@ def check(
     if cache and cache.startswith(("redis://", "rediss://")) and importlib.util.find_spec("redis") is None:
         _fail(f"--cache {cache}: a Redis cache needs the redis client: pip install 'verify[redis]'", ExitStatus.USAGE)
     when = _parse_date(date) if date else None
+    _check_option_values(url, shard, archive_url)
     paths = batch.collect(articles)
     if changed_since:
         paths = batch.changed_since(paths, changed_since)
@@ -294,12 +332,38 @@ def check(
         annotations=annotations if annotations is not None else os.environ.get("GITHUB_ACTIONS") == "true",
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    if len(paths) > 1 and sys.stderr.isatty() and not os.environ.get("CI"):
-        with click.progressbar(length=len(paths), label="Checking", file=sys.stderr, show_pos=True) as bar:
-            status = batch.run(paths, settings, echo=_say, out=click.echo, progress=lambda: bar.update(1))
-    else:
-        status = batch.run(paths, settings, echo=_say, out=click.echo)
+    with _ctrl_c():
+        if len(paths) > 1 and sys.stderr.isatty() and not os.environ.get("CI"):
+            with click.progressbar(length=len(paths), label="Checking", file=sys.stderr, show_pos=True) as bar:
+                status = batch.run(paths, settings, echo=_say, out=click.echo, progress=lambda: bar.update(1))
+        else:
+            status = batch.run(paths, settings, echo=_say, out=click.echo)
     sys.exit(status)
+
+
+def _check_option_values(url: str | None, shard: str | None, archive_url: str | None) -> None:
+    """Option values that are wrong whatever the articles: exit 2, naming the option. (An --archive-url on a private
+    address is refused when asked, and the reports say that --allow-private allows it.)"""
+    from verify import batch
+
+    for option, value in (("--url", url), ("--archive-url", archive_url)):
+        if value is not None and not _is_web_url(value):
+            _fail(f"{option} {value!r} is not an http(s) URL (for example https://example.com/story)", ExitStatus.USAGE)
+    if shard is not None:
+        try:
+            batch.shard([], shard)
+        except batch.InputError as error:
+            _fail(str(error), ExitStatus.USAGE)
+
+
+def _is_web_url(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _say(line: str) -> None:
@@ -349,7 +413,7 @@ def extract(page: Path, fmt: str, base_url: str | None) -> None:
     from verify.extract import extract as extract_page
     from verify.extract import extraction_json
 
-    raw = _read_bytes(page)
+    raw = _read_input(page)
     extracted = extract_page(raw, base_url=base_url)
     if fmt == "json":
         _emit_untrusted(json.dumps(extraction_json(extracted), ensure_ascii=False, indent=2))
@@ -414,11 +478,19 @@ def judge(claim: str | None, source: Path | None, input_path: Path | None) -> No
     if input_path is not None:
         if claim or source:
             _fail("--input reads claims from a file; do not combine it with --claim or --source", ExitStatus.USAGE)
-        try:
-            for line in judge_jsonl(_input_lines(input_path)):
-                click.echo(line)
-        except ValueError as error:
-            _fail(f"{input_path}: {error}", ExitStatus.BAD_INPUT)
+        bad: list[str] = []
+
+        def skipped(why: str) -> None:
+            bad.append(why)
+            click.echo(f"Error: {input_path}: {why}; skipped", err=True)
+
+        for line in judge_jsonl(_input_lines(input_path), on_error=skipped, max_chars=MAX_INPUT_BYTES):
+            click.echo(line)
+        if bad:
+            _fail(
+                f"{input_path}: {len(bad)} malformed {'line was' if len(bad) == 1 else 'lines were'} skipped",
+                ExitStatus.BAD_INPUT,
+            )
         return
     if not claim or source is None:
         _fail("give --claim and --source, or --input FILE.jsonl", ExitStatus.USAGE)
@@ -450,15 +522,33 @@ def _input_lines(path: Path) -> Iterator[str]:
 
 
 def _source_text(path: Path) -> str:
-    raw = _read_bytes(path)
+    raw = _read_input(path)
     if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
         from verify.extract import extract as extract_page
 
         return extract_page(raw, base_url=None).text
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        _fail(f"{path}: not UTF-8 text", ExitStatus.BAD_INPUT)
+    from verify.article import decode
+
+    return decode(raw, str(path))
+
+
+#: The largest input file read, as `verify check` caps an article.
+MAX_INPUT_BYTES = 5_000_000
+
+
+def _read_input(path: Path) -> bytes:
+    """A file's bytes under `verify check`'s input checks: at most MAX_INPUT_BYTES, not empty, not binary."""
+    from verify.article import decode
+
+    with contextlib.suppress(OSError):
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES and path.is_file():
+            _fail(f"{path}: is {size:,} bytes; files over {MAX_INPUT_BYTES:,} bytes are refused", ExitStatus.BAD_INPUT)
+    raw = _read_bytes(path)
+    if len(raw) > MAX_INPUT_BYTES:
+        _fail(f"{path}: is {len(raw):,} bytes; files over {MAX_INPUT_BYTES:,} bytes are refused", ExitStatus.BAD_INPUT)
+    decode(raw, str(path))  # an empty, binary or undecodable file is an ArticleError: exit 3 with its reason
+    return raw
 
 
 def _read_bytes(path: Path) -> bytes:

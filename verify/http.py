@@ -807,6 +807,10 @@ class Http:
             return None
         return self._stop_detail
 
+    def run_spent(self) -> str | None:
+        """Why no more work may start, once the run's time limit (--max-time) is spent; None before."""
+        return self._run_over()
+
     def _within_run(self, deadline: float) -> float:
         return deadline if self._stop_at is None else min(deadline, self._stop_at)
 

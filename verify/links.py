@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,6 +93,9 @@ def recover_targets(
     `unavailable` then says why.
     """
     keys = [_anchor_key(link.anchor) for link in body_links or ()]
+    places: dict[str, list[int]] = {}  # each anchor's links, in document order: a look-up, not a scan per citation
+    for i, key in enumerate(keys):
+        places.setdefault(key, []).append(i)
     used: set[int] = set()
     last = -1
     targets: list[Target] = []
@@ -102,7 +107,7 @@ def recover_targets(
             why = f"not recovered: {unavailable or 'no archived original to recover it from'}"
             targets.append(Target(citation, None, Recovery.NOT_RECOVERED, why))
             continue
-        index, how = _match(_anchor_key(citation.anchor), keys, used, last)
+        index, how = _match(_anchor_key(citation.anchor), keys, places, used, last)
         if index is None:
             why = (
                 f"not recovered: no link with the anchor text {citation.anchor!r} "
@@ -116,13 +121,17 @@ def recover_targets(
     return tuple(targets)
 
 
-def _match(key: str, keys: Sequence[str], used: set[int], last: int) -> tuple[int | None, str]:
+def _match(
+    key: str, keys: Sequence[str], places: dict[str, list[int]], used: set[int], last: int
+) -> tuple[int | None, str]:
     if not key:
         return None, ""
-    order = [i for i in range(last + 1, len(keys))] + [i for i in range(last + 1)]
-    for i in order:
-        if i not in used and keys[i] == key:
-            return i, "recovered from the archived original by its anchor text"
+    same = places.get(key, [])
+    after = bisect.bisect_right(same, last)
+    for j in itertools.chain(range(after, len(same)), range(after)):
+        if same[j] not in used:
+            return same[j], "recovered from the archived original by its anchor text"
+    order = itertools.chain(range(last + 1, len(keys)), range(last + 1))
     best, best_score = None, 0.0
     for i in order:
         if i in used or not keys[i]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import math
 import queue
 import re
@@ -23,7 +24,18 @@ from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
 from verify.extract import Extracted, extract
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
-from verify.judge import NOT_CHECKED, Label, Source, SourceRole, judge_statement, prepare
+from verify.judge import (
+    NOT_A_WEB_LINK,
+    NOT_CHECKED,
+    Label,
+    Source,
+    SourceRole,
+    Verdict,
+    judge_statement,
+    prepare,
+    source_terms,
+    statement_terms,
+)
 from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
 from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
@@ -239,7 +251,11 @@ def check_article(
         # Each URL is two independent requests, live and archive; no task waits on another task. A cited
         # source's text is extracted as soon as both have answered, while other requests are still in flight.
         pending: dict[str, tuple[Future[Fetched], Future[ArchiveResult]]] = {}
-        claims = [statement.text for statement in article.statements]
+        # In an article whose statements each weigh every source (see _Candidates), each source is weighed against
+        # every statement as soon as it is read, while other sources are on their way. A larger article's pairs are
+        # weighed at the end, each once: the judge keeps the last 4,096 analyses, fewer than such an article makes.
+        weigh_early = len(article.citations) <= MAX_OTHER_SOURCES + 1
+        claims = [statement.text for statement in article.statements] if weigh_early else []
         prepared: dict[str, Future[tuple[LinkCheck, _SourceText]]] = {}
 
         def start(urls: Iterable[str], cited: bool = True) -> None:
@@ -255,9 +271,11 @@ def check_article(
         def _prepared(url: str) -> Future[tuple[LinkCheck, _SourceText]]:
             live, archived = pending[url]
             waits: list[Future[Any]] = [live, archived]
-            if options.speculate:
+            if options.speculate and claims:
                 waits.append(_after(pool, (live,), lambda: _speculate(url, live.result(), archived, claims)))
-            return _after(pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims, archive.saver))
+            return _after(
+                pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims, http, archive.saver)
+            )
 
         start([article.url], cited=False)
         # Links whose href the stored copy kept need nothing from the original: start them at once.
@@ -279,15 +297,30 @@ def check_article(
     if offline_network:
         link_checks = {url: _as_unreachable(check) for url, check in link_checks.items()}
         sources = {url: _source_text(check) for url, check in link_checks.items()}
-    results = tuple(
-        _judge(article, statement, targets, link_checks, sources, comparison) for statement in article.statements
-    )
+    candidates = _Candidates(article, targets, sources)
+    changes = {change.id: change for change in comparison.statements} if comparison else {}
+    judged: list[StatementResult] = []
+    not_weighed = 0
+    for statement in article.statements:
+        spent = http.run_spent()
+        if spent:
+            judged.append(_not_weighed(statement, spent))
+            not_weighed += 1
+        else:
+            judged.append(_judge(statement, candidates, comparison, changes))
+    results = tuple(judged)
     unread, sources_unread = _unread(original, original_text, targets, link_checks, sources)
     if sources_unread:
         results = tuple(_as_unverifiable(result) for result in results)
     notes = (original_note,) if original_note else ()
     if unread and not offline_network:
         notes = (*notes, _unread_note(unread))
+    if not_weighed:
+        notes = (
+            *notes,
+            f"{not_weighed} of {len(results)} statements were not weighed against their sources: the run's time limit "
+            "(--max-time) was reached first; each is unverifiable",
+        )
     if offline_network:
         notes = (
             "the network was unreachable: no host name could be resolved, not even the archive's; "
@@ -306,7 +339,7 @@ def check_article(
         results=results,
         network_down=offline_network,
         unread=unread,
-        coverage=_coverage(unread, original_text, sources, offline_network),
+        coverage=_coverage(unread, original_text, sources, offline_network, not_weighed),
     )
 
 
@@ -329,8 +362,9 @@ def _unread(
 
     A source that was blocked, refused, rate-limited or timed out, or whose copy has no text to read, is unread; so
     is every stripped link when the archived original that would give its target could not be read. One dead and
-    never archived is a finding, not a failure to read. Every statement is weighed against every source of the
-    article, so an unread source leaves every unsourced statement unverifiable.
+    never archived is a finding, not a failure to read. A statement may be weighed against any source of the article
+    (its own, and the others closest to it: see _Candidates), so an unread source leaves every unsourced statement
+    unverifiable.
     """
     unread: dict[str, str] = {}
     if original_text is None and not _gone(original):
@@ -358,11 +392,15 @@ def _unread_note(unread: Sequence[str], shown: int = 5) -> str:
 
 
 def _coverage(
-    unread: Sequence[str], original_text: Extracted | None, texts: dict[str, _SourceText], network_down: bool
+    unread: Sequence[str],
+    original_text: Extracted | None,
+    texts: dict[str, _SourceText],
+    network_down: bool,
+    not_weighed: int = 0,
 ) -> Coverage:
     if network_down:
         return Coverage.NOTHING
-    if not unread:
+    if not unread and not not_weighed:
         return Coverage.CHECKED
     read_any = original_text is not None or any(text.sentences for text in texts.values())
     return Coverage.PARTLY if read_any else Coverage.NOTHING
@@ -415,12 +453,20 @@ def _after(pool: ThreadPoolExecutor, futures: Sequence[Future[Any]], work: Calla
         else:
             result.set_result(inner.result())
 
-    def one_done(_: Future[Any]) -> None:
+    def one_done(done: Future[Any]) -> None:
+        if done.cancelled():
+            # The pool is being shut down (a run cut short), and this callback may run under its shutdown lock, where
+            # submitting would wait for ever: the work is cancelled too.
+            result.cancel()
+            return
         with lock:
             remaining[0] -= 1
             if remaining[0]:
                 return
-        pool.submit(work).add_done_callback(relay)
+        try:
+            pool.submit(work).add_done_callback(relay)
+        except RuntimeError as error:  # the pool was shut down meanwhile
+            result.set_exception(error)
 
     for future in futures:
         future.add_done_callback(one_done)
@@ -428,16 +474,26 @@ def _after(pool: ThreadPoolExecutor, futures: Sequence[Future[Any]], work: Calla
 
 
 def _prepare(
-    url: str, live: Fetched, archived: ArchiveResult, claims: Sequence[str], saver: PageSaver | None = None
+    url: str,
+    live: Fetched,
+    archived: ArchiveResult,
+    claims: Sequence[str],
+    http: Http,
+    saver: PageSaver | None = None,
 ) -> tuple[LinkCheck, _SourceText]:
-    """A cited URL's check and text, and every statement analysed against that text while other sources are still
-    on their way (each statement is weighed against every source of the article; the judge keeps the analyses).
+    """A cited URL's check and text, and the statements that will weigh it analysed against that text while other
+    sources are still on their way (the judge keeps the analyses). Once the run's time limit is spent, the page is
+    not read: it is left unverifiable, as a page that was not fetched in time.
 
     With `saver` (`--save`), a cited page that is live but has no usable capture is captured now, and that capture
     is its evidence."""
     if saver is not None and live.ok and archived.outcome in _NO_CAPTURE:
         archived = saver.save(url, archived)
     check = link_check(url, live, archived)
+    spent = http.run_spent()
+    if spent and check.evidence_page is not None:
+        why = spent.removeprefix("not fetched: ")
+        return check, _SourceText(None, f"timed out: {why} before it was read: unverifiable", None, url)
     text = _source_text(check)
     if text.sentences:
         prepare(claims, text.sentences)
@@ -562,30 +618,37 @@ def _speculate(url: str, live: Fetched, archived: Future[ArchiveResult], claims:
 
 
 def _judge(
-    article: Article,
     statement: Statement,
-    targets: Sequence[Target],
-    checks: dict[str, LinkCheck],
-    texts: dict[str, _SourceText],
+    candidates: _Candidates,
     comparison: Comparison | None,
+    changes: dict[str, StatementChange],
 ) -> StatementResult:
-    change = _change_of(comparison, statement.id)
-    sources = list(_sources_for(article, statement, targets, texts))
-    verdict = judge_statement(
+    change = changes.get(statement.id) if comparison is not None else None
+    own, others, others_total = candidates.sources_for(statement)
+    judge = functools.partial(
+        judge_statement,
         statement.id,
         statement.text,
-        sources,
         changed=_change_reason(statement, change, comparison),
         has_citation=bool(statement.citations),
         attribution=statement.attribution.source if statement.attribution else None,
     )
+    if others_total is not None:
+        # A large article: the other sources are weighed only when its own citations do not decide. The label is the
+        # same either way (the judge goes by the first source that carries or contradicts the statement, its own
+        # citations first); only further sources that also carry it go unlisted.
+        verdict = judge(own)
+        if verdict.label is not Label.UNSOURCED:
+            return StatementResult(statement=statement, verdict=verdict, change=change)
+    verdict = judge([*own, *others], others_total=others_total)
     return StatementResult(statement=statement, verdict=verdict, change=change)
 
 
-def _change_of(comparison: Comparison | None, statement_id: str) -> StatementChange | None:
-    if comparison is None:
-        return None
-    return next((c for c in comparison.statements if c.id == statement_id), None)
+def _not_weighed(statement: Statement, why: str) -> StatementResult:
+    """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable."""
+    reason = f"not checked: {why.removeprefix('not fetched: ')} before this statement was weighed against its sources"
+    verdict = Verdict(statement.id, Label.UNSOURCED, reason, (), 0.0, ())
+    return StatementResult(statement, verdict, None, unverifiable=True)
 
 
 def _change_reason(statement: Statement, change: StatementChange | None, comparison: Comparison | None) -> str | None:
@@ -602,47 +665,101 @@ def _change_reason(statement: Statement, change: StatementChange | None, compari
     return None
 
 
-def _sources_for(
-    article: Article, statement: Statement, targets: Sequence[Target], texts: dict[str, _SourceText]
-) -> Iterable[Source]:
-    """Candidate sources in the order the judge weighs them: own citations, attributed documents, the rest."""
-    seen: set[str] = set()
+# Other sources weighed per statement beyond its own citations: every one in an article with up to this many (in
+# article order), else the ones that share most of its rarer words (closest first). Each (statement, source) pair weighed costs an analysis, so without a
+# bound an article of N citations costs N x N of them (1,000 citations took over 400 s).
+MAX_OTHER_SOURCES = 16
+# Postings read per statement to rank the others: its terms are taken from the rarest up until this many sources
+# have been counted, so a word that every source uses ("budget", "said") costs nothing.
+RANKING_POSTINGS = 256
 
-    def source(target: Target, role: SourceRole) -> Source | None:
-        if target.url is None:
-            if target.citation.statement_id != statement.id:
-                return None
-            return Source(target.citation.anchor, role, None, f"link target unknown ({target.detail})", None)
-        if target.url in seen:
-            return None
-        seen.add(target.url)
-        text = texts.get(target.url)
+
+class _Candidates:
+    """The sources of an article indexed once, so that each statement finds its candidates by dict and set look-ups:
+    its own citations, and the other sources (attributed documents first) that it shares the rarest words with."""
+
+    def __init__(self, article: Article, targets: Sequence[Target], texts: dict[str, _SourceText]) -> None:
+        self.texts = texts
+        self.own: dict[str | None, list[Target]] = {}
+        self.first: dict[str, int] = {}  # each URL's first place among the targets
+        for n, target in enumerate(targets):
+            self.own.setdefault(target.citation.statement_id, []).append(target)
+            if target.url is not None:
+                self.first.setdefault(target.url, n)
+        self.speakers = {
+            s.id: frozenset(_speaker(s.attribution.source)) for s in article.statements if s.attribution is not None
+        }
+        # The speaker words of the statements that cite each URL: the documents a statement attributes.
+        self.cited_by: dict[str, set[str]] = {}
+        for target in targets:
+            if target.url is not None and target.citation.statement_id in self.speakers:
+                self.cited_by.setdefault(target.url, set()).update(self.speakers[target.citation.statement_id])
+
+    def sources_for(self, statement: Statement) -> tuple[list[Source], list[Source], int | None]:
+        """Candidate sources in the order the judge weighs them: own citations, then the others (attributed documents
+        first), and how many other sources the article has when only the closest were kept (None when all were)."""
+        sources: list[Source] = []
+        seen: set[str] = set()
+        for target in self.own.get(statement.id, ()):
+            if target.url is None:
+                why = f"link target unknown ({target.detail})"
+                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, None))
+            elif target.url not in seen:
+                seen.add(target.url)
+                sources.append(self._source(target.url, SourceRole.OWN))
+        others = len(self.first) - len(seen)
+        if others <= MAX_OTHER_SOURCES:
+            chosen = [url for url in self.first if url not in seen]
+        else:
+            chosen = self._closest(statement, seen)
+        speaker = self.speakers.get(statement.id, frozenset())
+        attributed = [url for url in chosen if speaker & self.cited_by.get(url, set())]
+        rest = [url for url in chosen if not speaker & self.cited_by.get(url, set())]
+        weighed = [self._source(url, SourceRole.ATTRIBUTED) for url in attributed]
+        weighed += [self._source(url, SourceRole.OTHER) for url in rest]
+        return sources, weighed, (others if others > MAX_OTHER_SOURCES else None)
+
+    @functools.cached_property
+    def postings(self) -> dict[str, list[str]]:
+        """Each term, and the readable sources that use it, in article order (only an article with many sources
+        needs them)."""
+        postings: dict[str, list[str]] = {}
+        for url in self.first:
+            text = self.texts.get(url)
+            if text is not None and text.sentences:
+                for term in source_terms(text.sentences):
+                    postings.setdefault(term, []).append(url)
+        return postings
+
+    def _closest(self, statement: Statement, own: set[str]) -> list[str]:
+        """The other sources that share most of the statement's rarer terms (idf-weighted), closest first."""
+        terms = sorted(
+            (term for term in statement_terms(statement.text) if term in self.postings),
+            key=lambda term: (len(self.postings[term]), term),
+        )
+        scores: dict[str, float] = {}
+        counted = 0
+        for term in terms:
+            if counted and counted + len(self.postings[term]) > RANKING_POSTINGS:
+                break
+            urls = self.postings[term][:RANKING_POSTINGS]
+            counted += len(urls)
+            weight = math.log((len(self.first) + 1) / len(self.postings[term]))
+            for url in urls:
+                if url not in own:
+                    scores[url] = scores.get(url, 0.0) + weight
+        return sorted(scores, key=lambda url: (-scores[url], self.first[url]))[:MAX_OTHER_SOURCES]
+
+    def _source(self, url: str, role: SourceRole) -> Source:
+        text = self.texts.get(url)
         if text is None:
-            return Source(target.url, role, None, "not an http(s) link: not fetched", None)
-        return Source(target.url, role, text.sentences, text.unavailable, text.capture_url)
-
-    own = [t for t in targets if t.citation.statement_id == statement.id]
-    attributed = [t for t in targets if t not in own and _same_attribution(article, statement, t)]
-    others = [t for t in targets if t not in own and t not in attributed]
-    for group, role in ((own, SourceRole.OWN), (attributed, SourceRole.ATTRIBUTED), (others, SourceRole.OTHER)):
-        for target in group:
-            found = source(target, role)
-            if found is not None:
-                yield found
+            scheme = urlsplit(url).scheme or "no scheme"
+            return Source(url, role, None, f"{NOT_A_WEB_LINK} ({scheme}), never fetched", None)
+        return Source(url, role, text.sentences, text.unavailable, text.capture_url)
 
 
 _NAME = re.compile(r"[A-Z][\w'-]+")
 _GENERIC = frozenset({"the", "a", "an", "it", "he", "she", "they"})
-
-
-def _same_attribution(article: Article, statement: Statement, target: Target) -> bool:
-    """A citation made where the article names the same speaker is the document this statement attributes."""
-    if statement.attribution is None or target.citation.statement_id is None:
-        return False
-    other = article.statement(target.citation.statement_id).attribution
-    if other is None:
-        return False
-    return bool(_speaker(statement.attribution.source) & _speaker(other.source))
 
 
 def _speaker(source: str) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import json
 import os
 import re
@@ -71,7 +72,15 @@ class Report:
         return sum(1 for r in self.results if r.unverifiable)
 
     def link(self, url: str | None) -> LinkCheck | None:
-        return next((check for check in self.links if check.url == url), None)
+        return self._links_by_url.get(url) if url is not None else None
+
+    @functools.cached_property
+    def _links_by_url(self) -> dict[str, LinkCheck]:
+        # A look-up, not a scan: the report asks once per citation, and an article may have thousands.
+        found: dict[str, LinkCheck] = {}
+        for check in self.links:
+            found.setdefault(check.url, check)
+        return found
 
 
 class FailOn(str, enum.Enum):
@@ -439,6 +448,8 @@ def _links(report: Report) -> list[str]:
                 url += " (recovered)"
         if check is None:
             live = "not checked" if report.offline or target.url is None else "not fetched"
+            if target.url is not None and not target.url.startswith(("http://", "https://")):
+                live = "not a web link: never fetched"
             capture = "—"
         else:
             live = md_code(check.live.outcome.value)

@@ -19,9 +19,10 @@ Everything is pure Python on strings; nothing is downloaded.
 """
 
 from verify.judge.analysis import _analysed, claim_features, prepare
-from verify.judge.decision import NOT_CHECKED, assess, decide, judge_claim, judge_jsonl, judge_statement
+from verify.judge.decision import NOT_A_WEB_LINK, NOT_CHECKED, assess, decide, judge_claim, judge_jsonl, judge_statement
 from verify.judge.evidence import MAX_QUOTE, MAX_UNMATCHED, format_verdict, permalink, text_fragment
 from verify.judge.model import FEATURES, Features, Model, default_model
+from verify.judge.retrieval import source_terms, statement_terms
 from verify.judge.tokens import _document
 from verify.judge.verdict import Assessment, Evidence, Label, Source, SourceRole, Verdict
 
@@ -29,6 +30,7 @@ __all__ = [
     "FEATURES",
     "MAX_QUOTE",
     "MAX_UNMATCHED",
+    "NOT_A_WEB_LINK",
     "NOT_CHECKED",
     "Assessment",
     "Evidence",
@@ -50,5 +52,7 @@ __all__ = [
     "judge_statement",
     "permalink",
     "prepare",
+    "source_terms",
+    "statement_terms",
     "text_fragment",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from verify.judge.analysis import _analyse
 from verify.judge.evidence import _evidence
@@ -75,10 +75,17 @@ _UNVERIFIABLE = re.compile(
 )
 
 
+# A source's `unavailable` reason starts with this when its link is not a web link (javascript:, mailto:, file:,
+# data:): there is nothing to fetch, so it is neither dead nor unverifiable.
+NOT_A_WEB_LINK = "not a web link"
+
+
 def _unavailable_reason(source: Source) -> str:
     why = source.unavailable or "text not available"
     if why.startswith(NOT_CHECKED):
         return f"not checked: {why}"
+    if why.startswith(NOT_A_WEB_LINK):
+        return f"{why} ({source.url})"
     if _UNVERIFIABLE.search(why):
         return f"unverifiable: {why} ({source.url})"
     return f"cited source dead and never archived: {why} ({source.url})"
@@ -102,12 +109,14 @@ def judge_statement(
     has_citation: bool,
     model: Model | None = None,
     attribution: str | None = None,
+    others_total: int | None = None,
 ) -> Verdict:
     """Label one statement from its candidate sources, given in order: own citations, other citations, attributed.
 
     `changed` is the comparison's reason when the stored statement differs substantively from the archived original
     (or is absent from it): the statement is then disputed whatever its sources say. `attribution` is whom the
     statement names as its source ("the engineering report"): its words are not expected in the evidence.
+    `others_total` is how many other sources the article has, when only the closest of them are among `sources`.
     """
     assessed: list[tuple[Source, Assessment]] = [
         (source, assess(text, source.sentences, model)) for source in sources if source.sentences
@@ -175,6 +184,11 @@ def judge_statement(
         read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
         unread = len(others) - len(read)
         summary = f"none of the article's {len(read)} other readable sources carries it"
+        if others_total is not None and others_total > len(others):
+            summary = (
+                f"none of the {len(read)} other readable sources closest to it carries it (the article's "
+                f"{others_total - len(others)} others share fewer of its words and were not weighed)"
+            )
         closest = max(read, key=lambda pair: pair[1].score, default=None)
         if closest is not None and closest[1].passage:
             summary += f" (closest: {_excerpt(closest[1].passage)!r}, {_where(closest[0])})"
@@ -224,15 +238,30 @@ def _parse_line(number: int, line: str) -> tuple[object, str, str | list[str]]:
     return row["id"], claim, evidence
 
 
-def judge_jsonl(lines: Iterable[str], *, model: Model | None = None) -> Iterator[str]:
+def judge_jsonl(
+    lines: Iterable[str],
+    *,
+    model: Model | None = None,
+    on_error: Callable[[str], None] | None = None,
+    max_chars: int | None = None,
+) -> Iterator[str]:
     """`verify judge --input`: one {"id","claim","evidence"} per line in, one {"id","label","score","evidence"} out.
 
-    Blank lines are skipped; a bad line raises ValueError naming its line number.
+    Blank lines are skipped; a bad line (or one over `max_chars`) raises ValueError naming its line number, or, with
+    `on_error`, is told to it and skipped while the other lines go on.
     """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        row_id, claim, evidence = _parse_line(number, line)
+        try:
+            if max_chars is not None and len(line) > max_chars:
+                raise ValueError(f"line {number}: {len(line):,} characters; lines over {max_chars:,} are refused")
+            row_id, claim, evidence = _parse_line(number, line)
+        except ValueError as error:
+            if on_error is None:
+                raise
+            on_error(str(error))
+            continue
         verdict = judge_claim(claim, evidence, model=model)
         quote = verdict.evidence[0].quote if verdict.evidence else ""
         out = {"id": row_id, "label": verdict.label.value, "score": verdict.score, "evidence": quote}

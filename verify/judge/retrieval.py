@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from verify.judge.tokens import (
     _QUOTED,
     _STOP,
+    _claim_tokens,
     _common_words,
     _Document,
+    _document,
     _gives,
     _plain,
     _Quantity,
@@ -164,3 +166,16 @@ def _rare_missing(claim: _Tokens, doc: _Document) -> int:
         for word, stem in zip(claim.lower, claim.stems, strict=True)
         if stem in claim.content and stem not in doc.content and word not in common
     )
+
+
+def statement_terms(statement: str) -> frozenset[str]:
+    """The terms by which a statement finds the sources worth weighing it against (`verify.pipeline`): its content
+    stems and its numbers as written (`source_terms` gives a source's)."""
+    tokens = _claim_tokens(statement)
+    return tokens.content | {q.text.lower() for q in tokens.quantities}
+
+
+def source_terms(sentences: Sequence[str]) -> frozenset[str]:
+    """A source's content stems and numbers as written (see `statement_terms`)."""
+    doc = _document(tuple(sentences))
+    return doc.content | {q.text.lower() for q in doc.quantities}
