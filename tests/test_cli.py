@@ -67,13 +67,18 @@ def test_offline_check_writes_both_reports_and_says_what_was_not_checked(runner:
     assert all(s["label"] != "sourced" for s in data["statements"])
     # Nothing was read: every statement is unverifiable, counted apart, and the article is not checked.
     assert all(s["unverifiable"] for s in data["statements"])
-    assert data["coverage"] == "not-checked" and data["summary"]["unverifiable"] == 13
+    assert data["coverage"] == "not-checked" and data["summary"]["unverifiable"] == 12  # the caption apart
     # Not fetching a source is not finding it dead: the reason says what was not checked, and why.
     cited = [s["reason"] for s in data["statements"] if s["citations"]]
     assert all(r.startswith("not checked: --offline") and "dead" not in r for r in cited)
     assert "the link on 'said' was stripped to # in the stored copy" in cited[0]
-    assert (tmp_path / "index.md").exists()
-    assert "0 sourced, 13 unsourced (13 unverifiable), 0 disputed" in err
+    assert (tmp_path / "index.md").exists() and (tmp_path / "index.html").exists()
+    assert (tmp_path / f"{slug}.html").exists()
+    # The photo caption is shown apart and, unsourced, does not count towards the verdict.
+    assert (
+        "0 sourced, 12 unsourced (12 unverifiable), 0 disputed of 12 statements; 1 photo caption (unsourced) not counted"
+        in err
+    )
 
 
 @pytest.mark.parametrize(
@@ -211,7 +216,7 @@ def test_ctrl_c_stops_a_run_in_worker_processes_promptly_with_whole_reports_and_
     written = list(out.iterdir())
     # Reports, the index of those that finished, and the index's lock file (left in place by design): no temp file.
     assert 0 < len(written) < 400 and not [
-        p for p in written if not p.name.endswith((".md", ".json")) and p.name != ".index.lock"
+        p for p in written if not p.name.endswith((".md", ".json", ".html")) and p.name != ".index.lock"
     ]
     assert all(json.loads(p.read_text())["article"] for p in written if p.suffix == ".json")
     if shutil.which("pgrep"):

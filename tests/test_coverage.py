@@ -82,9 +82,10 @@ def test_a_source_that_could_not_be_read_leaves_the_unsourced_statements_unverif
     assert all(s["unverifiable"] for s in unsourced)
     assert not any(s["unverifiable"] for s in report["statements"] if s["label"] != "unsourced")
     summary = report["summary"]
-    assert summary["unverifiable"] == len(unsourced) == summary["unsourced"]
-    assert f"unsourced ({len(unsourced)} unverifiable)" in summary["verdict"]
-    assert summary["verdict"].endswith("; 1 page could not be read")
+    counted = [s for s in unsourced if s["kind"] != "caption"]  # an unsourced photo caption is shown apart
+    assert summary["unverifiable"] == len(counted) == summary["unsourced"]
+    assert f"unsourced ({len(counted)} unverifiable)" in summary["verdict"]
+    assert "; 1 page could not be read" in summary["verdict"]
     assert "1 of 1 partly checked: some evidence could not be read" in stdout
     assert any("could not be read" in note and TRANSPORT in note for note in report["notes"])
 
@@ -206,10 +207,11 @@ def test_unverifiable_statements_are_counted_apart_in_the_index_job_summary_anno
     unverifiable = [s for s in report["statements"] if s["unverifiable"]]
     assert len(unverifiable) == 4
     index = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
-    assert "0 of 1 articles checked; 1 partly checked (some evidence could not be read)." in index
-    assert "| 5 | 4 | 4 | 0 | [harbour-bridge.md](harbour-bridge.md) |" in index
+    assert "0 of 1 article checked; 1 partly checked (some evidence could not be read)." in index
+    # The unsourced photo caption is shown apart, not counted.
+    assert "| 5 | 3 | 3 | 0 | [harbour-bridge.md](harbour-bridge.md) |" in index
     assert (
-        "1 of 1 articles not fully checked (0 with nothing read): some evidence could not be read, and 4 statements "
+        "1 of 1 article not fully checked (0 with nothing read): some evidence could not be read, and 3 statements "
         "are unverifiable." in summary.read_text(encoding="utf-8")
     )
     assert "title=p3.s1 unsourced (unverifiable)::unverifiable: unreachable" in stdout

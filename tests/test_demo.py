@@ -133,8 +133,32 @@ def test_a_statement_changed_since_the_original_is_disputed(report: dict[str, An
 
 def test_the_markdown_report_has_the_link_table(report: dict[str, Any]) -> None:
     markdown = report["_markdown"]
-    assert "| anchor | line | URL | live | capture used |" in markdown
+    assert "| link | cited as (line) | URL | live | archived copy used |" in markdown
+    assert "| 2 | meeting minutes (7) | <https://council.example/minutes/2024-03-11> (recovered) | `dead` |" in markdown
     assert "web.archive.org/web/20240311190412/https://council.example/minutes/2024-03-11" in markdown
+
+
+def test_the_caption_is_shown_apart_with_its_credit_and_not_counted(report: dict[str, Any]) -> None:
+    caption = statement(report, "north shore")
+    assert caption["kind"] == "caption" and caption["credit"] == "Photo: Example News"
+    assert caption["label"] == "unsourced"
+    assert report["summary"]["statements"] == len(report["statements"]) - 1
+    assert report["summary"]["captions"] == {"statements": 1, "sourced": 0, "unsourced": 1, "disputed": 0}
+    assert report["summary"]["verdict"].endswith("of 9 statements; 1 photo caption (unsourced) not counted")
+    markdown = report["_markdown"]
+    table = markdown.split("| id | line | caption | credit | label | reason |", 1)[1].split("\n\n", 1)[0]
+    assert (
+        "| `c1.s1` | 5 | The harbour bridge seen from the north shore on Monday evening. | Photo: Example News |"
+        in table
+    )
+
+
+def test_a_failing_link_is_explained_once_and_referred_to_from_its_statement(report: dict[str, Any]) -> None:
+    markdown = report["_markdown"]
+    assert markdown.count("HTTP 410 Gone") == 1
+    assert "- **link 7**, consultant study: live: HTTP 410 Gone; archive: the archive holds no capture" in markdown
+    row = next(line for line in markdown.splitlines() if line.startswith("| `p7.s1` |"))
+    assert "its citation “consultant study” (link 7) could not be read" in row
 
 
 def test_a_replayed_run_gives_the_same_report(report: dict[str, Any], tmp_path: Path) -> None:

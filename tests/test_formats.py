@@ -11,6 +11,9 @@ Markdown links, images, tables, headings, emphasis, HTML (`<script>`, `<img oner
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
 import os
 import re
@@ -37,7 +40,8 @@ ARTICLES = ("harbour-bridge", "injection")
 ANNOTATION = re.compile(r"::(error|warning|notice) (?:[a-zA-Z]+=[^:,\r\n]*)(?:,[a-zA-Z]+=[^:,\r\n]*)*::[^\r\n]*")
 # The labels of the links the report makes itself (every other link's label is its own URL).
 OWN_LABELS = re.compile(
-    r"passage|open the passage|capture of \d{4}-\d\d-\d\d \d\d:\d\d UTC|\d{14}|\d{4}-\d\d-\d\d|(archive|live) copy"
+    r"capture of \d{4}-\d\d-\d\d \d\d:\d\d( UTC(, \d+ days? (before|after) the article's date|, the article's date)?)?"
+    r"|\d{4}-\d\d-\d\d|archived copy of \d{4}-\d\d-\d\d|live page"
 )
 
 
@@ -57,6 +61,8 @@ class Run:
     stdout: str
     stderr: str
     markdown: str
+    html: str
+    index_html: str
     report: dict[str, Any]
     sarif: dict[str, Any]
     summary: str
@@ -92,11 +98,15 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)}
     status, stdout, stderr = _replay(slug, out, env)
     markdown = (out / f"{slug}.md").read_text(encoding="utf-8")
+    page = (out / f"{slug}.html").read_text(encoding="utf-8")
+    index_page = (out / "index.html").read_text(encoding="utf-8")
     report_text = (out / f"{slug}.json").read_text(encoding="utf-8")
     sarif_text = (out / f"{slug}.sarif").read_text(encoding="utf-8")
     summary = summary_file.read_text(encoding="utf-8")
     goldens = {
         f"{slug}.report.md": markdown,
+        f"{slug}.report.gfm.html": _gfm(markdown),
+        f"{slug}.report.html": page,
         f"{slug}.report.json": report_text,
         f"{slug}.sarif.json": sarif_text,
         f"{slug}.annotations.txt": stdout,
@@ -109,6 +119,8 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         stdout,
         stderr,
         markdown,
+        page,
+        index_page,
         json.loads(report_text),
         json.loads(sarif_text),
         summary,
@@ -175,14 +187,18 @@ class _Html(HTMLParser):
                 self.headings.append((tag, "".join(text)))
 
 
-def _html(markdown: str) -> _Html:
+def _gfm(markdown: str) -> str:
+    """The Markdown as GitHub renders it (cmark-gfm with GitHub's extensions). Unsafe: raw HTML passes through, so
+    any that the report let in shows up as a tag here."""
     cmarkgfm = pytest.importorskip("cmarkgfm")
     from cmarkgfm.cmark import Options
 
-    # Unsafe: raw HTML passes through, so any that the report let in shows up as a tag here.
-    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    return str(cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE))
+
+
+def _html(markdown: str) -> _Html:
     parsed = _Html()
-    parsed.feed(html)
+    parsed.feed(_gfm(markdown))
     return parsed
 
 
@@ -193,7 +209,6 @@ def _markdown_texts(run: Run) -> Iterator[tuple[str, str]]:
 
 def test_no_raw_html_survives_in_the_markdown(run: Run) -> None:
     for name, text in _markdown_texts(run):
-        assert re.search(r"(?<!\\)<", text) is None, f"{name}: an unescaped '<'"
         tags = set(_html(text).tags)
         assert tags <= {"h1", "h2", "h3", "p", "strong", "code", "table", "thead", "tbody", "tr", "th", "td"} | {
             "a",
@@ -201,6 +216,7 @@ def test_no_raw_html_survives_in_the_markdown(run: Run) -> None:
             "ul",
             "li",
             "hr",
+            "del",
         }, f"{name}: {tags}"
 
 
@@ -247,6 +263,184 @@ def test_the_injected_title_is_shown_as_text(run: Run) -> None:
     h1 = next(text for tag, text in _html(run.markdown).headings if tag == "h1")
     assert "<script>alert(1)</script>" in h1
     assert "::error file=x::pwned" in h1
+
+
+def test_every_backslash_in_the_markdown_is_needed(run: Run) -> None:
+    r"""Read raw, the report has a backslash only where taking it away would change what GitHub renders: taken away
+    alone, or with one other escape of its line (in `\*\*from 6 am\*\*` the opening escapes alone are spare, an
+    opener without a closer; with the closing ones gone too, the words turn bold)."""
+    rendered = _gfm(run.markdown)
+    runs = [m.span() for m in re.finditer(r"(?:\\[!-/:-@\[-`{-~])+", run.markdown)]
+
+    def without(*spans: tuple[int, int]) -> str:
+        text = run.markdown
+        for a, b in sorted(spans, reverse=True):
+            text = text[:a] + re.sub(r"\\(.)", r"\1", text[a:b]) + text[b:]
+        return text
+
+    def line(position: int) -> int:
+        return run.markdown.count("\n", 0, position) + 1
+
+    needless = []
+    for span in runs:
+        if _gfm(without(span)) != rendered:
+            continue
+        partners = [other for other in runs if other != span and line(other[0]) == line(span[0])]
+        if not any(_gfm(without(span, other)) != rendered for other in partners):
+            needless.append(f"line {line(span[0])}: {run.markdown[span[0] : span[1]]}")
+    assert not needless, needless
+
+
+def test_urls_are_links_or_code_never_backslashed(run: Run) -> None:
+    assert re.search(r"(?i)(https?|ftp)\\:|www\\\.|\\@", run.markdown) is None
+    for name in ("report", "job summary"):
+        text = run.markdown if name == "report" else run.summary
+        assert "\\:" not in text, name
+
+
+def test_the_word_diff_renders_struck_and_marked(run: Run) -> None:
+    changed = [s for s in run.report["statements"] if s["change"] and s["change"]["change"] == "substantive"]
+    assert changed
+    rendered = _gfm(run.markdown)
+    for statement in changed:
+        for removed in re.findall(r"\[-(.*?)-\]", statement["change"]["diff"]):
+            assert f"<del>{removed}</del>" in rendered
+            assert f"~~{removed}~~" in run.markdown
+        for added in re.findall(r"\{\+(.*?)\+\}", statement["change"]["diff"]):
+            assert f"<strong>{added}</strong>" in rendered
+    assert "[-" not in run.markdown and "{+" not in run.markdown
+
+
+def test_the_summary_table_shows_each_statement_its_label_and_a_one_line_reason(run: Run) -> None:
+    rows = [line for line in run.markdown.splitlines() if re.match(r"\| `[cp]\d+\.s\d+` \|", line)]
+    assert len(rows) == len(run.report["statements"])
+    for row, statement in zip(sorted(rows), sorted(run.report["statements"], key=lambda s: s["id"]), strict=True):
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+        assert cells[0] == f"`{statement['id']}`"
+        shown = cells[2].rstrip("…").replace("\\", "")
+        assert shown and " ".join(statement["text"].split()).replace("\\", "").startswith(shown.split(" ")[0])
+        assert statement["label"] in cells[-2]
+        assert len(cells[-1]) < 240, cells[-1]
+
+
+def test_each_passage_is_quoted_once(run: Run) -> None:
+    for statement in run.report["statements"]:
+        section = run.markdown.split(f"### `{statement['id']}`", 1)[1].split("\n### ", 1)[0]
+        # What a reader sees below the statement itself: its reason and its evidence.
+        below = "\n".join(line for line in section.splitlines() if not line.startswith("> "))
+        shown = html.unescape(re.sub(r"<[^>]+>", "", _gfm(below)))
+        for evidence in statement["evidence"]:
+            start = " ".join(evidence["quote"].split())[:60]
+            assert shown.count(start) == 1, (statement["id"], start)
+
+
+def test_each_link_is_explained_once_in_the_links_section(run: Run) -> None:
+    before_links = run.markdown.split("## Links", 1)[0]
+    for link in run.report["links"]:
+        if link["live"]["detail"] and link["live"]["outcome"] != "ok":
+            assert link["live"]["detail"] not in before_links, link["url"]
+            assert run.markdown.count(link["live"]["detail"].split(" to ")[0]) >= 1
+
+
+def test_counts_are_plural_only_when_they_should_be(run: Run) -> None:
+    for text in (run.markdown, run.html, run.summary, run.stderr):
+        assert re.search(r"\b1 (statements|articles|days|photo captions|sources)\b", text) is None
+        assert re.search(r"\b0 other readable", text) is None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# HTML: one self-contained page, valid, with no script, whatever the article and its pages hold
+
+
+def test_the_html_report_and_index_are_valid_html(run: Run) -> None:
+    html5lib = pytest.importorskip("html5lib")
+    for page in (run.html, run.index_html):
+        html5lib.HTMLParser(strict=True).parse(page)  # raises on any parse error
+
+
+def test_the_html_report_runs_no_script_and_fetches_nothing(run: Run) -> None:
+    for page in (run.html, run.index_html):
+        parsed = _Page()
+        parsed.feed(page)
+        assert "script" not in parsed.tags and "iframe" not in parsed.tags and "img" not in parsed.tags
+        assert not [name for name in parsed.attributes if name.startswith("on")]
+        assert not [name for name in parsed.attributes if name in ("src", "srcset", "action", "formaction")]
+        csp = parsed.meta["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'none'" in csp
+        style = re.search(r"<style>(.*?)</style>", page, re.S)
+        assert style is not None
+        digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+        assert f"style-src 'sha256-{digest}'" in csp
+        assert 'name="viewport"' in page
+
+
+def test_html_links_go_to_web_urls_or_the_pages_own_anchors(run: Run) -> None:
+    parsed = _Page()
+    parsed.feed(run.html)
+    cited = {link["url"] for link in run.report["links"]} | {run.report["article"]["url"]}
+    for href, text in parsed.links:
+        if href.startswith("#"):
+            assert href[1:] in parsed.ids, href
+            continue
+        assert href.startswith(("https://", "http://")), href
+        assert names_its_target(text, href) or OWN_LABELS.fullmatch(text), (href, text)
+        if names_its_target(text, href):
+            assert href in cited
+
+
+def test_every_label_in_the_html_says_its_word_beside_its_colour(run: Run) -> None:
+    labels = re.findall(r'<span class="label (\w+)"><span aria-hidden="true">.</span> (\w+)</span>', run.html)
+    assert len(labels) == 2 * len(run.report["statements"])
+    assert all(colour == word for colour, word in labels)
+
+
+def test_the_injected_text_is_text_in_the_html(run: Run) -> None:
+    if run.slug != "injection":
+        pytest.skip("the injection article")
+    parsed = _Page()
+    parsed.feed(run.html)
+    assert "<script>alert(1)</script>" in parsed.h1
+    assert "&lt;img src=x onerror=alert(1)&gt;" in run.html
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str]] = []
+        self.h1 = ""
+        self._link: list[str] | None = None
+        self._href = ""
+        self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        self.attributes += [name for name, _ in attrs]
+        identifier = values.get("id")
+        if identifier:
+            self.ids.add(identifier)
+        if tag == "meta" and values.get("http-equiv"):
+            self.meta[str(values["http-equiv"]).lower()] = values.get("content") or ""
+        if tag == "a":
+            self._link, self._href = [], values.get("href") or ""
+        self._in_h1 = self._in_h1 or tag == "h1"
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link.append(data)
+        if self._in_h1:
+            self.h1 += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link is not None:
+            self.links.append((self._href, "".join(self._link)))
+            self._link = None
+        if tag == "h1":
+            self._in_h1 = False
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -58,7 +58,14 @@ def _interrupted_run(tmp_path: Path, slow_web: str) -> None:
     assert "Error: interrupted: 1 of 2 articles finished before it" in err.decode()
     assert json.loads((out / "a-fast.json").read_text())["article"]
     # The index's lock file stays, as after every run; no temp file, no report of the article cut short.
-    assert sorted(p.name for p in out.iterdir()) == [".index.lock", "a-fast.json", "a-fast.md", "index.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".index.lock",
+        "a-fast.html",
+        "a-fast.json",
+        "a-fast.md",
+        "index.html",
+        "index.md",
+    ]
     assert "a-fast" in (out / "index.md").read_text() and "b-slow" not in (out / "index.md").read_text()
 
 

@@ -1,16 +1,17 @@
-"""Render a report's Markdown the way GitHub does, as closely as practical, and screenshot it with headless Chromium.
+"""Screenshots of a report as readers see it: its Markdown rendered the way GitHub does, and its HTML page, each at a
+desktop and a phone width, made with headless Chromium.
 
 GitHub renders Markdown with cmark-gfm (tables, autolinks, strikethrough, task lists, tag filter) and then drops any
 raw HTML its sanitiser does not allow. `cmarkgfm` is that same C library; its safe mode drops all raw HTML, which is
-stricter than GitHub, so anything a report relies on raw HTML for would show up missing here. The page is wrapped in
-CSS close to GitHub's Markdown body, so a reviewer sees what a reader of the report on GitHub sees.
+stricter than GitHub, so anything a report relied on raw HTML for would show up missing here. The page is wrapped in
+CSS close to GitHub's Markdown body. The HTML report (`reports/<slug>.html`) is shown as it is.
 
-    python tools/screenshot_report.py reports/harbour-bridge.md                  # -> reports/harbour-bridge.png
-    python tools/screenshot_report.py reports/injection.md -o docs/screenshot.png --height 4000
-    python tools/screenshot_report.py reports/injection.md --html-only           # -> reports/injection.html
+    python tools/screenshot_report.py                      # the demo, replayed, -> docs/report-{markdown,html}-{desktop,phone}.png
+    python tools/screenshot_report.py reports/injection.md -o /tmp/shots   # a report already written, its .html beside it
+    python tools/screenshot_report.py reports/injection.md --html-only     # -> reports/injection.rendered.html, no PNG
 
-Needs `cmarkgfm` (pip install -e '.[dev]') and Chromium (Debian: apt-get install chromium), plus a colour emoji font
-for the label icons (Debian: apt-get install fonts-noto-color-emoji; without one they show as empty boxes).
+Needs `cmarkgfm` (pip install -e '.[dev]') and Chromium (Debian: apt-get install -y chromium), plus a colour emoji font
+for the Markdown's label icons (Debian: apt-get install -y fonts-noto-color-emoji; without one they show as boxes).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ body { margin: 0; background: #fff; }
 .markdown-body table tr:nth-child(2n) { background-color: #f6f8fa; }
 .markdown-body hr { height: .25em; padding: 0; margin: 24px 0; background-color: #d1d9e0; border: 0; }
 .markdown-body ul { padding-left: 2em; }
+@media (max-width: 767px) { .markdown-body { padding: 16px; } .markdown-body h1 { font-size: 1.6em; } }
 """
 
 
@@ -83,7 +85,7 @@ def find_chromium() -> str | None:
     return None
 
 
-def screenshot(page: Path, png: Path, width: int, height: int, chromium: str) -> None:
+def screenshot(page: Path, png: Path, width: int, height: int, chromium: str, scale: int = 1) -> None:
     with tempfile.TemporaryDirectory(prefix="screenshot-profile-") as profile:
         command = [
             chromium,
@@ -99,6 +101,7 @@ def screenshot(page: Path, png: Path, width: int, height: int, chromium: str) ->
             f"--user-data-dir={profile}",
             f"--screenshot={png.resolve()}",
             f"--window-size={width},{height}",
+            f"--force-device-scale-factor={scale}",
             page.resolve().as_uri(),
         ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
@@ -107,36 +110,60 @@ def screenshot(page: Path, png: Path, width: int, height: int, chromium: str) ->
         raise SystemExit(f"screenshot_report: Chromium failed (exit {result.returncode}):\n{tail}")
 
 
+# Window sizes in CSS pixels, and the device pixel ratio: a desktop browser, and a phone (390 wide, as an iPhone 14).
+WIDTHS = {"desktop": (1280, 2200, 1), "phone": (390, 1800, 2)}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def demo_report(out: Path) -> Path:
+    """The demo article replayed from its cassette (no network) into `out`: its Markdown report's path."""
+    command = [sys.executable, "-m", "verify", "check", "examples/demo/harbour-bridge.md", "--replay-only"]
+    command += ["--fail-on", "never", "--out", str(out)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"screenshot_report: verify check failed (exit {result.returncode}):\n{result.stderr}")
+    return out / "harbour-bridge.md"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("report", type=Path, help="a report's Markdown, e.g. reports/harbour-bridge.md")
-    parser.add_argument("-o", "--out", type=Path, help="the PNG to write (default: beside the report)")
-    parser.add_argument("--width", type=int, default=1200)
-    parser.add_argument("--height", type=int, default=2400, help="window height; the page below it is cut off")
-    parser.add_argument("--html-only", action="store_true", help="write the HTML page beside the report, no PNG")
+    parser.add_argument("report", type=Path, nargs="?", help="a report's Markdown (default: the demo, replayed)")
+    parser.add_argument("-o", "--out", type=Path, default=ROOT / "docs", help="folder for the PNGs (default: docs/)")
+    parser.add_argument("--html-only", action="store_true", help="write the rendered Markdown page beside it, no PNG")
     args = parser.parse_args()
 
-    markdown = args.report.read_text(encoding="utf-8")
-    page_html = render_html(markdown, args.report.name)
-    if args.html_only:
-        page = args.report.with_suffix(".html")
-        page.write_text(page_html, encoding="utf-8")
-        print(page)
-        return 0
-    chromium = find_chromium()
-    if chromium is None:
-        print(
-            "screenshot_report: no Chromium found (looked for "
-            f"{', '.join(CHROMIUM_NAMES)}); install it (Debian: apt-get install -y chromium) or use --html-only",
-            file=sys.stderr,
-        )
-        return 2
-    png = args.out or args.report.with_suffix(".png")
-    with tempfile.TemporaryDirectory(prefix="screenshot-page-") as scratch:
-        page = Path(scratch) / "report.html"
-        page.write_text(page_html, encoding="utf-8")
-        screenshot(page, png, args.width, args.height, chromium)
-    print(f"{args.report} -> {png} ({args.width}x{args.height})")
+    with tempfile.TemporaryDirectory(prefix="screenshot-") as scratch:
+        report = args.report or demo_report(Path(scratch) / "reports")
+        markdown = report.read_text(encoding="utf-8")
+        rendered = render_html(markdown, report.name)
+        if args.html_only:
+            page = report.with_suffix(".rendered.html")
+            page.write_text(rendered, encoding="utf-8")
+            print(page)
+            return 0
+        chromium = find_chromium()
+        if chromium is None:
+            print(
+                "screenshot_report: no Chromium found (looked for "
+                f"{', '.join(CHROMIUM_NAMES)}); install it (Debian: apt-get install -y chromium) or use --html-only",
+                file=sys.stderr,
+            )
+            return 2
+        rendered_page = Path(scratch) / "markdown.html"
+        rendered_page.write_text(rendered, encoding="utf-8")
+        pages = {"markdown": rendered_page, "html": report.with_suffix(".html")}
+        if not pages["html"].exists():
+            print(
+                f"screenshot_report: {pages['html']} is missing (verify check writes it beside the .md)",
+                file=sys.stderr,
+            )
+            return 2
+        args.out.mkdir(parents=True, exist_ok=True)
+        for kind, page in pages.items():
+            for device, (width, height, scale) in WIDTHS.items():
+                png = args.out / f"report-{kind}-{device}.png"
+                screenshot(page, png, width, height, chromium, scale)
+                print(f"{report.name} ({kind}) -> {png} ({width}x{height} CSS px, x{scale})")
     return 0
 
 

@@ -371,7 +371,8 @@ def _summary_lines(outcomes: Sequence[Outcome], policy: FailOn) -> str:
     failing = [o for o in outcomes if o.status is ExitStatus.POLICY_FAILED]
     checked = sum(1 for o in outcomes if o.report is not None)
     verdict = (
-        f"{len(failing)} of {checked} articles fail --fail-on {policy.value}"
+        f"{len(failing)} of {checked} {'article' if checked == 1 else 'articles'} "
+        f"{'fails' if len(failing) == 1 else 'fail'} --fail-on {policy.value}"
         if policy is not FailOn.NEVER
         else (f"{checked} {'article' if checked == 1 else 'articles'} reported (--fail-on never)")
     )
@@ -419,13 +420,16 @@ INDEX_LOCK_WAIT = 120.0
 
 
 def write_index(folder: Path, outcomes: Sequence[Outcome]) -> None:
-    """`<folder>/index.md`, rebuilt from every report in the folder while holding the folder's lock file.
+    """`<folder>/index.md` and `index.html`, rebuilt from every report in the folder while holding its lock file.
 
     Runs into one folder each write their reports first, then take the lock to list the folder and write the index:
     whichever run writes it last has seen every report of both, so no article drops out of the index.
     """
     from verify import ci
+    from verify.html_report import index_html
 
     folder.mkdir(parents=True, exist_ok=True)
     with filelock.FileLock(folder / INDEX_LOCK, timeout=INDEX_LOCK_WAIT):
-        write_atomic(folder / "index.md", ci.index_markdown(ci.index_entries(folder, outcomes), __version__))
+        entries = ci.index_entries(folder, outcomes)
+        write_atomic(folder / "index.md", ci.index_markdown(entries, __version__))
+        write_atomic(folder / "index.html", index_html(entries, __version__))

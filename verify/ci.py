@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verify.judge import Label
-from verify.report import Coverage, FailOn, Report, StatementResult, md_code, md_text, verdict_line
+from verify.report import Coverage, FailOn, Report, StatementResult, count, md_code, md_text, verdict_line
 
 if TYPE_CHECKING:
     from verify.batch import Outcome
@@ -323,14 +323,14 @@ def index_markdown(entries: Sequence[IndexEntry], version: str) -> str:
     lines = ["# Verification reports", ""]
     coverage = Counter(e.coverage for e in entries if e.error is None)
     errors = sum(1 for e in entries if e.error is not None)
-    head = f"{coverage[Coverage.CHECKED.value]} of {len(entries)} articles checked"
+    head = f"{coverage[Coverage.CHECKED.value]} of {count(len(entries), 'article')} checked"
     apart = [
         (coverage[Coverage.PARTLY.value], "partly checked (some evidence could not be read)"),
         (coverage[Coverage.NOTHING.value], "not checked (nothing could be read)"),
         (coverage["unknown"], "written by a verify that did not say what it read"),
         (errors, "without a report (errors)"),
     ]
-    details = ", ".join(f"{count} {what}" for count, what in apart if count)
+    details = ", ".join(f"{n} {what}" for n, what in apart if n)
     lines += [head + (f"; {details}" if details else "") + ".", ""]
     lines += ["Every report in this folder is listed, whichever run wrote it.", ""]
     lines += [
@@ -355,14 +355,16 @@ def job_summary(outcomes: Sequence[Outcome], policy: FailOn) -> str:
     lines = ["## verify", ""]
     reports = [o.report for o in outcomes if o.report is not None]
     failing = sum(1 for report in reports if policy.fails(report))
-    lines += [f"{failing} of {len(outcomes)} articles fail `--fail-on {policy.value}`.", ""]
+    fail = "fails" if failing == 1 else "fail"
+    lines += [f"{failing} of {count(len(outcomes), 'article')} {fail} `--fail-on {policy.value}`.", ""]
     unchecked = [report for report in reports if report.coverage is not Coverage.CHECKED]
     if unchecked:
         nothing = sum(1 for report in unchecked if report.coverage is Coverage.NOTHING)
         unverifiable = sum(report.unverifiable for report in unchecked)
         lines += [
-            f"{len(unchecked)} of {len(outcomes)} articles not fully checked ({nothing} with nothing read): some "
-            f"evidence could not be read, and {unverifiable} statements are unverifiable.",
+            f"{len(unchecked)} of {count(len(outcomes), 'article')} not fully checked ({nothing} with nothing read): "
+            f"some evidence could not be read, and {count(unverifiable, 'statement')} "
+            f"{'is' if unverifiable == 1 else 'are'} unverifiable.",
             "",
         ]
     lines += ["| article | verdict |", "|---|---|"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
+from verify import markdown
 from verify.text import (
     NUMBER_SCALES,
     NUMBER_TENS,
@@ -745,16 +746,40 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
     }
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+_DIFF_PART = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
+
+
+def diff_parts(diff: str) -> list[tuple[str, str]]:
+    """A word diff (`... take [-14-]{+18+} months`) as ("same" | "removed" | "added", words) pairs, in order."""
+    parts: list[tuple[str, str]] = []
+    position = 0
+    for match in _DIFF_PART.finditer(diff):
+        if match.start() > position:
+            parts.append(("same", diff[position : match.start()]))
+        parts.append(("removed", match.group(1)) if match.group(1) is not None else ("added", match.group(2)))
+        position = match.end()
+    if position < len(diff):
+        parts.append(("same", diff[position:]))
+    return parts
 
 
 def escape_markdown(text: str) -> str:
-    """Untrusted text as inert Markdown: no HTML, no links, no emphasis, one line."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    # bare URLs would become links in GitHub's Markdown
-    text = re.sub(r"(?i)(\w)://", r"\1\\:\\/\\/", text)
-    return re.sub(r"(?i)\bwww\.", r"www\\.", text)
+    """Untrusted text as inert Markdown on one line (the escaper every report uses: verify/markdown.py)."""
+    return markdown.text(text)
+
+
+def diff_markdown(diff: str) -> str:
+    """A word diff as Markdown a reader sees: removed words ~~struck~~, added words **bold**."""
+    out: list[str] = []
+    for kind, words in diff_parts(diff):
+        if kind == "same":
+            escaped = markdown.text(words)
+            out.append((" " if words[:1].isspace() else "") + escaped + (" " if words[-1:].isspace() else ""))
+        elif kind == "removed":
+            out.append(markdown.struck(words))
+        else:
+            out.append((" " if out and out[-1].endswith("~~") else "") + markdown.marked(words))
+    return "".join(out)
 
 
 def comparison_markdown(c: Comparison) -> str:
@@ -765,16 +790,21 @@ def comparison_markdown(c: Comparison) -> str:
     counts = Counter(s.change for s in c.statements)
     lines.append(", ".join(f"{counts[ch]} {ch.value}" for ch in Change if counts[ch]) or "No statements.")
     lines.append("")
+    if any(s.diff for s in notable):
+        lines += [
+            "Changed words are ~~struck~~ where the archived text has them and **bold** where the stored copy has them.",
+            "",
+        ]
     for s in notable:
         label = s.change.value + (f" ({', '.join(s.kinds)})" if s.kinds else "")
         lines.append(f"- **{escape_markdown(s.id)}** {label}: {escape_markdown(s.text)}")
         if s.diff:
-            lines.append(f"  - diff: {escape_markdown(s.diff)}")
+            lines.append(f"  - diff: {diff_markdown(s.diff)}")
         if s.archived_text and s.change is Change.SUBSTANTIVE:
             lines.append(f"  - archived: {escape_markdown(s.archived_text)}")
     if c.missing_from_stored:
         lines += ["", "Archived sentences missing from the stored copy:", ""]
-        lines += [f"- {escape_markdown(text)}" for text in c.missing_from_stored]
+        lines += [f"- {markdown.text(text, line_start=True)}" for text in c.missing_from_stored]
     return "\n".join(lines) + "\n"
 
 

@@ -625,13 +625,15 @@ def _judge(
 ) -> StatementResult:
     change = changes.get(statement.id) if comparison is not None else None
     own, others, others_total = candidates.sources_for(statement)
+    caption = statement.kind is BlockKind.CAPTION
     judge = functools.partial(
         judge_statement,
         statement.id,
         statement.text,
         changed=_change_reason(statement, change, comparison),
         has_citation=bool(statement.citations),
-        attribution=statement.attribution.source if statement.attribution else None,
+        # A caption describes the picture: it names no one as its source, whatever its words look like.
+        attribution=statement.attribution.source if statement.attribution and not caption else None,
     )
     if others_total is not None:
         # A large article: the other sources are weighed only when its own citations do not decide. The label is the
@@ -639,9 +641,31 @@ def _judge(
         # citations first); only further sources that also carry it go unlisted.
         verdict = judge(own)
         if verdict.label is not Label.UNSOURCED:
-            return StatementResult(statement=statement, verdict=verdict, change=change)
+            return StatementResult(
+                statement=statement, verdict=_caption_verdict(verdict) if caption else verdict, change=change
+            )
     verdict = judge([*own, *others], others_total=others_total)
+    if caption:
+        verdict = _caption_verdict(verdict)
     return StatementResult(statement=statement, verdict=verdict, change=change)
+
+
+def _caption_verdict(verdict: Verdict) -> Verdict:
+    """A photo caption says what a picture shows (who, where, when): a source carries it only with all of it. A
+    passage about the same subject that lacks the place or the day ("Ferries at the pier on Tuesday" against a
+    timetable) does not."""
+    if verdict.label is not Label.SOURCED or not verdict.evidence:
+        return verdict
+    complete = [e for e in verdict.evidence if not e.unmatched]
+    if complete:
+        return dataclasses.replace(verdict, evidence=tuple(complete))
+    closest = verdict.evidence[0]
+    missing = ", ".join(f"'{word}'" for word in closest.unmatched)
+    reason = (
+        f"a photo caption is carried only by a passage with all of it: the closest, in {closest.role.value} "
+        f"{closest.url}, does not say {missing}"
+    )
+    return dataclasses.replace(verdict, label=Label.UNSOURCED, reason=reason, evidence=(closest,))
 
 
 def _not_weighed(statement: Statement, why: str) -> StatementResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import enum
@@ -15,16 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
+from verify import markdown
 from verify.archive import WAYBACK_NAME, Capture
-from verify.article import Article, Statement
-from verify.compare import Change, Comparison, StatementChange
-from verify.judge import Label, Verdict
-from verify.links import LinkCheck, Recovery, Target
+from verify.article import Article, BlockKind, Statement
+from verify.compare import Change, Comparison, StatementChange, diff_parts
+from verify.http import Outcome
+from verify.judge import Evidence, Label, SourceRole, Verdict
+from verify.links import EvidenceCopy, LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,32 @@ class Report:
     coverage: Coverage = Coverage.CHECKED
 
     @property
+    def captions(self) -> tuple[StatementResult, ...]:
+        """The photo captions' statements, shown apart: a caption describes a picture, not the story."""
+        return tuple(r for r in self.results if r.statement.kind is BlockKind.CAPTION)
+
+    @property
+    def decisive(self) -> tuple[StatementResult, ...]:
+        """The statements that decide the article's verdict and policy: every body statement, and a photo caption
+        only when it is disputed (a changed caption is a changed article; an unsourced one is no finding)."""
+        return tuple(
+            r for r in self.results if r.statement.kind is not BlockKind.CAPTION or r.verdict.label is Label.DISPUTED
+        )
+
+    @property
     def counts(self) -> dict[str, int]:
-        found = Counter(r.verdict.label for r in self.results)
-        return {label.value: found.get(label, 0) for label in Label}
+        return _label_counts(self.decisive)
+
+    def credit(self, statement: Statement) -> str | None:
+        """The credit printed with a photo caption ("Photo: Example News"), as the stored copy gives it."""
+        return next(
+            (b.text for b in self.article.blocks if b.kind is BlockKind.CREDIT and b.index == statement.paragraph),
+            None,
+        )
 
     @property
     def unverifiable(self) -> int:
-        return sum(1 for r in self.results if r.unverifiable)
+        return sum(1 for r in self.decisive if r.unverifiable)
 
     def link(self, url: str | None) -> LinkCheck | None:
         return self._links_by_url.get(url) if url is not None else None
@@ -83,6 +104,16 @@ class Report:
         return found
 
 
+def _label_counts(results: Sequence[StatementResult]) -> dict[str, int]:
+    found = Counter(r.verdict.label for r in results)
+    return {label.value: found.get(label, 0) for label in Label}
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 statement", "2 statements", "0 statements"."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 class FailOn(str, enum.Enum):
     """Which statements make an article fail the policy (`--fail-on`)."""
 
@@ -92,7 +123,7 @@ class FailOn(str, enum.Enum):
     NEVER = "never"
 
     def fails(self, report: Report) -> bool:
-        return any(self.fails_on(result) for result in report.results)
+        return any(self.fails_on(result) for result in report.decisive)
 
     def fails_on(self, result: StatementResult) -> bool:
         """Whether this statement fails the policy. disputed, unverifiable, unsourced: each fails on what the one
@@ -110,7 +141,6 @@ class FailOn(str, enum.Enum):
 def verdict_line(report: Report) -> str:
     """One line for the top of a report and for terminals: what a reader needs before anything else."""
     counts = report.counts
-    total = len(report.results)
     unverifiable = f" ({report.unverifiable} unverifiable)" if report.unverifiable else ""
     parts = f"{counts['sourced']} sourced, {counts['unsourced']} unsourced{unverifiable}, {counts['disputed']} disputed"
     if counts["disputed"]:
@@ -125,59 +155,37 @@ def verdict_line(report: Report) -> str:
         head = "Not checked (network unreachable)"
     elif report.coverage is Coverage.NOTHING:
         head = "Not checked (nothing could be read)"
-    unread = ""
+    line = f"{head}: {parts} of {count(len(report.decisive), 'statement')}"
     if report.coverage is Coverage.PARTLY:
-        pages = len(report.unread)
-        unread = f"; {pages} {'page' if pages == 1 else 'pages'} could not be read"
-    return f"{head}: {parts} of {total} statements{unread}"
+        line += f"; {count(len(report.unread), 'page')} could not be read"
+    apart = [r for r in report.captions if r not in report.decisive]
+    if apart:
+        labels = Counter(r.verdict.label.value for r in apart)
+        said = (
+            ", ".join(f"{n} {label}" for label, n in labels.items()) if len(apart) > 1 else apart[0].verdict.label.value
+        )
+        line += f"; {count(len(apart), 'photo caption')} ({said}) not counted"
+    return line
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Escaping untrusted text
-
-
-_MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~&])")
-# Characters that matter only in some places: a line start (headings, lists, quotes), a URL scheme or a `www.` or an
-# e-mail address (GitHub's autolinks).
-_MD_LINE_START = re.compile(r"^(?:[#+=>-]|\d+[.)])")
-_AUTOLINK = re.compile(r"(?i)(?<=\w)(:)(?=//)|(?<=www)(\.)|(@)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Escaping untrusted text: see verify/markdown.py, the one escaper. These names stay for the renderers that use them
+# in table cells (the job summary, the index).
 
 
 def md_text(text: str | None, limit: int | None = None) -> str:
-    """Page or article text made inert for Markdown: one line, every character that could start markup escaped.
-
-    Backslash escapes make `[`, `<`, `*`, `|`, `&` ... literal, so no link, HTML tag, entity, emphasis or table cell
-    can be injected; escaping the `:` of `://`, the `.` of `www.` and `@` keeps GitHub from auto-linking URLs,
-    domains and e-mail addresses found in page text.
-    """
-    if text is None:
-        return ""
-    flat = " ".join(_CONTROL.sub(" ", text).split())
-    if limit is not None and len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    escaped = _MD_ALWAYS.sub(r"\\\1", flat)
-    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
-    return _MD_LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], escaped)
+    """Untrusted text made inert for Markdown, safe in a table cell too."""
+    return markdown.text(text, limit, cell=True)
 
 
 def md_link(label: str, url: str | None) -> str:
-    """A link whose label is escaped text and whose target can only be an http(s) URL; anything else is shown inert."""
-    if not url:
-        return md_text(label)
-    if not url.startswith(("http://", "https://")):
-        return f"{md_text(label)} ({md_text(url)})"
-    safe = quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
-    safe = safe.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D")
-    return f"[{md_text(label)}]({safe})"
+    """A link whose label is inert text and whose target can only be an http(s) URL; safe in a table cell."""
+    return markdown.link(label, url, cell=True)
 
 
 def md_code(text: str) -> str:
-    """Inline code for names we show as they are (ids, outcomes, paths); safe in a table cell too.
-
-    Backticks inside are replaced; `|` is escaped because GitHub ends a table cell at it even inside code.
-    """
-    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
+    """Inline code for names shown as they are (ids, outcomes, paths); safe in a table cell."""
+    return markdown.code(text, cell=True)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -203,9 +211,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "coverage": report.coverage.value,
         "summary": {
             "verdict": verdict_line(report),
-            "statements": len(report.results),
+            "statements": len(report.decisive),
             **report.counts,
             "unverifiable": report.unverifiable,
+            "captions": {"statements": len(report.captions), **_label_counts(report.captions)},
         },
         "notes": list(report.notes),
         "unread": list(report.unread),
@@ -213,7 +222,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "citations": [_target_json(report, t) for t in report.targets],
         "links": [_link_json(check) for check in report.links],
         "comparison": _comparison_json(report.comparison),
-        "statements": [_result_json(r) for r in report.results],
+        "statements": [_result_json(report, r) for r in report.results],
     }
 
 
@@ -282,7 +291,7 @@ def _comparison_json(comparison: Comparison | None) -> dict[str, Any] | None:
     }
 
 
-def _result_json(result: StatementResult) -> dict[str, Any]:
+def _result_json(report: Report, result: StatementResult) -> dict[str, Any]:
     statement, verdict, change = result.statement, result.verdict, result.change
     return {
         "id": statement.id,
@@ -294,6 +303,7 @@ def _result_json(result: StatementResult) -> dict[str, Any]:
         "span": [statement.start, statement.end],
         "citations": [c.anchor for c in statement.citations],
         "attribution": statement.attribution.source if statement.attribution else None,
+        "credit": report.credit(statement) if statement.kind is BlockKind.CAPTION else None,
         "label": verdict.label.value,
         "unverifiable": result.unverifiable,
         "reason": verdict.reason,
@@ -327,6 +337,242 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# What every rendering shows: the links numbered once, the reasons in a line and in full, word diffs. Text comes as
+# spans, which each renderer escapes its own way.
+
+
+@dataclass(frozen=True)
+class Words:
+    """Text to show as it is (escaped by each renderer)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A cited link, explained once in the links section: “anchor” (link N)."""
+
+    number: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """Words of the archived original that the stored copy changed or dropped."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Added:
+    """Words of the stored copy that the archived original does not have."""
+
+    text: str
+
+
+Span = Words | Ref | Removed | Added
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One link of the links section: a cited URL (every citation of it), or a link that was not recovered."""
+
+    number: int
+    url: str | None
+    targets: tuple[Target, ...]
+    check: LinkCheck | None
+
+    @property
+    def anchor(self) -> str:
+        return self.targets[0].citation.anchor
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.number, self.anchor)
+
+
+def link_rows(report: Report) -> tuple[LinkRow, ...]:
+    """The links section's rows, numbered in the order the article first cites them."""
+    grouped: dict[object, list[Target]] = {}
+    for target in report.targets:
+        grouped.setdefault(target.url if target.url is not None else id(target), []).append(target)
+    return tuple(
+        LinkRow(n, targets[0].url, tuple(targets), report.link(targets[0].url))
+        for n, targets in enumerate(grouped.values(), 1)
+    )
+
+
+_ROLE = {
+    SourceRole.OWN: "its own citation",
+    SourceRole.ATTRIBUTED: "the document it attributes",
+    SourceRole.OTHER: "another citation of the article",
+}
+
+
+def _row_for(rows: Sequence[LinkRow], url: str) -> LinkRow | None:
+    return next((row for row in rows if row.url == url), None)
+
+
+def _source(rows: Sequence[LinkRow], role: SourceRole, url: str) -> list[Span]:
+    row = _row_for(rows, url)
+    return [Words(_ROLE[role] + " "), row.ref] if row else [Words(f"{_ROLE[role]} {url}")]
+
+
+def short_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]) -> list[Span]:
+    """The reason in one line, for the summary table: what decided the label, and which link it rests on."""
+    verdict, change = result.verdict, result.change
+    evidence = verdict.evidence[0] if verdict.evidence else None
+    if verdict.label is Label.DISPUTED:
+        if change is not None and change.change is Change.SUBSTANTIVE and verdict.reason.startswith("changed"):
+            return [Words("changed since the archived original: "), *diff_spans(change.diff)]
+        if change is not None and change.change is Change.ABSENT and verdict.reason.startswith("absent"):
+            return [Words("absent from the archived original")]
+        if evidence is not None:
+            conflict = "; ".join(verdict.conflicts)
+            return [Words("contradicted by "), *_source(rows, evidence.role, evidence.url), Words(f": {conflict}")]
+        return full_reason(report, result, rows)
+    if verdict.label is Label.SOURCED and evidence is not None:
+        return [Words("carried by "), *_source(rows, evidence.role, evidence.url)]
+    return _unsourced_reason(report, result, rows)
+
+
+def _unsourced_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]) -> list[Span]:
+    statement, verdict = result.statement, result.verdict
+    if report.offline:
+        return [Words("not checked (--offline)")]
+    spans: list[Span] = []
+    if not statement.citations and statement.kind is not BlockKind.CAPTION:
+        spans.append(Words("no citation"))
+    own = [row for row in rows if any(t.citation.statement_id == statement.id for t in row.targets)]
+    for row in own:
+        spans.append(Words("; " if spans else ""))
+        if row.url is None:
+            spans += [Words("its link "), row.ref, Words(" was not recovered")]
+        elif row.check is None or row.check.evidence is EvidenceCopy.NONE:
+            spans += [Words("its citation "), row.ref, Words(" could not be read")]
+        else:
+            spans += [Words("its citation "), row.ref, Words(" does not carry it")]
+    if "other readable source" in verdict.reason:
+        spans.append(Words("; no other source carries it" if spans else "no source of the article carries it"))
+    elif "no other source of the article could be read" in verdict.reason:
+        spans.append(Words("; no other source could be read" if spans else "no source of the article could be read"))
+    if "unverifiable" in verdict.reason:
+        spans.append(Words(" (unverifiable)"))
+    return [s for s in spans if not isinstance(s, Words) or s.text] or full_reason(report, result, rows)
+
+
+def _no_source(rows: Sequence[LinkRow]) -> str:
+    return "no source of the article could be read" if rows else "the article cites no source"
+
+
+# A passage the judge's reason quotes (Python's repr of a string, after a colon).
+_QUOTED = re.compile(r"""(?<=: )(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+_FAILED = re.compile(r"(cited source dead and never archived|unverifiable): (.*?) \(\x00(\d+)\x00\)")
+
+
+def _failure_named(match: re.Match[str]) -> str:
+    """ "unverifiable: link target unknown (not recovered: ...) (said)" -> "unverifiable: link target unknown, see
+    “said” (link 1)": the chain of what failed is told once, in the links section."""
+    head, why, number = match.groups()
+    if head == "unverifiable":
+        head += ": " + why.split(" (", 1)[0].split(":", 1)[0]
+    return f"{head}, see \x00{number}\x00"
+
+
+def full_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]) -> list[Span]:
+    """The judge's reason in full, with each passage quoted below it named rather than quoted again, each cited URL
+    named by its link, and each link's failure left to the links section."""
+    reason = result.verdict.reason
+    if result.statement.kind is BlockKind.CAPTION and reason.startswith("no citation"):
+        # A caption never has a citation of its own: what matters is whether any of the article's sources has it.
+        reason = reason.removeprefix("no citation").removeprefix("; ") or _no_source(rows)
+    quotes = [" ".join(e.quote.split()) for e in result.verdict.evidence]
+
+    def unquote(match: re.Match[str]) -> str:
+        try:
+            excerpt = " ".join(str(ast.literal_eval(match.group(0))).split()).removesuffix("...")
+        except (ValueError, SyntaxError):
+            return match.group(0)
+        if len(excerpt) >= 20 and any(q.startswith(excerpt) for q in quotes):
+            return "\x01"
+        return match.group(0)
+
+    reason = _QUOTED.sub(unquote, reason)
+    reason = reason.replace("best passage: \x01", "best passage below").replace(
+        "closest: \x01", "closest passage below"
+    )
+    reason = reason.replace("\x01", "the passage below")
+    # Longest first, so that a URL that begins another is not taken for it.
+    named = [row for row in rows if (row.url if row.url is not None else f"({row.anchor})") in reason]
+    for row in sorted(named, key=lambda r: -len(r.url or r.anchor)):
+        if row.url is None:
+            reason = reason.replace(f"({row.anchor})", f"(\x00{row.number}\x00)")
+        else:
+            # The URL itself, not the start of a longer one that a quoted passage holds.
+            whole = re.compile(re.escape(row.url) + r"(?=[\s'\",;:)]|$)")
+            reason = whole.sub(f"\x00{row.number}\x00", reason)
+    reason = _FAILED.sub(_failure_named, reason)
+    change = result.change
+    if change is not None and change.diff and change.diff in reason:
+        reason = reason.replace(change.diff, "\x00diff\x00", 1)
+    numbered = {row.number: row for row in rows}
+    spans: list[Span] = []
+    for n, piece in enumerate(reason.split("\x00")):
+        if n % 2 and piece.isdigit() and int(piece) in numbered:
+            spans.append(numbered[int(piece)].ref)
+        elif n % 2 and piece == "diff" and change is not None:
+            spans += diff_spans(change.diff)
+        elif piece:
+            spans.append(Words(piece))
+    return spans
+
+
+def diff_spans(diff: str) -> list[Span]:
+    """compare's word diff (`... take [-14-]{+18+} months`) as words kept, removed and added."""
+    spans: list[Span] = []
+    for kind, words in diff_parts(diff):
+        spans.append(Removed(words) if kind == "removed" else Added(words) if kind == "added" else Words(words))
+    return spans
+
+
+def capture_phrase(report: Report, check: LinkCheck) -> str | None:
+    """ "capture of 2024-03-11 19:04 UTC, 1 day before the article's date", or None without a capture."""
+    capture = check.archive.capture
+    if capture is None:
+        return None
+    phrase = f"capture of {capture.when:%Y-%m-%d %H:%M} UTC"
+    if report.article.date is not None:
+        days = (report.article.date - capture.when.date()).days
+        if days:
+            phrase += f", {count(abs(days), 'day')} {'before' if days > 0 else 'after'} the article's date"
+        else:
+            phrase += ", the article's date"
+    return phrase
+
+
+def link_problem(report: Report, row: LinkRow) -> str:
+    """What went wrong with a link, once, for the links section ("" for a link read as it should be)."""
+    if row.url is None:
+        detail = row.targets[0].detail
+        for note in report.notes:
+            detail = detail.replace(note, "see the note at the top")
+        return detail
+    check = row.check
+    if check is None:
+        return "not fetched" + (" (--offline)" if report.offline else "")
+    problems = []
+    if check.live.outcome not in (Outcome.OK,):
+        problems.append(f"live: {check.live.detail}")
+    if check.archive.capture is None:
+        problems.append(f"archive: {check.archive.detail}")
+    if check.evidence is EvidenceCopy.NONE:
+        problems.append("no copy could be read: the statements citing it are not checked against it")
+    elif check.evidence is EvidenceCopy.LIVE:
+        problems.append("the live page, which may have changed since the article, is the evidence")
+    return "; ".join(problems)
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Markdown
 
 _LABEL_MARK = {
@@ -334,25 +580,64 @@ _LABEL_MARK = {
     Label.UNSOURCED: "⚪\u00a0unsourced",
     Label.DISPUTED: "❌\u00a0disputed",
 }
+STATEMENT_CHARS = 90  # a statement's text in the summary table, cut at a word
 
 
 def _mark(result: StatementResult) -> str:
     return _LABEL_MARK[result.verdict.label] + (" (unverifiable)" if result.unverifiable else "")
 
 
+def capture_origin(capture: Capture) -> str:
+    """Where a capture came from, when not from the Wayback Machine's index: another archive, or made at check time."""
+    if capture.lookup == "save-page-now":
+        return "archived at check time, Save Page Now"
+    if capture.archive_name != WAYBACK_NAME:
+        return capture.archive_name
+    return ""
+
+
+def _origin(capture: Capture) -> str:
+    origin = capture_origin(capture)
+    return f" ({markdown.text(origin, cell=True)})" if origin else ""
+
+
+def _md(spans: Sequence[Span], *, cell: bool = False) -> str:
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, Words):
+            # Leading and trailing spaces are the span's own; the escaper sees the words.
+            text = markdown.text(span.text, cell=cell)
+            lead = " " if span.text[:1].isspace() and text else ""
+            trail = " " if span.text[-1:].isspace() and text else ""
+            out.append(lead + text + trail)
+        elif isinstance(span, Ref):
+            out.append(f"“{markdown.text(span.anchor, 60, cell=cell)}” (link {span.number})")
+        elif isinstance(span, Removed):
+            out.append(markdown.struck(span.text, cell=cell))
+        else:
+            if out and isinstance(spans[len(out) - 1], Removed):
+                out.append(" ")
+                out.append(markdown.marked(span.text, cell=cell))
+                continue
+            out.append(markdown.marked(span.text, cell=cell))
+    return "".join(out)
+
+
 def render_markdown(report: Report) -> str:
     """The report a person reads: verdict first, then statements, links, and what changed since the original."""
     article = report.article
-    out: list[str] = [f"# Verification report: {md_text(article.title) or md_text(article.path)}", ""]
-    out += [f"**{verdict_line(report)}**", ""]
+    rows = link_rows(report)
+    title = markdown.text(article.title, heading=True) or markdown.code(article.path)
+    out: list[str] = [f"# Verification report: {title}", ""]
+    out += [f"**{markdown.text(verdict_line(report))}**", ""]
     for note in report.notes:
-        out += [f"> {md_text(note)}", ""]
+        out += [f"> {markdown.text(note, line_start=True)}", ""]
     out += _metadata(report)
-    out += _statements(report)
-    out += _evidence(report)
-    out += _links(report)
+    out += _summary(report, rows)
+    out += _evidence(report, rows)
+    out += _links(report, rows)
     out += _integrity(report)
-    out += ["---", f"Generated by verify {report.tool_version}.", ""]
+    out += ["---", "", f"Generated by verify {report.tool_version}.", ""]
     return "\n".join(out)
 
 
@@ -361,7 +646,7 @@ def _metadata(report: Report) -> list[str]:
     rows = [
         ("Stored copy", md_code(article.path)),
         ("Published", article.date.isoformat() if article.date else "unknown"),
-        ("Original URL", md_link(article.url or "", article.url) if article.url else "unknown"),
+        ("Original URL", markdown.url(article.url, cell=True) if article.url else "unknown"),
     ]
     original = report.original
     if original is not None:
@@ -371,8 +656,7 @@ def _metadata(report: Report) -> list[str]:
             rows.append(
                 (
                     "Archived original",
-                    md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink)
-                    + _capture_origin(capture),
+                    md_link(f"capture of {capture.when:%Y-%m-%d %H:%M} UTC", capture.permalink) + _origin(capture),
                 )
             )
         else:
@@ -384,113 +668,134 @@ def _metadata(report: Report) -> list[str]:
     return [*out, ""]
 
 
-def _statements(report: Report) -> list[str]:
-    out = ["## Statements", "", "| id | line | label | reason | evidence |", "|---|---|---|---|---|"]
+def _summary(report: Report, rows: Sequence[LinkRow]) -> list[str]:
+    out = ["## Statements", "", "| id | line | statement | label | reason |", "|---|---|---|---|---|"]
     for result in report.results:
-        verdict = result.verdict
-        evidence = verdict.evidence[0] if verdict.evidence else None
-        link = md_link("passage", evidence.permalink) if evidence else ""
-        out.append(
-            f"| {md_code(result.statement.id)} | {result.statement.line} | {_mark(result)} "
-            f"| {md_text(_short(verdict.reason, 160))} | {link} |"
-        )
+        if result.statement.kind is BlockKind.CAPTION:
+            continue
+        out.append(_summary_row(report, result, rows))
+    captions = report.captions
+    if captions:
+        counted = "counted only when disputed" if len(captions) == 1 else "each counted only when disputed"
+        out += [
+            "",
+            f"{'Photo caption' if len(captions) == 1 else 'Photo captions'}, judged against the article's sources "
+            f"and {counted}:",
+            "",
+            "| id | line | caption | credit | label | reason |",
+            "|---|---|---|---|---|---|",
+        ]
+        for result in captions:
+            credit = md_text(report.credit(result.statement)) or "none"
+            out.append(_summary_row(report, result, rows, credit))
     return [*out, ""]
 
 
-def _short(text: str, limit: int) -> str:
-    """The first `limit` characters, cut at a word, for a table cell; the full text is in the section below."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+def _summary_row(report: Report, result: StatementResult, rows: Sequence[LinkRow], credit: str | None = None) -> str:
+    statement = result.statement
+    cells = [md_code(statement.id), str(statement.line), md_text(statement.text, STATEMENT_CHARS)]
+    if credit is not None:
+        cells.append(credit)
+    cells += [_mark(result), _md(short_reason(report, result, rows), cell=True)]
+    return "| " + " | ".join(cells) + " |"
 
 
-def _evidence(report: Report) -> list[str]:
+def _evidence(report: Report, rows: Sequence[LinkRow]) -> list[str]:
     out = ["## Statements and their evidence", ""]
-    for result in report.results:
+    body = [r for r in report.results if r.statement.kind is not BlockKind.CAPTION]
+    for result in [*body, *report.captions]:
         statement, verdict = result.statement, result.verdict
-        out.append(f"### {md_code(statement.id)} · {_mark(result)} · line {statement.line}")
-        out += ["", f"> {md_text(statement.text)}", "", f"**Why:** {md_text(verdict.reason)}", ""]
+        kind = " · photo caption" if statement.kind is BlockKind.CAPTION else ""
+        out.append(f"### {md_code(statement.id)}{kind} · {_mark(result)} · line {statement.line}")
+        out += ["", f"> {markdown.text(statement.text, line_start=True)}", ""]
+        if statement.kind is BlockKind.CAPTION:
+            out += [f"Credit line: {markdown.text(report.credit(statement)) or 'none'}", ""]
         if statement.attribution is not None:
-            out += [f"Attributed to: {md_text(statement.attribution.source)}", ""]
-        for conflict in verdict.conflicts:
-            out.append(f"- Conflict: {md_text(conflict)}")
+            out += [f"Attributed to: {markdown.text(statement.attribution.source)}", ""]
+        out += [f"**Why:** {_md(full_reason(report, result, rows))}", ""]
+        conflicts = [c for c in verdict.conflicts if c not in verdict.reason]
+        for conflict in conflicts:
+            out.append(f"- Conflict: {markdown.text(conflict)}")
         for evidence in verdict.evidence:
-            source = md_link(evidence.url, evidence.url)
-            out.append(
-                f"- Evidence ({md_text(evidence.role.value)}, score {evidence.score:.2f}) from {source}: "
-                f"“{md_text(evidence.quote, 300)}” {md_link('open the passage', evidence.permalink)}"
-                + (f" · not in this passage: {_word_list(evidence.unmatched)}" if evidence.unmatched else "")
-            )
-        if verdict.conflicts or verdict.evidence:
+            out.append(_evidence_line(report, rows, evidence))
+        if conflicts or verdict.evidence:
             out.append("")
     return out
 
 
+def _evidence_line(report: Report, rows: Sequence[LinkRow], evidence: Evidence) -> str:
+    row = _row_for(rows, evidence.url)
+    where = _md([Words(evidence.role.value + " "), row.ref]) if row else markdown.text(evidence.role.value)
+    check = row.check if row else None
+    copy = "archived copy" if evidence.capture_url else "live page"
+    if evidence.capture_url and check is not None and check.archive.capture is not None:
+        copy += f" of {check.archive.capture.when:%Y-%m-%d}"
+    line = f"- “{markdown.text(evidence.quote, 400)}” — {where}, {markdown.link(copy, evidence.permalink)}"
+    line += f" · score {evidence.score:.2f}"
+    if evidence.unmatched:
+        line += f" · not in this passage: {_word_list(evidence.unmatched)}"
+    return line
+
+
 def _word_list(words: Sequence[str]) -> str:
-    return ", ".join(f"“{md_text(word)}”" for word in words)
+    return ", ".join(f"“{markdown.text(word)}”" for word in words)
 
 
-def _links(report: Report) -> list[str]:
+def _links(report: Report, rows: Sequence[LinkRow]) -> list[str]:
     out = ["## Links", ""]
-    if not report.targets:
+    if not rows:
         return [*out, "The stored copy cites no links.", ""]
-    out += ["| anchor | line | URL | live | capture used |", "|---|---|---|---|---|"]
-    details: list[str] = []
-    for target in report.targets:
-        check = report.link(target.url)
-        anchor = md_text(target.citation.anchor, 60)
-        if target.url is None:
+    out += ["| link | cited as (line) | URL | live | archived copy used |", "|---|---|---|---|---|"]
+    for row in rows:
+        cited = ", ".join(f"{md_text(t.citation.anchor, 60)} ({t.citation.line})" for t in row.targets)
+        if row.url is None:
             url = "not recovered"
         else:
-            shown = re.sub(r"^https?://(www\.)?", "", target.url)
-            url = md_link(shown if len(shown) <= 48 else shown[:47] + "…", target.url)
-            if target.recovery is Recovery.RECOVERED:
+            url = markdown.url(row.url, cell=True)
+            if row.targets[0].recovery is Recovery.RECOVERED:
                 url += " (recovered)"
+        check = row.check
         if check is None:
-            live = "not checked" if report.offline or target.url is None else "not fetched"
-            if target.url is not None and not target.url.startswith(("http://", "https://")):
+            live = "not checked" if report.offline or row.url is None else "not fetched"
+            if row.url is not None and not row.url.startswith(("http://", "https://")):
                 live = "not a web link: never fetched"
             capture = "—"
         else:
             live = md_code(check.live.outcome.value)
             captured = check.archive.capture
             capture = (
-                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink) + _capture_origin(captured)
+                md_link(f"{captured.when:%Y-%m-%d}", captured.permalink) + _origin(captured)
                 if captured is not None
                 else md_code(check.archive.outcome.value)
             )
-        out.append(f"| {anchor} | {target.citation.line} | {url} | {live} | {capture} |")
-        details.append(_link_detail(target, check))
-    out += ["", "Details:", ""]
-    out += [d for d in dict.fromkeys(details) if d]
+        out.append(f"| {row.number} | {cited} | {url} | {live} | {capture} |")
+    details = [_link_detail(report, row) for row in rows]
+    if any(details):
+        out += ["", "What happened to each link that was not read as cited:", ""]
+        out += [d for d in details if d]
     return [*out, ""]
 
 
-def _capture_origin(capture: Capture) -> str:
-    """Where a capture came from, when not from the Wayback Machine's index: another archive, or made at check time."""
-    if capture.lookup == "save-page-now":
-        return " (archived at check time, Save Page Now)"
-    if capture.archive_name != WAYBACK_NAME:
-        return f" ({md_text(capture.archive_name)})"
-    return ""
-
-
-def _link_detail(target: Target, check: LinkCheck | None) -> str:
-    """One line per link on what happened to it: the why behind the table's short words."""
-    name = md_text(target.citation.anchor, 60)
-    if target.url is None:
-        return f"- {name}: {md_text(target.detail, 300)}"
-    if check is None:
+def _link_detail(report: Report, row: LinkRow) -> str:
+    """One line for a link whose live page or archive had something to say: the why behind the table's words."""
+    problem = link_problem(report, row)
+    check = row.check
+    skipped = check.archive.rejected if check is not None else ()
+    if not problem and not skipped and (check is None or not check.live.hops):
         return ""
-    parts = [f"live {md_text(check.live.detail, 160)}"]
-    if check.live.hops:
-        parts.append(f"ends at {md_text(check.live.final_url, 120)}")
-    parts.append(f"archive: {md_text(check.archive.detail, 200)}")
-    for capture, why in check.archive.rejected:
-        parts.append(f"skipped capture {md_link(capture.timestamp, capture.permalink)} ({md_text(why, 120)})")
-    evidence = check.evidence_url
-    parts.append(f"evidence: {md_link(check.evidence.value + ' copy', evidence)}" if evidence else "evidence: none")
-    return f"- {name}: " + "; ".join(parts)
+    parts = [problem] if problem else []
+    if check is not None and check.live.hops and check.live.final_url not in check.live.detail:
+        parts.append(f"ends at {check.live.final_url}")
+    pieces = [markdown.text("; ".join(parts))] if parts else []
+    if check is not None:
+        capture = check.archive.capture
+        phrase = capture_phrase(report, check)
+        if capture is not None and phrase is not None:
+            pieces.append(f"read from the archive's {markdown.link(phrase, capture.permalink)}{_origin(capture)}")
+        for skipped_capture, why in skipped:
+            when = f"capture of {skipped_capture.when:%Y-%m-%d %H:%M}"
+            pieces.append(f"skipped {markdown.link(when, skipped_capture.permalink)} ({markdown.text(why, 160)})")
+    return f"- **link {row.number}**, {markdown.text(row.anchor, 60)}: " + "; ".join(pieces)
 
 
 def _integrity(report: Report) -> list[str]:
@@ -506,18 +811,22 @@ def _integrity(report: Report) -> list[str]:
             f"The archived original was extracted whole ({comparison.coverage:.0%} of statements found in it)."
         )
     else:
-        completeness = f"The archived original looks incomplete: {md_text(comparison.detail)}"
+        completeness = f"The archived original looks incomplete: {markdown.text(comparison.detail)}"
     out += [f"Statements: {summary or 'none'}. {completeness}", ""]
-    for result in report.results:
-        change = result.change
-        if change is None or change.change is not Change.SUBSTANTIVE:
-            continue
+    substantive = [r.change for r in report.results if r.change is not None and r.change.change is Change.SUBSTANTIVE]
+    if substantive:
         out += [
-            f"### {md_code(change.id)} changed ({md_text(', '.join(change.kinds))})",
+            "Changed words are ~~struck~~ where the archived original has them and **bold** where the stored copy has them.",
             "",
-            f"- Stored: {md_text(change.text)}",
-            f"- Archived: {md_text(change.archived_text)}",
-            f"- Words changed (\\[-removed-\\] {{+added+}}): {md_text(change.diff)}",
+        ]
+    for change in substantive:
+        assert change is not None
+        out += [
+            f"### {md_code(change.id)} changed ({markdown.text(', '.join(change.kinds))})",
+            "",
+            f"- Stored: {markdown.text(change.text)}",
+            f"- Archived: {markdown.text(change.archived_text)}",
+            f"- Words changed: {_md(diff_spans(change.diff))}",
             "",
         ]
     absent = [r.statement.id for r in report.results if r.change is not None and r.change.change is Change.ABSENT]
@@ -525,7 +834,7 @@ def _integrity(report: Report) -> list[str]:
         out += [f"Absent from the archived original: {', '.join(md_code(i) for i in absent)}", ""]
     if comparison.missing_from_stored:
         out += ["Sentences of the archived original missing from the stored copy:", ""]
-        out += [f"- {md_text(s, 300)}" for s in comparison.missing_from_stored]
+        out += [f"- {markdown.text(s, 300, line_start=True)}" for s in comparison.missing_from_stored]
         out.append("")
     return out
 
@@ -564,13 +873,19 @@ def _create_beside(path: Path) -> tuple[int, str]:
             continue
 
 
-def write_report(report: Report, out_dir: Path, slug: str | None = None) -> tuple[Path, Path]:
-    """`<out>/<slug>.md` and `<out>/<slug>.json`, each written atomically."""
-    markdown = render_markdown(report)
+def write_report(report: Report, out_dir: Path, slug: str | None = None) -> tuple[Path, Path, Path]:
+    """`<out>/<slug>.md`, `<out>/<slug>.json` and `<out>/<slug>.html`, each written atomically."""
+    from verify.html_report import render_html
+
+    markdown_text = render_markdown(report)
+    page = render_html(report)
     data = dumps(report_json(report))
     name = slug or report.article.slug
     md_path = out_dir / f"{name}.md"
     json_path = out_dir / f"{name}.json"
+    html_path = out_dir / f"{name}.html"
+    # The JSON last: once it is there, so are the others (a run or a watcher may wait on it).
+    write_atomic(md_path, markdown_text)
+    write_atomic(html_path, page)
     write_atomic(json_path, data)
-    write_atomic(md_path, markdown)
-    return md_path, json_path
+    return md_path, json_path, html_path

@@ -183,16 +183,21 @@ def judge_statement(
         other_ids = {id(source) for source in others}
         read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
         unread = len(others) - len(read)
-        summary = f"none of the article's {len(read)} other readable sources carries it"
         if others_total is not None and others_total > len(others):
             summary = (
                 f"none of the {len(read)} other readable sources closest to it carries it (the article's "
                 f"{others_total - len(others)} others share fewer of its words and were not weighed)"
             )
+        elif len(read) == 1:
+            summary = "the article's one other readable source does not carry it"
+        elif read:
+            summary = f"none of the article's {len(read)} other readable sources carries it"
+        else:
+            summary = "no other source of the article could be read"
         closest = max(read, key=lambda pair: pair[1].score, default=None)
         if closest is not None and closest[1].passage:
             summary += f" (closest: {_excerpt(closest[1].passage)!r}, {_where(closest[0])})"
-        if unread:
+        if unread and read:
             summary += f"; {unread} could not be read"
         parts.append(summary)
     if has_citation and not sources:
