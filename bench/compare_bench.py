@@ -38,7 +38,20 @@ from verify.text import iter_paragraphs, sentence_spans, split_sentences
 
 ARTICLES = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "articles"
 SUBSTANTIVE = ("number", "negation", "name", "quote", "dropped-clause", "added-sentence", "dropped-sentence")
-COSMETIC = ("whitespace", "quotes", "dashes", "nbsp", "ellipsis")
+COSMETIC = (
+    "whitespace",
+    "quotes",
+    "dashes",
+    "nbsp",
+    "ellipsis",
+    "soft-hyphen",
+    "zero-width",
+    "joiners",
+    "bom",
+    "number-words",
+    "thousands",
+    "percent",
+)
 EXPECTED_KIND = {"number": ("number", "date"), "negation": ("negation",), "name": ("name",), "quote": ("quote",)}
 EXPECTED_KIND["dropped-clause"] = ("dropped",)
 
@@ -189,6 +202,86 @@ COSMETIC_EDITS: dict[str, Callable[[str, random.Random], str | None]] = {
     "nbsp": replace_one(r" ", lambda _: "\u00a0"),
     "ellipsis": replace_one(r"\.\.\.|…|(?<=[a-z])\.$", lambda e: "…" if e != "…" else "..."),
 }
+
+
+def _inside_word(mark: str) -> Callable[[str, random.Random], str | None]:
+    """An invisible formatting character put between two letters of a word (a CMS's hyphenation, a joiner)."""
+
+    def change(sentence: str, rng: random.Random) -> str | None:
+        spots = [m.start() + 1 + rng.randrange(len(m.group(0)) - 1) for m in re.finditer(r"[A-Za-z]{4,}", sentence)]
+        if not spots:
+            return None
+        at = rng.choice(spots)
+        return sentence[:at] + (rng.choice(mark) if len(mark) > 1 else mark) + sentence[at:]
+
+    return change
+
+
+def _bom(sentence: str, rng: random.Random) -> str | None:
+    """A byte-order mark (U+FEFF, read as a zero-width no-break space) at the start of a sentence or in a word."""
+    return "\ufeff" + sentence if rng.random() < 0.5 else _inside_word("\ufeff")(sentence, rng)
+
+
+_SPELLED = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8"}
+_SPELLED |= {"nine": "9", "ten": "10", "twelve": "12", "twenty": "20", "fifty": "50"}
+_SPELLED_BACK = {digits: word for word, digits in _SPELLED.items()}
+_SPELLED_NUMBER = re.compile(
+    r"(?<![\w.,$£€/-])(?<!hundred )(?<!thousand )(?:"
+    + "|".join(sorted(_SPELLED, key=len, reverse=True))
+    + r"|"
+    + "|".join(_SPELLED_BACK)
+    + r")(?![\w.,%/-])(?! (?:hundred|thousand|million|billion)\b)",
+)
+
+
+def number_words(sentence: str, rng: random.Random) -> str | None:
+    """A number written in words made digits, or digits made words ("five" <-> "5")."""
+    found = [m for m in _SPELLED_NUMBER.finditer(sentence) if m.group(0) != "one" or rng.random() < 0.2]
+    if not found:
+        return None
+    match = rng.choice(found)
+    word = match.group(0)
+    new = _SPELLED.get(word) or _SPELLED_BACK[word]
+    return sentence[: match.start()] + new + sentence[match.end() :]
+
+
+def thousands(sentence: str, rng: random.Random) -> str | None:
+    """A thousands separator added or taken out ("12,500" <-> "12500")."""
+    found = list(
+        re.finditer(
+            r"(?<![\w.,/-])[1-9]\d{0,2}(?:,\d{3})+(?![\w,/-]*\d)|(?<![\w.,$/-])[1-9]\d{4,}(?![\w.,/-]*\d)", sentence
+        )
+    )
+    if not found:
+        return None
+    match = rng.choice(found)
+    number = match.group(0)
+    new = number.replace(",", "") if "," in number else f"{int(number):,}"
+    return sentence[: match.start()] + new + sentence[match.end() :]
+
+
+def percent(sentence: str, rng: random.Random) -> str | None:
+    """ "per cent", "percent" and "%" written another of the three ways."""
+    found = list(re.finditer(r"(?<=\d)(?: per cent| percent|%)(?!\w)", sentence))
+    if not found:
+        return None
+    match = rng.choice(found)
+    new = rng.choice([form for form in (" per cent", " percent", "%") if form != match.group(0)])
+    return sentence[: match.start()] + new + sentence[match.end() :]
+
+
+INVISIBLE_EDITS: dict[str, Callable[[str, random.Random], str | None]] = {
+    "soft-hyphen": _inside_word("\u00ad"),
+    "zero-width": _inside_word("\u200b"),
+    "joiners": _inside_word("\u200c\u200d\u2060"),
+    "bom": _bom,
+}
+NUMBER_SPELLING_EDITS: dict[str, Callable[[str, random.Random], str | None]] = {
+    "number-words": number_words,
+    "thousands": thousands,
+    "percent": percent,
+}
+COSMETIC_EDITS |= INVISIBLE_EDITS | NUMBER_SPELLING_EDITS
 SENTENCE_EDITS: dict[str, Callable[[str, random.Random], str | None]] = {
     "number": number,
     "negation": negation,

@@ -284,3 +284,23 @@ def test_lone_surrogates_in_html_do_not_break_parsing() -> None:
         "t.html",
     )
     assert article.statements
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["___", "***", "---", "* * *", "_ _ _", "- - -", "   ____", "*\t*\t*", "_____  ", "-- -"],
+)
+def test_thematic_break_in_any_commonmark_form_separates_and_is_no_statement(rule: str) -> None:
+    text = f"# T\n\nThe mayor spoke first.\n\n{rule}\n\nThe council voted later.\n{rule}\nThen it rained.\n"
+    article = parse_article(text, url="https://example.com/a")
+    assert [s.text for s in article.statements] == [
+        "The mayor spoke first.",
+        "The council voted later.",
+        "Then it rained.",
+    ]
+
+
+@pytest.mark.parametrize("line", ["**bold** text", "- item", "_a_ _b_ _c_", "    ___", "--- text"])
+def test_lines_that_are_not_thematic_breaks_stay_text(line: str) -> None:
+    article = parse_article(f"# T\n\nThe mayor spoke first.\n\n{line}\n", url="https://example.com/a")
+    assert len(article.statements) == 2

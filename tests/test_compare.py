@@ -186,7 +186,7 @@ def test_json_has_the_agreed_shape() -> None:
     data = comparison_json(run(edited(0, "1,000", "10,000")))
     assert set(data) == {"statements", "missing_from_stored", "archive_complete", "coverage", "detail"}
     first = data["statements"][0]
-    assert set(first) == {"id", "text", "change", "archived_text", "diff", "kinds", "score"}
+    assert set(first) == {"id", "text", "change", "archived_text", "diff", "kinds", "score", "outside_body"}
     assert first["change"] == "substantive"
     assert first["kinds"] == ["number"]
 
@@ -239,3 +239,146 @@ def test_plain_text_capture_is_split_at_blank_lines(tmp_path: Path) -> None:
     result = compare_files(stored, archived)
     assert [s.change for s in result.statements] == [Change.UNCHANGED, Change.UNCHANGED]
     assert result.missing_from_stored == (ARCHIVED[3],)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Cosmetic means cosmetic: invisible formatting characters and the spelling of numbers
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"],
+    ids=["soft hyphen", "zero-width space", "zero-width non-joiner", "zero-width joiner", "word joiner", "BOM"],
+)
+def test_invisible_formatting_character_inside_a_word_is_cosmetic(mark: str) -> None:
+    result = run(edited(4, "Turkey threatened", f"Tur{mark}key threat{mark}ened"))
+    assert [s.change for s in result.statements][4] is Change.COSMETIC
+    assert all(s.change in (Change.UNCHANGED, Change.COSMETIC) for s in result.statements)
+
+
+@pytest.mark.parametrize(
+    ("archived", "stored"),
+    [
+        ("Five people died in the fire.", "5 people died in the fire."),
+        ("Forty-five people died in the fire.", "45 people died in the fire."),
+        ("The repairs cost 12,500 dollars.", "The repairs cost 12500 dollars."),
+        ("Prices rose 5 per cent last year.", "Prices rose 5% last year."),
+        ("Prices rose 5 percent last year.", "Prices rose 5 per cent last year."),
+        ("A million people came to the city.", "1 million people came to the city."),
+        ("It cost $2.5bn to build the bridge.", "It cost $2.5 billion to build the bridge."),
+        ("He was the twenty-first man to try.", "He was the 21st man to try."),
+        ("It has 1,200 rooms for the guests.", "It has twelve hundred rooms for the guests."),
+    ],
+)
+def test_number_spelling_is_cosmetic(archived: str, stored: str) -> None:
+    assert compare([("s1", stored)], [archived]).statements[0].change is Change.COSMETIC
+
+
+@pytest.mark.parametrize(
+    ("archived", "stored"),
+    [
+        ("Five people died in the fire.", "6 people died in the fire."),
+        ("He was the twenty-first man to try.", "He was the 22nd man to try."),
+        ("It cost $5m to build the bridge.", "It cost $6 million to build the bridge."),
+    ],
+)
+def test_a_different_number_in_another_spelling_is_still_substantive(archived: str, stored: str) -> None:
+    change = compare([("s1", stored)], [archived]).statements[0]
+    assert change.change is Change.SUBSTANTIVE
+    assert "number" in change.kinds
+
+
+def test_a_word_cut_in_two_by_inline_markup_is_cosmetic() -> None:
+    archived = ["Prices went up before a nd after the vote, and Boeing 's shares fell."]
+    stored = [("s1", "Prices went up before and after the vote, and Boeing's shares fell.")]
+    assert compare(stored, archived).statements[0].change is Change.COSMETIC
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One-to-one alignment
+
+_BOX = [
+    "The new earbuds went on sale on Monday in every store across the country.",
+    "Apple AirPods with Wireless Charging Case",
+    "Shoppers lined up for hours before the doors opened in the morning.",
+]
+_BOX_STORED = [
+    "The new earbuds went on sale on Monday in every store across the country.",
+    "Apple AirPods with Charging Case (Latest Model)",
+    "Apple AirPods with Wireless Charging Case",
+    "Shoppers lined up for hours before the doors opened in the morning.",
+]
+
+
+def test_an_archived_sentence_goes_to_one_statement_only() -> None:
+    result = run(_BOX_STORED, _BOX)
+    changes = [s.change for s in result.statements]
+    # The look-alike line before the identical one is not "added" words against the identical one's sentence,
+    # and the identical line is unchanged, not cosmetic.
+    assert changes == [Change.UNCHANGED, Change.ABSENT, Change.UNCHANGED, Change.UNCHANGED]
+
+
+def test_repeated_sentences_pair_off_in_document_order() -> None:
+    archived = ["Advertisement", "The mayor spoke first at the meeting.", "Advertisement", "Then the council voted."]
+    stored = ["Advertisement", "The mayor spoke first at the meeting.", "Advertisement", "Then the council voted."]
+    result = run(stored, archived)
+    assert [s.change for s in result.statements] == [Change.UNCHANGED] * 4
+    assert result.missing_from_stored == ()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Absent means absent from the capture's whole visible text
+
+
+def test_statement_found_outside_the_body_is_unchanged_with_a_note() -> None:
+    outside = ["Apple AirPods with Charging Case (Latest Model)", "Deals of the day"]
+    result = compare([(f"s{n}", t) for n, t in enumerate(_BOX_STORED, 1)], _BOX, outside=outside)
+    box = result.statements[1]
+    assert box.change is Change.UNCHANGED
+    assert box.outside_body
+    assert not result.archive_complete
+    assert "found only outside the extracted article body" in result.detail
+    assert comparison_json(result)["statements"][1]["outside_body"] is True
+    assert "outside the article body" in comparison_markdown(result)
+
+
+def test_statement_changed_outside_the_body_is_substantive() -> None:
+    outside = ["Apple AirPods with Charging Case (Newest Model)"]
+    result = compare([(f"s{n}", t) for n, t in enumerate(_BOX_STORED, 1)], _BOX, outside=outside)
+    assert result.statements[1].change is Change.SUBSTANTIVE
+    assert result.statements[1].outside_body
+
+
+def test_statement_in_no_visible_text_is_absent_even_when_others_are_outside_the_body() -> None:
+    stored = [*_BOX_STORED, "The store's manager said sales had doubled since the launch of the new model."]
+    outside = ["Apple AirPods with Charging Case (Latest Model)", "Deals of the day"]
+    result = compare([(f"s{n}", t) for n, t in enumerate(stored, 1)], _BOX, outside=outside)
+    assert result.statements[-1].change is Change.ABSENT
+    assert not result.archive_complete
+
+
+def test_statement_in_no_visible_text_of_a_partial_capture_is_not_compared() -> None:
+    stored = [f"Paragraph number {n} of the story says a thing that matters." for n in range(10)]
+    body = stored[:3]
+    outside = stored[3:8]  # 8 of 10 found in the capture: under 90%, and under half in the body
+    result = compare([(f"s{n}", t) for n, t in enumerate(stored, 1)], body, outside=outside)
+    assert [s.change for s in result.statements][-2:] == [Change.NOT_COMPARED, Change.NOT_COMPARED]
+    assert all(s.outside_body for s in result.statements[3:8])
+
+
+def test_compare_files_looks_outside_the_body_of_an_html_capture(tmp_path: Path) -> None:
+    story = [
+        "The ferry crews voted on Monday to strike for two days next week over a pay offer they called unfair.",
+        "Their union said the operator had refused to meet since the summer and that talks had broken down.",
+        "The operator said it regretted the vote and would keep a reduced timetable running on both crossings.",
+    ]
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><aside><p>Ferry Model Kit (Latest Model)</p></aside><article>"
+        + "".join(f"<p>{s}</p>" for s in story)
+        + "</article></body></html>"
+    )
+    stored = tmp_path / "stored.md"
+    stored.write_text("# Ferry\n\n" + "\n\n".join([story[0], "Ferry Model Kit (Latest Model)", *story[1:]]) + "\n")
+    box = compare_files(stored, page).statements[1]
+    assert (box.change, box.outside_body) == (Change.UNCHANGED, True)

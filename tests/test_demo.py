@@ -158,7 +158,7 @@ def test_a_failing_link_is_explained_once_and_referred_to_from_its_statement(rep
     assert markdown.count("HTTP 410 Gone") == 1
     assert "- **link 7**, consultant study: live: HTTP 410 Gone; archive: the archive holds no capture" in markdown
     row = next(line for line in markdown.splitlines() if line.startswith("| `p7.s1` |"))
-    assert "its citation “consultant study” (link 7) could not be read" in row
+    assert "its citation “consultant study” (link 7) is dead and was never archived" in row
 
 
 def test_a_replayed_run_gives_the_same_report(report: dict[str, Any], tmp_path: Path) -> None:

@@ -351,3 +351,138 @@ def test_teasers_in_sibling_articles_nested_in_an_article_are_not_article_text()
     single = f"<html><body><article class='page'><h1>Ferry cuts</h1><article class='body'>{story}</article></article></body></html>"
     blocks = _page_blocks(lxml_html.fromstring(single))
     assert [b.text for b in _without_nested_articles(blocks)] == [b.text for b in blocks]
+
+
+# ---- the capture's whole visible text ----------------------------------------------------------------------------
+
+_STORY = [
+    "The ferry crews voted on Monday to strike for two days next week over a pay offer they called unfair.",
+    "Their union said the operator had refused to meet since the summer and that talks had broken down.",
+    "The operator said it regretted the vote and would keep a reduced timetable running on both crossings.",
+]
+
+
+def _page_with_furniture() -> str:
+    story = "".join(f"<p>{sentence}</p>" for sentence in _STORY)
+    return (
+        "<html><head><title>Ferry crews vote to strike</title><template><p>Template text</p></template></head><body>"
+        "<nav><a href='/home'>Home</a></nav>"
+        "<aside class='box'><ul><li><a href='https://shop.example/p/1'>Ferry Model Kit (Latest)</a></li></ul></aside>"
+        f"<article><div class='story'>{story}"
+        "<div class='pull-quote' aria-hidden='true'>They called the offer unfair.</div>"
+        "<div hidden>Hidden text</div><div style='display: none'>Display none text</div>"
+        "<noscript>Noscript text</noscript><template><p>Template text</p></template>"
+        "</div></article></body></html>"
+    )
+
+
+def test_text_outside_the_article_body_is_kept_apart_as_a_browser_shows_it() -> None:
+    extracted = extract(_page_with_furniture(), base_url="https://news.example/ferry")
+    assert list(extracted.paragraphs) == _STORY
+    assert "Ferry Model Kit (Latest)" in extracted.outside
+    assert "They called the offer unfair." in extracted.outside  # aria-hidden: out of the body, but shown
+    assert "They called the offer unfair." not in extracted.text
+    shown = " ".join(extracted.outside)
+    for hidden in ("Hidden text", "Display none text", "Noscript text", "Template text"):
+        assert hidden not in shown
+
+
+def test_every_link_of_the_page_is_listed_after_the_body_links() -> None:
+    extracted = extract(_page_with_furniture(), base_url="https://news.example/ferry")
+    assert extracted.links == ()
+    assert [(link.anchor, link.href, link.paragraph) for link in extracted.page_links] == [
+        ("Home", "https://news.example/home", -1),
+        ("Ferry Model Kit (Latest)", "https://shop.example/p/1", -1),
+    ]
+
+
+# ---- text as a browser shows it ----------------------------------------------------------------------------------
+
+_FILLER = (
+    "<p>" + "The council met again on Tuesday to talk about the bridge and its long-delayed repairs. " * 3 + "</p>"
+)
+
+
+def _first_paragraph(inner: str, head: str = "") -> str:
+    page = f"<html><head>{head}</head><body><article><p>{inner}</p>{_FILLER}</article></body></html>"
+    return extract(page, base_url="https://news.example/a").paragraphs[0]
+
+
+@pytest.mark.parametrize(
+    ("inner", "text"),
+    [
+        ("They met before a<span>nd</span> after the vote.", "They met before and after the vote."),
+        (
+            "Shares of <span><a href='https://shop.example/m'>MacBook</a></span>s rose on <time>Monday</time>.",
+            "Shares of MacBooks rose on Monday.",
+        ),
+        ("The rate<sup>1</sup> rose to <cite>5</cite>% and $<span>5</span> more.", "The rate1 rose to 5% and $5 more."),
+        (
+            "<span>Physics applies to business.</span><span>Click To Tweet</span> It does.",
+            "Physics applies to business. Click To Tweet It does.",
+        ),
+    ],
+)
+def test_inline_elements_never_split_a_word(inner: str, text: str) -> None:
+    assert _first_paragraph(inner) == text
+
+
+def test_a_link_inside_a_span_keeps_its_anchor_and_offset() -> None:
+    page = (
+        "<html><body><article><p>Shares of <span><a href='https://shop.example/m'>MacBook</a></span>s rose.</p>"
+        f"{_FILLER}</article></body></html>"
+    )
+    link = extract(page, base_url="https://news.example/a").links[0]
+    assert (link.anchor, link.href, link.paragraph, link.offset) == ("MacBook", "https://shop.example/m", 0, 10)
+
+
+@pytest.mark.parametrize(
+    ("inner", "head"),
+    [
+        (
+            "Ilhan Omar<span aria-hidden='true' class='card'>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<span hidden>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<span style='display:none'>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<span class='hovercard x'>Hillicon Valley: tech news</span> spoke to the council about the bridge repairs on Monday.",
+            "<style>.hovercard{display:none}</style>",
+        ),
+        (
+            "Ilhan Omar<template>Hillicon Valley: tech news</template> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+        (
+            "Ilhan Omar<noscript>Hillicon Valley: tech news</noscript> spoke to the council about the bridge repairs on Monday.",
+            "",
+        ),
+    ],
+)
+def test_what_a_browser_does_not_show_is_not_text(inner: str, head: str) -> None:
+    assert _first_paragraph(inner, head) == "Ilhan Omar spoke to the council about the bridge repairs on Monday."
+
+
+def test_a_hover_card_after_a_linked_name_is_not_text() -> None:
+    card = (
+        "<span class='rollover-block'><img src='p.jpg'><a href='/people/omar'>Ilhan Omar</a>"
+        "<a href='/tech/1'>Hillicon Valley: tech news</a><a href='/news/2'>Another story</a></span>"
+    )
+    inner = f"Rep. <span class='rollover'><a href='/people/omar'>Ilhan Omar</a>{card}</span> spoke to the council today about the repairs to the old bridge and what they will cost."
+    assert (
+        _first_paragraph(inner)
+        == "Rep. Ilhan Omar spoke to the council today about the repairs to the old bridge and what they will cost."
+    )
+
+
+def test_a_class_hidden_only_on_some_screens_is_text() -> None:
+    css = "<style>.pull{display:none} @media (min-width: 800px) { .pull { display: block } }</style>"
+    assert _first_paragraph("Ilhan Omar <span class='pull'>and Ayanna Pressley</span> spoke.", css) == (
+        "Ilhan Omar and Ayanna Pressley spoke."
+    )

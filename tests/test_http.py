@@ -200,14 +200,37 @@ def test_replay_only_recording_names_its_cassette(tmp_path: Path) -> None:
     assert (missing.outcome, missing.detail) == (Outcome.UNREACHABLE, f"not in cassette {cassette} (replay-only)")
 
 
-def test_dns_failure_is_dead(http: Http, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_domain_that_does_not_exist_is_dead(http: Http, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_such_host(host: str, port: int) -> list[str]:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(_safety, "resolve", no_such_host)
     fetched = http.fetch("https://gone.news.example/story")
 
-    assert (fetched.outcome, fetched.detail) == (Outcome.DEAD, "DNS lookup failed for gone.news.example")
+    assert (fetched.outcome, fetched.detail) == (
+        Outcome.DEAD,
+        "DNS lookup failed for gone.news.example: no such domain",
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        (socket.EAI_AGAIN, "Temporary failure in name resolution"),
+        (socket.EAI_FAIL, "Non-recoverable failure in name resolution"),
+    ],
+)
+def test_a_resolver_with_no_answer_is_unreachable_not_dead(
+    http: Http, monkeypatch: pytest.MonkeyPatch, code: int, text: str
+) -> None:
+    def no_answer(host: str, port: int) -> list[str]:
+        raise socket.gaierror(code, text)
+
+    monkeypatch.setattr(_safety, "resolve", no_answer)
+    fetched = http.fetch("https://news.example/story")
+
+    assert fetched.outcome is Outcome.UNREACHABLE
+    assert fetched.detail.startswith(f"DNS lookup failed for news.example: the resolver gave no answer ({text})")
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,16 @@ from verify.status import ExitStatus
 SEED = Path(__file__).resolve().parent.parent / "examples" / "000_8fc51db70bd3123f.txt"
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [(socket.EAI_NONAME, "Name or service not known"), (socket.EAI_FAIL, "Non-recoverable failure in name resolution")],
+    ids=["no such domain", "no answer"],
+)
 def test_the_seed_with_no_network_reports_every_fetch_unreachable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: tuple[int, str]
 ) -> None:
     def no_dns(*_: Any, **__: Any) -> Any:
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        raise socket.gaierror(*answer)
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     result = CliRunner().invoke(
@@ -41,6 +46,7 @@ def test_the_seed_with_no_network_reports_every_fetch_unreachable(
     # Stripped links cannot be recovered without the original; each says why.
     assert all(c["recovery"] == "not-recovered" and "unreachable" in c["recovery_detail"] for c in report["citations"])
     assert (tmp_path / "000_8fc51db70bd3123f.md").read_text().count("network unreachable") >= 1
+    assert "never archived" not in (tmp_path / "000_8fc51db70bd3123f.md").read_text()
 
 
 def test_sentences_split_on_many_threads_at_once_stay_apart() -> None:
@@ -169,3 +175,51 @@ def test_a_live_run_reads_live_pages_while_captures_are_on_their_way_and_reports
         assert len(reads) == 4
     assert speculated == plain
     assert {s["label"] for s in speculated["statements"]} == {"sourced"}
+
+
+@pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$"])
+def test_statements_and_links_outside_the_article_body_are_found_in_the_capture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A product box the extractor leaves out of the body: its line is not disputed as absent, its stripped link is
+    recovered from the capture's other links, and the report says both came from outside the body."""
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    monkeypatch.syspath_prepend(str(bench))
+    from e2e_bench import Archive, no_such_domains  # type: ignore[import-not-found]
+
+    from verify.article import parse_article
+    from verify.batch import Settings
+    from verify.pipeline import Checker
+    from verify.report import render_markdown, report_json
+
+    story = [
+        "The ferry crews voted on Monday to strike for two days next week over a pay offer they called unfair.",
+        "Their union said the operator had refused to meet since the summer and that talks had broken down.",
+        "The operator said it regretted the vote and would keep a reduced timetable running on both crossings.",
+        "Commuters who rely on the early boats were told to check the timetable online before they travel.",
+    ]
+    url = "https://news.example/ferry-strike"
+    page = (
+        "<html><head><title>Ferry crews vote to strike</title></head><body>"
+        "<aside><p><a href='https://shop.example/kit'>Ferry Model Kit (Latest Model)</a></p></aside>"
+        "<article>" + "".join(f"<p>{s}</p>" for s in story) + "</article></body></html>"
+    )
+    archive = Archive()
+    archive.pages[url] = page.encode()
+    stored = "\n\n".join(["# Ferry crews vote to strike", "November 15, 2019", *story[:2]])
+    stored += "\n\n[Ferry Model Kit (Latest Model)](#)\n\n" + "\n\n".join(story[2:])
+    stored += f"\n\nOriginal url:\n\n<{url}>\n"
+    settings = Settings(
+        out_dir=tmp_path, record_mode="off", archive_url=archive.url, archive_rate=1000.0, allow_private=True
+    )
+    with no_such_domains(), Checker.for_settings(settings) as checker:
+        report = checker.check(parse_article(stored, "ferry.md"), "ferry")
+    data = report_json(report)
+    box = next(s for s in data["statements"] if s["text"].startswith("Ferry Model Kit"))
+    assert box["label"] != "disputed"
+    assert box["change"]["change"] == "unchanged" and box["change"]["outside_body"] is True
+    citation = data["citations"][0]
+    assert citation["recovery"] == "recovered" and citation["url"] == "https://shop.example/kit"
+    assert "outside the archived original's article body" in citation["recovery_detail"]
+    assert "outside the archived original" in render_markdown(report)
+    assert not data["comparison"]["archive_complete"]

@@ -242,13 +242,19 @@ class _Para:
     text: str
 
 
+# CommonMark's thematic break (spec 0.31, section 4.1): up to three spaces of indentation, then three or more of the
+# same character among -, _ and *, each optionally followed by spaces or tabs, and nothing else on the line. It
+# separates blocks as a blank line does (a `---` under a line of text is a setext underline: a separator too).
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-_*])(?:[ \t]*\1){2,}[ \t]*$")
+
+
 def _paragraphs(text: str, offset: int, first_line: int) -> list[_Para]:
     paras: list[_Para] = []
     current: _Para | None = None
     pos = offset
     line_no = first_line
     for raw_line in text[offset:].split("\n"):
-        if raw_line.strip():
+        if raw_line.strip() and not _THEMATIC_BREAK.match(raw_line):
             if current is None:
                 current = _Para(pos, pos + len(raw_line), line_no, raw_line)
             else:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import gzip
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,9 @@ class StatementChange:
     diff: str
     kinds: tuple[str, ...]
     score: float
+    #: Found in the capture's visible text outside the extracted article body (a product box, a list, a
+    #: sub-heading the extractor left out), not in the body.
+    outside_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,16 @@ def _quoted_positions(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+# Formatting characters a reader never sees: soft hyphen, zero-width space, non-joiner and joiner, word joiner,
+# invisible operators, byte-order mark (zero-width no-break space), Mongolian vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"))
+
+
+def visible(text: str) -> str:
+    """`text` without the invisible formatting characters, which never make two texts differ."""
+    return text.translate(_INVISIBLE)
+
+
 def _raw_tokens(text: str) -> list[tuple[str, str, int, int]]:
     """(key, surface, start, end) for each word of one sentence."""
     out: list[tuple[str, str, int, int]] = []
@@ -154,6 +169,49 @@ def _is_number_word(key: str) -> bool:
     return key in _SMALL or key in _TENS or key in _SCALES
 
 
+_ORDINAL_WORDS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+        ],
+        1,
+    )
+} | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}
+_ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
+_MONEY_SCALE = re.compile(r"(\d+(?:\.\d+)?)(k|m|mn|bn|b|tn)")
+_MONEY_SCALES = {"k": 1_000, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
+
+
+def _ordinal_key(keys: list[str]) -> str | None:
+    """ "21st", "twenty-first" and "twenty first" as one key."""
+    if len(keys) == 1 and (digits := _ORDINAL_DIGITS.fullmatch(keys[0])):
+        return f"{int(digits.group(1))}th"
+    *head, last = keys
+    if last not in _ORDINAL_WORDS:
+        return None
+    before = _number_value(head) if head else "0"
+    return f"{int(float(before)) + _ORDINAL_WORDS[last]}th" if before is not None else None
+
+
 def _tokens(text: str) -> tuple[_Token, ...]:
     """Word tokens of one sentence; number words and digit forms of the same number get the same key."""
     raw = _raw_tokens(text)
@@ -163,17 +221,25 @@ def _tokens(text: str) -> tuple[_Token, ...]:
     while i < len(raw):
         key, _, start, end = raw[i]
         j = i + 1
-        if _is_number_word(key):
+        if _is_number_word(key) or (key in ("a", "an") and j < len(raw) and raw[j][0] in _SCALES):
             while j < len(raw) and _is_number_word(raw[j][0]):
                 j += 1
+            if j < len(raw) and raw[j][0] in _ORDINAL_WORDS and raw[j - 1][0] in _TENS:
+                j += 1  # "twenty-first"
         elif _NUMERIC.fullmatch(key):
             while j < len(raw) and raw[j][0] in _SCALES:
                 j += 1
         elif key == "per" and i + 1 < len(raw) and raw[i + 1][0] == "cent":
             j = i + 2
         if j > i + 1 or _is_number_word(key):
-            key = "percent" if key == "per" else (_number_value([r[0] for r in raw[i:j]]) or key)
+            keys = ["one" if k in ("a", "an") else k for k, *_ in raw[i:j]]
+            key = "percent" if key == "per" else (_number_value(keys) or _ordinal_key(keys) or key)
             end = raw[j - 1][3]
+        elif (ordinal := _ordinal_key([key])) is not None:
+            key = ordinal
+        elif start and text[start - 1] in "$£€¥" and (money := _MONEY_SCALE.fullmatch(key)):
+            key = _number_value([money.group(1)]) or key
+            key = str(int(float(key) * _MONEY_SCALES[money.group(2)]))
         surface = text[start:end]
         inside = any(a <= start < b for a, b in quoted)
         out.append(_Token(key, surface, inside, i == 0))
@@ -193,7 +259,7 @@ class _Sentence:
 
 
 def _sentence(text: str) -> _Sentence:
-    toks = _tokens(text)
+    toks = _tokens(visible(text))
     return _Sentence(text, toks, tuple(t.key for t in toks))
 
 
@@ -231,9 +297,9 @@ class _Index:
     def span_keys(self, lo: int, hi: int) -> list[str]:
         return [k for j in range(lo, hi + 1) for k in self.sentences[j].keys]
 
-    def candidates(self, statement: _Sentence, expected: int) -> list[tuple[int, float]]:
-        """Archived sentences sharing the statement's rarest words, best similarity first."""
-        exact = self.exact.get(statement.keys)
+    def candidates(self, statement: _Sentence, expected: int, taken: Collection[int] = ()) -> list[tuple[int, float]]:
+        """Archived sentences sharing the statement's rarest words, best similarity first; none in `taken`."""
+        exact = [j for j in self.exact.get(statement.keys, ()) if j not in taken]
         if exact and statement.keys:
             return [(min(exact, key=lambda j: abs(j - expected)), 1.0)]
         words = sorted({k for k in statement.keys if k in self.postings}, key=lambda k: len(self.postings[k]))
@@ -248,7 +314,8 @@ class _Index:
             idf = math.log(1 + len(self.sentences) / len(posting))
             for j in posting:
                 weights[j] += idf
-        ranked = sorted(weights, key=lambda j: (-weights[j], abs(j - expected)))[:_CANDIDATES]
+        ranked = sorted((j for j in weights if j not in taken), key=lambda j: (-weights[j], abs(j - expected)))
+        ranked = ranked[:_CANDIDATES]
         scored = [(j, _similarity(statement.keys, self.sentences[j].keys)) for j in ranked]
         return sorted(scored, key=lambda js: (-js[1], abs(js[0] - expected)))
 
@@ -272,6 +339,8 @@ def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | No
         matches.append(match)
         best_scores.append(found[0][1] if found else 0.0)
 
+    _one_to_one(stored, matches, index)
+
     # Several statements made of one archived sentence: a statement contained in its neighbour's match is a piece
     # of it; pieces anchor their own neighbours in turn, and a weak match elsewhere yields to the neighbours'.
     changed = True
@@ -291,7 +360,59 @@ def _align(stored: Sequence[_Sentence], index: _Index) -> tuple[list[_Match | No
     return matches, best_scores
 
 
-def _first_match(keys: Sequence[str], found: Sequence[tuple[int, float]], index: _Index) -> _Match | None:
+def _one_to_one(stored: Sequence[_Sentence], matches: list[_Match | None], index: _Index) -> None:
+    """Each archived sentence goes to one statement (an assignment, not a nearest neighbour per statement).
+
+    Statements that hold the same sentence keep it together only when they are its pieces (consecutive, and
+    together closer to it than the best of them alone); otherwise the best match keeps it (the earliest, where they
+    are as good) and the others move on to their best sentence that no statement holds yet, or to none.
+    """
+    for _ in range(4):
+        holders: dict[int, list[int]] = defaultdict(list)
+        for i, m in enumerate(matches):
+            if m is not None:
+                for j in range(m.lo, m.hi + 1):
+                    holders[j].append(i)
+        losers: list[int] = []
+        for j in sorted(holders):
+            held = [i for i in holders[j] if matches[i] is not None]
+            if len(held) < 2 or _pieces(held, stored, matches, index):
+                continue
+            best = max(held, key=lambda i: (_score(matches[i]), -i))
+            losers += [i for i in held if i != best and i not in losers]
+        if not losers:
+            return
+        for i in losers:
+            matches[i] = None
+        taken = {j for m in matches if m is not None for j in range(m.lo, m.hi + 1)}
+        for i in sorted(losers):
+            previous = next((m for m in reversed(matches[:i]) if m is not None), None)
+            expected = previous.hi + 1 if previous is not None else 0
+            found = index.candidates(stored[i], expected, taken)
+            match = _first_match(stored[i].keys, found, index, taken)
+            if match is not None:
+                matches[i] = match
+                taken.update(range(match.lo, match.hi + 1))
+
+
+def _score(match: _Match | None) -> float:
+    return match.score if match is not None else 0.0
+
+
+def _pieces(held: Sequence[int], stored: Sequence[_Sentence], matches: Sequence[_Match | None], index: _Index) -> bool:
+    """Whether consecutive statements holding one archived span are its pieces: together closer to it than any alone."""
+    if any(stored[k].keys for a, b in itertools.pairwise(held) for k in range(a + 1, b)):
+        return False  # not consecutive (a wordless statement between two pieces, a lone "...", does not count)
+    lo = min(m.lo for i in held if (m := matches[i]) is not None)
+    hi = max(m.hi for i in held if (m := matches[i]) is not None)
+    span = index.span_keys(lo, hi)
+    together = Indel.distance([k for i in held for k in stored[i].keys], span)
+    return all(together < Indel.distance(stored[i].keys, span) for i in held)
+
+
+def _first_match(
+    keys: Sequence[str], found: Sequence[tuple[int, float]], index: _Index, taken: Collection[int] = ()
+) -> _Match | None:
     if not found:
         return None
     j, score = found[0]
@@ -301,7 +422,7 @@ def _first_match(keys: Sequence[str], found: Sequence[tuple[int, float]], index:
         archived = index.sentences[j].keys
         if _containment(archived, keys) >= _WHOLE:  # the statement joins this archived sentence and its neighbours
             match = _Match(j, j, score)
-            _grow(match, keys, index, Counter())
+            _grow(match, keys, index, Counter(taken))
             if match.score >= _MATCH:
                 return match
         elif len(keys) >= 5 and _containment(keys, archived) >= _WHOLE:  # the statement is a piece of it
@@ -336,6 +457,11 @@ def _adopt_neighbour(i: int, stored: Sequence[_Sentence], matches: list[_Match |
     for neighbour in (_get(matches, i - 1), _get(matches, i + 1)):
         if neighbour is None or (current is not None and current.lo <= neighbour.hi and current.hi >= neighbour.lo):
             continue
+        span = index.span_keys(neighbour.lo, neighbour.hi)
+        theirs = stored[i - 1].keys if neighbour is _get(matches, i - 1) else stored[i + 1].keys
+        joined = [*theirs, *keys] if neighbour is _get(matches, i - 1) else [*keys, *theirs]
+        if Indel.distance(joined, span) >= Indel.distance(theirs, span):
+            continue  # the neighbour is the whole of its sentence: this statement is no piece of it
         for j in range(neighbour.lo, neighbour.hi + 1):
             inside = _containment(keys, index.sentences[j].keys)
             if inside >= need and inside > own:
@@ -486,6 +612,18 @@ def _hunk(archived: Sequence[_Token], stored: Sequence[_Token], span: list[int])
     return _Hunk(tuple(archived[a0:a1]), tuple(stored[b0:b1]), a0, a1, b0, b1)
 
 
+_NOT_LETTERS = re.compile(r"\W+")
+
+
+def _respaced(hunk: _Hunk) -> bool:
+    """The same letters cut into words another way ("a nd" and "and", "Boeing 's" and "Boeing's"): a space
+    moved, which a page's inline markup or a copy's typesetting does, and no word changed."""
+    if len(hunk.old) == len(hunk.new) or not hunk.old or not hunk.new:
+        return False
+    old = _NOT_LETTERS.sub("", "".join(t.key for t in hunk.old))
+    return bool(old) and old == _NOT_LETTERS.sub("", "".join(t.key for t in hunk.new))
+
+
 def _case_matters(a: str, b: str) -> bool:
     """ "US" and "us" are different words; "NATO" and "Nato" are one."""
     return a != b and len(a) >= 2 and ((a.isupper() and b.islower()) or (a.islower() and b.isupper()))
@@ -560,8 +698,24 @@ def _render(hunks: Sequence[_Hunk], stored: Sequence[_Token]) -> str:
 # Comparison
 
 
-def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> Comparison:
-    """Align the stored copy's statements (id, text) with the archived original's paragraphs and classify each."""
+#: Share of the statements that must be found in the capture's visible text (body or not) for a statement found
+#: nowhere in it to be called absent, when the body alone does not make the extraction whole.
+_CAPTURE_WHOLE = 0.9
+
+
+def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str], outside: Sequence[str] = ()) -> Comparison:
+    """Align the stored copy's statements (id, text) with the archived original's paragraphs and classify each.
+
+    `outside` is the rest of the capture's visible text (blocks the extractor did not take as the article). A
+    statement the body lacks is looked for there before it is called absent: found, it is compared as usual and
+    marked `outside_body`.
+
+    The archived original is *extracted whole* (`archive_complete`) when at least half of the statements match its
+    body, it is not cut at the start or the end, it has at least 60% of the stored copy's words unless 90% of the
+    statements match, and no statement was found only outside the body. A statement found nowhere in the capture is
+    *absent* when the body is whole, or when 90% of the statements are found in the capture's visible text;
+    otherwise it is *not compared*.
+    """
     archived_sentences = [_sentence(s) for paragraph in archived for s in split_sentences(paragraph)]
     stored = [_sentence(text) for _, text in statements]
     index = _Index(archived_sentences)
@@ -591,8 +745,20 @@ def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> C
     complete, why = _completeness(
         [stored[i] for i in worded], [matches[i] for i in worded], archived_sentences, coverage
     )
+    elsewhere = _found_outside(statements, stored, results, outside) if outside and worded else []
+    for i, result in elsewhere:
+        results[i] = result
+    capture_whole = complete or (bool(worded) and (matched + len(elsewhere)) / len(worded) >= _CAPTURE_WHOLE)
+    if elsewhere:
+        complete = False
+        why = (
+            f"{len(elsewhere)} statements were found only outside the extracted article body (in the capture's "
+            "other visible text), so the extraction is not whole" + (f"; {why[0].lower()}{why[1:]}" if why else "")
+        )
+        if capture_whole:
+            why += "; statements found nowhere in the capture are absent from it"
     missing = tuple(s.text for j, s in enumerate(archived_sentences) if j not in covered and s.keys)
-    unmatched = Change.ABSENT if complete else Change.NOT_COMPARED
+    unmatched = Change.ABSENT if capture_whole else Change.NOT_COMPARED
     final = tuple(
         result if result is not None else StatementChange(sid, text, unmatched, None, "", (), round(best_scores[i], 3))
         for i, (result, (sid, text)) in enumerate(zip(results, statements, strict=True))
@@ -604,6 +770,31 @@ def compare(statements: Sequence[tuple[str, str]], archived: Sequence[str]) -> C
     if why:
         detail += f". {why}"
     return Comparison(final, missing, complete, round(coverage, 4), detail)
+
+
+def _found_outside(
+    statements: Sequence[tuple[str, str]],
+    stored: Sequence[_Sentence],
+    results: Sequence[StatementChange | None],
+    outside: Sequence[str],
+) -> list[tuple[int, StatementChange]]:
+    """The statements the body lacks that the capture's other visible text has, each sentence to one statement."""
+    rest = [_sentence(s) for paragraph in outside for s in split_sentences(paragraph)]
+    index = _Index(rest)
+    taken: set[int] = set()
+    found: list[tuple[int, StatementChange]] = []
+    expected = 0
+    for i, statement in enumerate(stored):
+        if results[i] is not None or not statement.keys:
+            continue
+        match = _first_match(statement.keys, index.candidates(statement, expected, taken), index, taken)
+        if match is None:
+            continue
+        taken.update(range(match.lo, match.hi + 1))
+        expected = match.hi + 1
+        (result,) = _compare_group(statements, stored, [i], rest[match.lo : match.hi + 1])
+        found.append((i, dataclasses.replace(result, outside_body=True)))
+    return found
 
 
 def _los(matches: Sequence[_Match | None], group: Sequence[int]) -> list[int]:
@@ -646,7 +837,7 @@ def _compare_group(
     archived_tokens = [t for s in archived for t in s.tokens]
     archived_text = " ".join(s.text for s in archived)
     score = round(_similarity([t.key for t in archived_tokens], [t.key for t in stored_tokens]), 3)
-    hunks = _hunks(archived_tokens, stored_tokens)
+    hunks = [hunk for hunk in _hunks(archived_tokens, stored_tokens) if not _respaced(hunk)]
     identical = " ".join(statements[i][1].strip() for i in group) == archived_text
     out: list[StatementChange] = []
     for i in group:
@@ -736,6 +927,7 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
                 "diff": s.diff,
                 "kinds": list(s.kinds),
                 "score": s.score,
+                "outside_body": s.outside_body,
             }
             for s in c.statements
         ],
@@ -786,7 +978,7 @@ def comparison_markdown(c: Comparison) -> str:
     lines = ["## Stored copy vs archived original", ""]
     state = "complete" if c.archive_complete else "incomplete"
     lines += [f"Archived text: **{state}**, coverage {c.coverage:.0%}. {escape_markdown(c.detail)}", ""]
-    notable = [s for s in c.statements if s.change not in (Change.UNCHANGED, Change.COSMETIC)]
+    notable = [s for s in c.statements if s.change not in (Change.UNCHANGED, Change.COSMETIC) or s.outside_body]
     counts = Counter(s.change for s in c.statements)
     lines.append(", ".join(f"{counts[ch]} {ch.value}" for ch in Change if counts[ch]) or "No statements.")
     lines.append("")
@@ -797,6 +989,7 @@ def comparison_markdown(c: Comparison) -> str:
         ]
     for s in notable:
         label = s.change.value + (f" ({', '.join(s.kinds)})" if s.kinds else "")
+        label += ", outside the article body" if s.outside_body else ""
         lines.append(f"- **{escape_markdown(s.id)}** {label}: {escape_markdown(s.text)}")
         if s.diff:
             lines.append(f"  - diff: {diff_markdown(s.diff)}")
@@ -820,11 +1013,18 @@ def compare_files(stored: Path, archived: Path) -> Comparison:
     from verify.article import read_article
 
     article = read_article(stored, url=_NO_URL)
-    return compare([(s.id, s.text) for s in article.statements], read_archived(archived))
+    body, outside = _read_capture(archived)
+    return compare([(s.id, s.text) for s in article.statements], body, outside=outside)
 
 
 def read_archived(path: Path) -> list[str]:
-    """Paragraphs of an archived original: HTML through the extractor, text split at blank lines (.gz allowed)."""
+    """Paragraphs of an archived original: HTML through the extractor (photo captions first, as the pipeline compares
+    them), text split at blank lines (.gz allowed)."""
+    return _read_capture(path)[0]
+
+
+def _read_capture(path: Path) -> tuple[list[str], list[str]]:
+    """The archived original's article paragraphs, and (for HTML) the rest of its visible text."""
     raw = path.read_bytes()
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
@@ -832,5 +1032,6 @@ def read_archived(path: Path) -> list[str]:
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in raw[:100_000].lower():
         from verify.extract import extract
 
-        return list(extract(raw).paragraphs)
-    return list(iter_paragraphs(raw.decode("utf-8", errors="replace")))
+        extracted = extract(raw)
+        return [*extracted.captions, *extracted.paragraphs], list(extracted.outside)
+    return list(iter_paragraphs(raw.decode("utf-8", errors="replace"))), []

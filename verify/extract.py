@@ -42,6 +42,12 @@ class Extracted:
     canonical_url: str | None
     #: Photo captions (<figcaption>), kept apart: they are not article text, but a stored copy quotes them.
     captions: tuple[str, ...] = ()
+    #: The rest of the page's visible text, block by block (menus, product boxes, related lists, sub-headings the
+    #: article body left out); hidden elements, scripts, templates and noscript are not in it.
+    outside: tuple[str, ...] = ()
+    #: Every link of the page's visible text: the body's `links`, then the others in document order, whose
+    #: `paragraph` is -1 (`offset` is then within their own block).
+    page_links: tuple[Link, ...] = ()
 
     @property
     def text(self) -> str:
@@ -70,7 +76,7 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
     base = _base_url(root, base_url)
     _absolutise_links(root, base, archived)
     title = _title(root)
-    paragraphs, links = _body(root, base, title)
+    paragraphs, links, outside, page_links = _body(root, base, title)
     return Extracted(
         title=title,
         paragraphs=paragraphs,
@@ -78,6 +84,8 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
         published=_published(root),
         canonical_url=_canonical(root, base),
         captions=_captions(root),
+        outside=outside,
+        page_links=page_links,
     )
 
 
@@ -314,15 +322,23 @@ _BLOCKS = {
     "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "h1", "h2", "h3", "h4", "h5",
     "h6", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
     "figure", "figcaption", "form", "fieldset", "address", "hr", "center", "details", "summary", "body", "html",
+    "caption", "legend", "menu", "dialog", "hgroup", "search",
 }  # fmt: skip
 # Embedded social posts (quoted in the article, so part of its text) keep their blockquote and a class like these.
 _EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|mastodon-embed", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?$")
 _SENTENCE_WORDS = 6
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_SPACED = {"br", "span", "label", "time", "cite", "sup", "sub", "td", "th"}
+# Elements a browser sets apart from the text beside them: line breaks and table cells.
+_SPACED = {"br", "td", "th"}
+# Inline elements, which sites also style as separate items (a tweet button after a quote): their edges never split
+# a word ("a<span>nd</span>" is "and") and part the text only where one side closes a sentence or a quotation and
+# the other starts a word ("business.</span><span>Click" is "business. Click").
+_SOFT_EDGES = {"span", "label", "time", "cite", "sup", "sub"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORDS = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+_CLOSING = frozenset(".!?;:,)]\"'\u201d\u2019")
 _SHINGLE = 4
 # Share of the article's words the chosen container must hold; what lies outside it is boilerplate.
 _CONTAINER_SHARE = 0.8
@@ -361,16 +377,26 @@ class _Flow:
     _buffer: list[str] = field(default_factory=list)
     _length: int = 0
     _spans: list[tuple[str, int, int]] = field(default_factory=list)  # href, start, end in the raw buffer
+    _edge: bool = False
 
     def add(self, text: str | None) -> None:
         if not text:
             return
         piece = _SPACE.sub(" ", text)
+        if self._edge:
+            self._edge = False
+            before = self._buffer[-1][-1:] if self._buffer else ""
+            if before and before in _CLOSING and _WORD_CHAR.match(piece[0]):
+                piece = " " + piece
         if piece.startswith(" ") and (self._length == 0 or self._buffer[-1].endswith(" ")):
             piece = piece[1:]
         if piece:
             self._buffer.append(piece)
             self._length += len(piece)
+
+    def edge(self) -> None:
+        """An inline element's edge: a space there unless a word runs across it (decided by the next text)."""
+        self._edge = True
 
     def mark(self) -> int:
         return self._length
@@ -395,43 +421,119 @@ class _Flow:
         self._buffer.clear()
         self._spans.clear()
         self._length = 0
+        self._edge = False
 
 
-def _hidden(element: etree._Element) -> bool:
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    style = element.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+@dataclass(frozen=True)
+class _Shown:
+    """What a browser leaves out of a page: `hidden`, `display: none` or `visibility: hidden` in a style attribute
+    or in a page-wide style rule for a class (`.hovercard { display: none }`); with `aria`, `aria-hidden` too
+    (pop-ups, hover cards, and pull quotes that repeat the text)."""
+
+    hidden_classes: frozenset[str] = frozenset()
+    aria: bool = True
+
+    def hides(self, element: etree._Element) -> bool:
+        if element.get("hidden") is not None or (self.aria and element.get("aria-hidden") == "true"):
+            return True
+        style = element.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return True
+        classes = element.get("class")
+        if classes and self.hidden_classes and not self.hidden_classes.isdisjoint(classes.split()):
+            return True
+        return _hover_card(element)
 
 
-def _walk(element: etree._Element, flow: _Flow, block: etree._Element) -> None:
+def _hover_card(element: etree._Element) -> bool:
+    """A card shown when the pointer rests on a link (a person's photo and latest stories): a <span> right after a
+    link, inside a paragraph, holding an image or links of its own. Its style sheet is seldom in the page."""
+    if element.tag != "span":
+        return False
+    before = element.getprevious()
+    if before is None or before.tag != "a" or (before.tail or "").strip():
+        return False
+    if next(element.iterancestors("p", "li"), None) is None:
+        return False
+    return next(element.iter("img"), None) is not None or sum(1 for _ in element.iter("a")) >= 2
+
+
+_CLASS_SELECTOR = re.compile(r"\s*\.(-?[_a-zA-Z][\w-]*)\s*")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _hidden_classes(root: etree._Element) -> frozenset[str]:
+    """Classes that the page's own style sheets hide on every screen: a top-level rule of one class selector hides
+    them, and no rule anywhere (an @media block for wider screens included) shows them again."""
+    hidden: set[str] = set()
+    shown: list[str] = []
+    for style in root.iter("style"):
+        css = _CSS_COMMENT.sub("", style.text or "")
+        for selectors, declarations, top in _css_rules(css):
+            if _HIDDEN_STYLE.search(declarations):
+                if top:
+                    hidden.update(m.group(1) for sel in selectors.split(",") if (m := _CLASS_SELECTOR.fullmatch(sel)))
+            elif _SHOWN_STYLE.search(declarations):
+                shown.append(selectors)
+    selectors = " ".join(shown)
+    return frozenset(name for name in hidden if not re.search(rf"\.{re.escape(name)}(?![\w-])", selectors))
+
+
+_SHOWN_STYLE = re.compile(r"display\s*:\s*(?!none)[a-z]|visibility\s*:\s*visible", re.I)
+
+
+_BRACE = re.compile(r"[{}]")
+
+
+def _css_rules(css: str) -> Iterator[tuple[str, str, bool]]:
+    """(selectors, declarations, at top level) of each rule, those inside @media and @supports blocks too."""
+    open_blocks: list[tuple[str, int]] = []  # the selector (or @-rule) of each block open, where its body starts
+    start = 0
+    for brace in _BRACE.finditer(css):
+        if brace.group() == "{":
+            selector = css[start : brace.start()].rsplit(";", 1)[-1].strip()
+            open_blocks.append((selector, brace.end()))
+        elif open_blocks:
+            selector, body = open_blocks.pop()
+            if not selector.startswith("@") and all(outer.startswith("@") for outer, _ in open_blocks):
+                yield selector, css[body : brace.start()], not open_blocks
+        start = brace.end()
+
+
+def _walk(element: etree._Element, flow: _Flow, block: etree._Element, shown: _Shown) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag and tag not in _SKIP and not _hidden(element):
+    if tag and tag not in _SKIP and not shown.hides(element):
         if tag in _BLOCKS:
             flow.flush(block)
             flow.add(element.text)
             for child in element:
-                _walk(child, flow, element)
+                _walk(child, flow, element, shown)
             flow.flush(element)
         else:
             start = flow.mark()
             if tag in _SPACED:
                 flow.add(" ")
+            elif tag in _SOFT_EDGES:
+                flow.edge()
             flow.add(element.text)
             for child in element:
-                _walk(child, flow, block)
+                _walk(child, flow, block, shown)
             if tag in _SPACED:
                 flow.add(" ")
+            elif tag in _SOFT_EDGES:
+                flow.edge()
             href = element.get("href") if tag == "a" else None
             if href and is_web_url(href):
                 flow.link(href, start)
     flow.add(element.tail)
 
 
-def _page_blocks(root: etree._Element) -> list[_Block]:
+def _page_blocks(root: etree._Element, shown: _Shown | None = None) -> list[_Block]:
+    """The page's text as a browser shows it, block by block (by default, without what is hidden only from
+    assistive technology either)."""
     flow = _Flow()
     body = next(root.iter("body"), root)
-    _walk(body, flow, body)
+    _walk(body, flow, body, shown or _Shown(_hidden_classes(root)))
     flow.flush(body)
     return flow.blocks
 
@@ -653,12 +755,19 @@ def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> li
     return [block for block in blocks if id(block) in kept or id(block) in added] if added else chosen
 
 
-def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tuple[str, ...], tuple[Link, ...]]:
+def _body(
+    root: etree._Element, base: str | None, title: str | None
+) -> tuple[tuple[str, ...], tuple[Link, ...], tuple[str, ...], tuple[Link, ...]]:
+    """The article's paragraphs and links, then the rest of the page's visible blocks and every link of the page."""
+    hidden = _hidden_classes(root)
+    blocks = _page_blocks(root, _Shown(hidden))
+    # What is hidden only from assistive technology (aria-hidden) is shown to sighted readers: a pull quote, a list.
+    shown = _Shown(hidden, aria=False)
     text = _main_text(root, base)
     if not text.strip():
-        return (), ()
+        outside, others = _outside(_page_blocks(root, shown), set())
+        return (), (), outside, others
     main = _MainText.of(text)
-    blocks = _page_blocks(root)
     chosen = _selected(blocks, main)
     container = _container(chosen)
     if container is not None:
@@ -677,4 +786,13 @@ def _body(root: etree._Element, base: str | None, title: str | None) -> tuple[tu
         for index, block in enumerate(chosen)
         for anchor, href, offset in block.links
     )
-    return paragraphs, links
+    body = {(id(block.element), block.text) for block in chosen}
+    outside, others = _outside(_page_blocks(root, shown), body)
+    return paragraphs, links, outside, links + others
+
+
+def _outside(blocks: list[_Block], body: set[tuple[int, str]]) -> tuple[tuple[str, ...], tuple[Link, ...]]:
+    """The visible blocks that are not the article body, and their links (paragraph -1), in document order."""
+    rest = [block for block in blocks if (id(block.element), block.text) not in body]
+    links = tuple(Link(anchor, href, -1, offset) for block in rest for anchor, href, offset in block.links)
+    return tuple(block.text for block in rest), links

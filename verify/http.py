@@ -14,6 +14,7 @@ import functools
 import html
 import io
 import re
+import socket
 import threading
 import time
 import zlib
@@ -962,7 +963,7 @@ class Http:
             return _Attempt(outcome=Outcome.UNREACHABLE, detail=f"TLS handshake with {host} failed: {_tls_reason(e)}")
         except requests.exceptions.ConnectionError as e:
             if _caused_by(e, NameResolutionError):
-                return _Attempt(outcome=Outcome.DEAD, detail=f"DNS lookup failed for {host}")
+                return _dns_failure(host, e)
             return _Attempt(outcome=Outcome.UNREACHABLE, detail=_connection_detail(host, e), retry=True)
         except (ProtocolError, requests.exceptions.ChunkedEncodingError) as e:
             return _Attempt(outcome=Outcome.UNREACHABLE, detail=_connection_detail(host, e), retry=True)
@@ -1222,6 +1223,41 @@ def _is_challenge(response: requests.Response) -> bool:
         return False
     body = response.content or b""
     return bool(_CHALLENGE.match(_heading(_TITLE, body[:65536], "utf-8")))
+
+
+# Resolver answers that say a name has no address: the domain does not exist (NXDOMAIN), or has no address record.
+_NO_SUCH_NAME = frozenset(
+    code
+    for code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None), getattr(socket, "EAI_ADDRFAMILY", None))
+    if code is not None
+)
+
+
+def _dns_failure(host: str, error: BaseException) -> _Attempt:
+    """A failed lookup is evidence that a link is dead only when the resolver answered that the name does not
+    exist; a resolver that gave no answer (a timeout, a server failure, no network) says nothing of the page."""
+    answer = next((e for e in _causes(error) if isinstance(e, socket.gaierror)), None)
+    code = answer.errno if answer is not None else None
+    if code in _NO_SUCH_NAME:
+        return _Attempt(outcome=Outcome.DEAD, detail=f"DNS lookup failed for {host}: no such domain")
+    why = "the resolver gave no answer" + (f" ({answer.strerror or code})" if answer is not None else "")
+    return _Attempt(
+        outcome=Outcome.UNREACHABLE,
+        detail=f"DNS lookup failed for {host}: {why}",
+        retry=code == socket.EAI_AGAIN,
+    )
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:

@@ -40,6 +40,10 @@ class EvidenceCopy(str, enum.Enum):
     NONE = "none"
 
 
+_GONE_LIVE = frozenset({Outcome.DEAD, Outcome.SOFT_404})
+_GONE_ARCHIVE = frozenset({ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
+
+
 @dataclass(frozen=True)
 class LinkCheck:
     """One URL looked up live and in the archive, and which copy serves as evidence."""
@@ -66,6 +70,11 @@ class LinkCheck:
         return None
 
     @property
+    def gone(self) -> bool:
+        """Dead (or a soft 404) live and never archived (or only as junk): a finding, not a page that could not be read."""
+        return self.live.outcome in _GONE_LIVE and self.archive.outcome in _GONE_ARCHIVE
+
+    @property
     def summary(self) -> str:
         """Why this copy (or none) stands as evidence, in words."""
         if self.evidence is EvidenceCopy.ARCHIVE and self.archive.capture is not None:
@@ -82,15 +91,24 @@ def _anchor_key(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
 
 
+#: The words that mark a link recovered from the capture's links outside the article body.
+OUTSIDE_BODY = "outside the archived original's article body"
+
+
 def recover_targets(
-    citations: Sequence[Citation], body_links: Sequence[Link] | None, unavailable: str = ""
+    citations: Sequence[Citation],
+    body_links: Sequence[Link] | None,
+    unavailable: str = "",
+    page_links: Sequence[Link] = (),
 ) -> tuple[Target, ...]:
     """Give every citation its target: its own href, or the archived original's link with the same anchor text.
 
     Anchors are matched on normalised text (case, quotes, dashes, punctuation and white space folded), in document
     order, so that a repeated anchor takes the next link with that text; an anchor that matches no link exactly
-    takes the closest near-identical one. `body_links` is None when no archived original could be read, and
-    `unavailable` then says why.
+    takes the closest near-identical one. An anchor that no link of the body has is looked for, the same way, among
+    the other links of the whole capture (`page_links`: a list, a product box or a lead paragraph the extractor
+    left out), and its target says it came from outside the body. `body_links` is None when no archived original
+    could be read, and `unavailable` then says why.
     """
     keys = [_anchor_key(link.anchor) for link in body_links or ()]
     places: dict[str, list[int]] = {}  # each anchor's links, in document order: a look-up, not a scan per citation
@@ -98,6 +116,13 @@ def recover_targets(
         places.setdefault(key, []).append(i)
     used: set[int] = set()
     last = -1
+    others = [link for link in page_links if link.paragraph < 0]
+    other_keys = [_anchor_key(link.anchor) for link in others]
+    other_places: dict[str, list[int]] = {}
+    for i, key in enumerate(other_keys):
+        other_places.setdefault(key, []).append(i)
+    other_used: set[int] = set()
+    other_last = -1
     targets: list[Target] = []
     for citation in citations:
         if citation.href is not None:
@@ -109,9 +134,18 @@ def recover_targets(
             continue
         index, how = _match(_anchor_key(citation.anchor), keys, places, used, last)
         if index is None:
+            found, how = _match(_anchor_key(citation.anchor), other_keys, other_places, other_used, other_last)
+            if found is not None:
+                other_used.add(found)
+                other_last = found
+                how = f"{how}, among the links {OUTSIDE_BODY}"
+                targets.append(Target(citation, others[found].href, Recovery.RECOVERED, how))
+                continue
+        if index is None:
             why = (
                 f"not recovered: no link with the anchor text {citation.anchor!r} "
-                f"among the {len(keys)} links of the archived original's body"
+                f"among the {len(keys)} links of the archived original's body nor the {len(others)} others of the "
+                "capture"
             )
             targets.append(Target(citation, None, Recovery.NOT_RECOVERED, why))
             continue

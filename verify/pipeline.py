@@ -287,7 +287,10 @@ def check_article(
             original = _as_unreachable(original)
         original_text, original_note = _original_text(original)
         targets = recover_targets(
-            article.citations, original_text.links if original_text else None, unavailable=original_note
+            article.citations,
+            original_text.links if original_text else None,
+            unavailable=original_note,
+            page_links=original_text.page_links if original_text else (),
         )
         start(t.url for t in targets if t.url is not None and _is_web_url(t.url))
         comparison = _compare(article, original_text) if original_text else None
@@ -344,13 +347,6 @@ def check_article(
 
 
 # A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
-_GONE = ({Outcome.DEAD, Outcome.SOFT_404}, {ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK})
-
-
-def _gone(check: LinkCheck) -> bool:
-    return check.live.outcome in _GONE[0] and check.archive.outcome in _GONE[1]
-
-
 def _unread(
     original: LinkCheck,
     original_text: Extracted | None,
@@ -367,11 +363,11 @@ def _unread(
     unverifiable.
     """
     unread: dict[str, str] = {}
-    if original_text is None and not _gone(original):
+    if original_text is None and not original.gone:
         unread[original.url] = f"{original.url}: the original, {original.summary}"
     for url, check in checks.items():
         text = texts[url]
-        if not text.sentences and not _gone(check):
+        if not text.sentences and not check.gone:
             unread[url] = f"{url}: {text.unavailable or check.summary}"
     stripped = original.url in unread and any(t.url is None for t in targets)
     return tuple(unread.values()), stripped or any(url in unread for url in checks)
@@ -412,7 +408,11 @@ def _compare(article: Article, original: Extracted) -> Comparison:
     Sentences of the original that the stored copy keeps as something other than a statement (the related-article
     line, the photo credit) are not "missing from the stored copy".
     """
-    comparison = compare([(s.id, s.text) for s in article.statements], (*original.captions, *original.paragraphs))
+    comparison = compare(
+        [(s.id, s.text) for s in article.statements],
+        (*original.captions, *original.paragraphs),
+        outside=original.outside,
+    )
     kept = [normalise(block.text) for block in article.blocks if block.kind not in STATEMENT_BLOCKS]
     missing = tuple(s for s in comparison.missing_from_stored if not any(normalise(s) in text for text in kept))
     return dataclasses.replace(comparison, missing_from_stored=missing)
@@ -684,8 +684,10 @@ def _change_reason(statement: Statement, change: StatementChange | None, compari
     if change.change is Change.SUBSTANTIVE:
         what = ", ".join(change.kinds) or "wording"
         return f"changed from the archived original ({what}): {change.diff}"
-    if change.change is Change.ABSENT and comparison.archive_complete:
-        return "absent from the archived original, which was extracted whole"
+    if change.change is Change.ABSENT:
+        # compare calls a statement absent only when it is in none of the capture's visible text, and the capture
+        # is whole (its body, or 90% of the statements found in its text).
+        return "absent from the archived original: not in its article body nor anywhere else in its visible text"
     return None
 
 

@@ -23,7 +23,7 @@ from verify.article import Article, BlockKind, Statement
 from verify.compare import Change, Comparison, StatementChange, diff_parts
 from verify.http import Outcome
 from verify.judge import Evidence, Label, SourceRole, Verdict
-from verify.links import EvidenceCopy, LinkCheck, Recovery, Target
+from verify.links import OUTSIDE_BODY, EvidenceCopy, LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
 SCHEMA_VERSION = "2.0"
@@ -328,6 +328,7 @@ def _result_json(report: Report, result: StatementResult) -> dict[str, Any]:
             "archived_text": change.archived_text,
             "diff": change.diff,
             "kinds": list(change.kinds),
+            "outside_body": change.outside_body,
         },
     }
 
@@ -448,6 +449,8 @@ def _unsourced_reason(report: Report, result: StatementResult, rows: Sequence[Li
         spans.append(Words("; " if spans else ""))
         if row.url is None:
             spans += [Words("its link "), row.ref, Words(" was not recovered")]
+        elif row.check is not None and row.check.gone:
+            spans += [Words("its citation "), row.ref, Words(" is dead and was never archived")]
         elif row.check is None or row.check.evidence is EvidenceCopy.NONE:
             spans += [Words("its citation "), row.ref, Words(" could not be read")]
         else:
@@ -565,7 +568,9 @@ def link_problem(report: Report, row: LinkRow) -> str:
         problems.append(f"live: {check.live.detail}")
     if check.archive.capture is None:
         problems.append(f"archive: {check.archive.detail}")
-    if check.evidence is EvidenceCopy.NONE:
+    if check.gone:
+        problems.append("dead and never archived: no copy exists to weigh the statements citing it against")
+    elif check.evidence is EvidenceCopy.NONE:
         problems.append("no copy could be read: the statements citing it are not checked against it")
     elif check.evidence is EvidenceCopy.LIVE:
         problems.append("the live page, which may have changed since the article, is the evidence")
@@ -781,9 +786,11 @@ def _link_detail(report: Report, row: LinkRow) -> str:
     problem = link_problem(report, row)
     check = row.check
     skipped = check.archive.rejected if check is not None else ()
-    if not problem and not skipped and (check is None or not check.live.hops):
+    outside = any(OUTSIDE_BODY in t.detail for t in row.targets)
+    if not problem and not skipped and not outside and (check is None or not check.live.hops):
         return ""
     parts = [problem] if problem else []
+    parts[:0] = [t.detail for t in row.targets if OUTSIDE_BODY in t.detail][:1]
     if check is not None and check.live.hops and check.live.final_url not in check.live.detail:
         parts.append(f"ends at {check.live.final_url}")
     pieces = [markdown.text("; ".join(parts))] if parts else []
