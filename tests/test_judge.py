@@ -593,6 +593,34 @@ def test_a_source_that_only_reports_or_hedges_a_claim_does_not_contradict_its_de
     assert verdict.label is Label.UNSOURCED
 
 
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        (
+            "The rebel group denies it agreed to a ceasefire with the government.",
+            "Government officials announced on Friday that the rebel group agreed to a ceasefire with the government.",
+        ),
+        (
+            "The rebel group agreed to a ceasefire with the government.",
+            "The rebel group's leader denied that the rebel group agreed to a ceasefire with the government.",
+        ),
+        (
+            "Is the minister's sister not in charge of the ministry?",
+            "The minister's sister is in charge of the ministry, officials said.",
+        ),
+        (
+            "The minister's sister is in charge of the ministry.",
+            "Is the minister's sister not in charge of the ministry?",
+        ),
+    ],
+    ids=["statement-reports-a-denial", "source-reports-a-denial", "statement-asks", "source-asks"],
+)
+def test_a_denial_or_a_question_does_not_contradict_by_its_negation(statement: str, source: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+    assert verdict.label is not Label.DISPUTED
+
+
 def test_who_said_it_and_a_possessive_need_not_be_repeated_by_the_source() -> None:
     statement = "The central library's reading room will close in June, the library's closure notice said."
     source = "The reading room of the central library will close in June while its roof is replaced."

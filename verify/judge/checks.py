@@ -477,7 +477,20 @@ def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
 
 def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
     """Whether a source sentence hedges (`hedges`) or reports what others claim ("a profile claims he made $72
-    million") where the statement does neither: what it says is not the source's own word, for or against."""
+    million") where the statement does neither: what it says is not the source's own word, for or against. A
+    question (either side) asserts nothing, and a denial (either side: "the group denied agreeing to a truce")
+    reports what someone says is not so, which a source that says it is does not contradict."""
+    if _question(claim) or _question(sentence):
+        return True
+    if not claim.lower_set.isdisjoint(_DENIALS) or not sentence.lower_set.isdisjoint(_DENIALS):
+        return True
     if _hedging(claim) or not claim.lower_set.isdisjoint(HEARSAY):
         return False
     return bool(_hedging(sentence)) or not sentence.lower_set.isdisjoint(HEARSAY)
+
+
+_DENIALS = _word_set("deny denies denied denying")
+
+
+def _question(tokens: _Tokens) -> bool:
+    return tokens.text.rstrip().endswith("?")
