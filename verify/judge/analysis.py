@@ -40,7 +40,7 @@ from verify.judge.retrieval import (
     _window_score,
     _windows,
 )
-from verify.judge.tokens import _claim_tokens, _document, _plain
+from verify.judge.tokens import _WEEKDAYS, _claim_tokens, _document, _plain
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,11 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         gaps.append("the passage does not say " + ", ".join(map(repr, missing_here)))
     if hedging:
         gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
+    near = doc.tokens[max(0, best.start - 1) : best.end + 1]
+    weekdays = [w for w in dict.fromkeys(claim.lower) if w in _WEEKDAYS and not any(w in t.lower_set for t in near)]
+    unsaid = {m.casefold() for m in missing_anywhere}  # said already: "the source never says 'Monday'"
+    if [w for w in weekdays if w not in unsaid]:
+        gaps.append("the passage does not say " + ", ".join(repr(w.capitalize()) for w in weekdays if w not in unsaid))
     number_coverage = numbers.coverage(passage.quantities)
     name_coverage = _name_coverage(claim, passage_lower)
     features = Features(
@@ -165,12 +170,11 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         ),
         passage_missing=float(len(missing_here)),
         passage_missing_share=len(missing_here) / max(len(claim.content), 1),
-        near_number_coverage=numbers.coverage(
-            [q for t in doc.tokens[max(0, best.start - 1) : best.end + 1] for q in t.quantities]
-        ),
+        near_number_coverage=numbers.coverage([q for t in near for q in t.quantities]),
         source_missing=float(len(missing_anywhere)),
         source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
         hedged=float(bool(hedging)),
+        weekdays_missing=float(len(weekdays)),
     )
     passages = tuple(w for w in (best, second, third) if w is not None)
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found, tuple(gaps), passages)

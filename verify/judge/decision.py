@@ -50,6 +50,7 @@ def checks_pass(features: Features) -> bool:
         and not features.conflict
         and features.source_missing_share <= MAX_MISSING_SHARE
         and not features.hedged
+        and not features.weekdays_missing
     )
 
 
@@ -207,7 +208,8 @@ def judge_statement(
     if others:  # the article's other sources, summed up: the closest passage is the evidence below
         other_ids = {id(source) for source in others}
         read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
-        unread = len(others) - len(read)
+        unread = sum(1 for s in others if not s.sentences and not s.gone)
+        gone = sum(1 for s in others if not s.sentences and s.gone)
         if others_total is not None and others_total > len(others):
             summary = (
                 f"none of the {len(read)} other readable sources closest to it carries it (the article's "
@@ -224,6 +226,8 @@ def judge_statement(
             summary += f" (closest: {_excerpt(closest[1].passage)!r}, {_where(closest[0])})"
         if unread and read:
             summary += f"; {unread} could not be read"
+        if gone:
+            summary += f"; {gone} {'is' if gone == 1 else 'are'} dead and never archived"
         parts.append(summary)
     if has_citation and not sources:
         parts.append("unverifiable: the citation could not be resolved to a source")

@@ -55,6 +55,9 @@ class Features:
     source_missing_share: float = 0.0
     #: 1.0 when the passage hedges ("may", "if", "plans to") where the statement asserts.
     hedged: float = 0.0
+    #: The statement's weekdays that neither the passage nor a sentence either side of it names (a weekday is a date:
+    #: "voted on Monday" is not carried by a passage that never says when).
+    weekdays_missing: float = 0.0
 
     def value(self, name: str) -> float:
         """The feature called `name` (one of FEATURES)."""
