@@ -55,6 +55,8 @@ class Features:
     source_missing_share: float = 0.0
     #: 1.0 when the passage hedges ("may", "if", "plans to") where the statement asserts.
     hedged: float = 0.0
+    #: The statement's content words rare in English (checks.rare_words) that the whole source does not carry.
+    source_rare_missing: float = 0.0
 
     def value(self, name: str) -> float:
         """The feature called `name` (one of FEATURES)."""
