@@ -151,10 +151,27 @@ def test_attributed_statement_is_sourced_through_the_attributed_document() -> No
 
 
 def test_dead_never_archived_citation_is_unsourced_with_its_reason() -> None:
-    dead = Source(url=CITED, role=SourceRole.OWN, sentences=None, unavailable="HTTP 404", capture_url=None)
+    dead = Source(url=CITED, role=SourceRole.OWN, sentences=None, unavailable="HTTP 404", capture_url=None, gone=True)
     verdict = judge("400 homes were evacuated along the river.", dead)
     assert verdict.label is Label.UNSOURCED
     assert verdict.reason == f"cited source dead and never archived: HTTP 404 ({CITED})"
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["source page has no readable text: unverifiable", "live ok and archive error (HTTP 500)", "refused (loopback)"],
+)
+def test_a_source_that_could_not_be_read_is_never_called_dead(why: str) -> None:
+    unread = Source(url=CITED, role=SourceRole.OWN, sentences=None, unavailable=why)
+    verdict = judge("400 homes were evacuated along the river.", unread)
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.reason == f"unverifiable: {why} ({CITED})"
+
+
+def test_a_stripped_link_not_recovered_is_said_so() -> None:
+    unknown = Source(url="river report", role=SourceRole.OWN, sentences=None, unavailable="link target unknown (x)")
+    verdict = judge("400 homes were evacuated along the river.", unknown)
+    assert verdict.reason.startswith("its link was not recovered: link target unknown (x)")
 
 
 def test_blocked_citation_is_unverifiable_not_silently_passed() -> None:

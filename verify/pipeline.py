@@ -27,6 +27,7 @@ from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
 from verify.judge import (
     NOT_A_WEB_LINK,
     NOT_CHECKED,
+    TARGET_UNKNOWN,
     Label,
     Source,
     SourceRole,
@@ -555,6 +556,7 @@ class _SourceText:
     unavailable: str | None
     capture_url: str | None
     url: str
+    gone: bool = False
 
 
 def _source_text(check: LinkCheck) -> _SourceText:
@@ -563,7 +565,7 @@ def _source_text(check: LinkCheck) -> _SourceText:
         check.archive.capture.permalink if check.evidence is EvidenceCopy.ARCHIVE and check.archive.capture else None
     )
     if page is None:
-        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url)
+        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url, check.gone)
     sentences = _sentences(page, check.url)
     if sentences is None:
         kind = page.content_type or "unknown type"
@@ -735,7 +737,7 @@ class _Candidates:
         seen: set[str] = set()
         for target in self.own.get(statement.id, ()):
             if target.url is None:
-                why = f"link target unknown ({target.detail})"
+                why = f"{TARGET_UNKNOWN} ({target.detail})"
                 sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, None))
             elif target.url not in seen:
                 seen.add(target.url)
@@ -788,7 +790,7 @@ class _Candidates:
         if text is None:
             scheme = urlsplit(url).scheme or "no scheme"
             return Source(url, role, None, f"{NOT_A_WEB_LINK} ({scheme}), never fetched", None)
-        return Source(url, role, text.sentences, text.unavailable, text.capture_url)
+        return Source(url, role, text.sentences, text.unavailable, text.capture_url, text.gone)
 
 
 _NAME = re.compile(r"[A-Z][\w'-]+")

@@ -472,7 +472,9 @@ def _no_source(rows: Sequence[LinkRow]) -> str:
 
 # A passage the judge's reason quotes (Python's repr of a string, after a colon).
 _QUOTED = re.compile(r"""(?<=: )(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
-_FAILED = re.compile(r"(cited source dead and never archived|unverifiable): (.*?) \(\x00(\d+)\x00\)")
+_FAILED = re.compile(
+    r"(cited source dead and never archived|its link was not recovered|unverifiable): (.*?) \(\x00(\d+)\x00\)"
+)
 
 
 def _failure_named(match: re.Match[str]) -> str:

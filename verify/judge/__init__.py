@@ -19,7 +19,16 @@ Everything is pure Python on strings; nothing is downloaded.
 """
 
 from verify.judge.analysis import _analysed, claim_features, prepare
-from verify.judge.decision import NOT_A_WEB_LINK, NOT_CHECKED, assess, decide, judge_claim, judge_jsonl, judge_statement
+from verify.judge.decision import (
+    NOT_A_WEB_LINK,
+    NOT_CHECKED,
+    TARGET_UNKNOWN,
+    assess,
+    decide,
+    judge_claim,
+    judge_jsonl,
+    judge_statement,
+)
 from verify.judge.evidence import MAX_QUOTE, MAX_UNMATCHED, format_verdict, permalink, text_fragment
 from verify.judge.model import FEATURES, Features, Model, default_model
 from verify.judge.retrieval import source_terms, statement_terms
@@ -32,6 +41,7 @@ __all__ = [
     "MAX_UNMATCHED",
     "NOT_A_WEB_LINK",
     "NOT_CHECKED",
+    "TARGET_UNKNOWN",
     "Assessment",
     "Evidence",
     "Features",

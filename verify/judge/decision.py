@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from verify.judge.analysis import _analyse
@@ -78,15 +77,12 @@ def assess(claim: str, sentences: Sequence[str], model: Model | None = None) -> 
 # A source's `unavailable` reason starts with this when the run chose not to fetch it (--offline): the statement is
 # unsourced for want of evidence, and the reason must not say that the source is dead.
 NOT_CHECKED = "--offline"
-_UNVERIFIABLE = re.compile(
-    r"block|rate.?limit|429|403|401|paywall|timed?.?out|timeout|unreachable|refused|too.?large|not.?html|login|captcha",
-    re.IGNORECASE,
-)
-
-
 # A source's `unavailable` reason starts with this when its link is not a web link (javascript:, mailto:, file:,
 # data:): there is nothing to fetch, so it is neither dead nor unverifiable.
 NOT_A_WEB_LINK = "not a web link"
+
+# A source's `unavailable` reason starts with this when a stripped link's target was not recovered.
+TARGET_UNKNOWN = "link target unknown"
 
 
 def _unavailable_reason(source: Source) -> str:
@@ -95,9 +91,12 @@ def _unavailable_reason(source: Source) -> str:
         return f"not checked: {why}"
     if why.startswith(NOT_A_WEB_LINK):
         return f"{why} ({source.url})"
-    if _UNVERIFIABLE.search(why):
-        return f"unverifiable: {why} ({source.url})"
-    return f"cited source dead and never archived: {why} ({source.url})"
+    if source.gone:
+        return f"cited source dead and never archived: {why} ({source.url})"
+    if why.startswith(TARGET_UNKNOWN):
+        return f"its link was not recovered: {why} ({source.url})"
+    # Blocked, refused, rate-limited, timed out, unreachable, too large, no readable text: what it says was not read.
+    return f"unverifiable: {why} ({source.url})"
 
 
 def _where(source: Source) -> str:

@@ -33,6 +33,9 @@ class Source:
     sentences: tuple[str, ...] | None
     unavailable: str | None = None
     capture_url: str | None = None
+    #: Dead (or a soft 404) and never archived: a finding about the source. Any other source without text could not
+    #: be read, and the statement is unverifiable against it.
+    gone: bool = False
 
 
 @dataclass(frozen=True)
