@@ -552,6 +552,20 @@ def test_a_source_that_carries_only_part_of_a_statement_leaves_it_unsourced_nami
     assert reason in verdict.reason
 
 
+def test_a_word_rare_in_english_that_the_source_lacks_leaves_the_statement_unsourced() -> None:
+    """One missing word of seven is within the fifth a source may lack, but not when the word is rare in English
+    (outside the common-word list): "dorvek" is what tells which committee, and a source about another one does not
+    source it. A rare word carried by another form of it ("rezoning" for "rezoned") still sources."""
+    verdict = judge_claim(
+        "The dorvek committee approved the new housing plan on Monday.",
+        "The balton committee approved the new housing plan on Monday.",
+    )
+    assert verdict.label is Label.UNSOURCED
+    assert "partly supported: the source never says 'dorvek'" in verdict.reason
+    carried = judge_claim("The city rezoned the harbour district.", "The city began rezoning the harbour district.")
+    assert carried.label is Label.SOURCED, carried.reason
+
+
 def test_a_bound_the_statement_keeps_is_not_a_contradiction() -> None:
     """'about 250' is compatible with 'more than 200' but not given by it; the reverse is given."""
     assert judge_claim(

@@ -24,6 +24,7 @@ from verify.judge.checks import (
     _swap_conflicts,
     hedges,
     missing_words,
+    rare_words,
     word_keys,
 )
 from verify.judge.model import FEATURES, Features
@@ -175,6 +176,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
         hedged=float(bool(hedging)),
         weekdays_missing=float(len(weekdays)),
+        source_rare_missing=float(len(rare_words(missing_anywhere))),
     )
     passages = tuple(w for w in (best, second, third) if w is not None)
     return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found, tuple(gaps), passages)

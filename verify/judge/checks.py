@@ -30,6 +30,7 @@ from verify.judge.tokens import (
     _QUOTED,
     _STOP,
     _WEEKDAYS,
+    _common_words,
     _compatible,
     _Document,
     _kind,
@@ -287,6 +288,15 @@ def missing_words(claim: _Tokens, content: frozenset[str], keys: frozenset[str])
         ):
             found[lower] = word
     return list(found.values())
+
+
+def rare_words(words: Iterable[str]) -> list[str]:
+    """The words (as `missing_words` gives them) that are rare in English: outside the common-word list
+    (`_common_words`), as "dorvek" is and "committee" is not. A source that lacks such a word cannot carry the
+    statement, whatever share of its other words it has ("The dorvek committee approved the plan" against "The
+    balton committee approved the plan"). Numbers are left out: they are checked apart."""
+    common = _common_words()
+    return [word for word in words if any(c.isalpha() for c in word) and word.lower().removesuffix("'s") not in common]
 
 
 def _attribution(claim: _Tokens) -> frozenset[str]:

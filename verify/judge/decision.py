@@ -39,8 +39,8 @@ def decide(model: Model, features: Features, probability: float | None = None) -
 
 def checks_pass(features: Features) -> bool:
     """The checks a sourced statement passes whatever weighs the passage (the lexical model or an entailment model):
-    its quoted words and every number in the source, its rare names too, its negation in the closest passages, and
-    nothing conflicting."""
+    its quoted words and every number in the source, its rare names and every other word of it rare in English too
+    (`checks.rare_words`), its negation in the closest passages, and nothing conflicting."""
     return (
         features.quotes_found == 1.0
         and features.document_number_coverage == 1.0
@@ -49,6 +49,7 @@ def checks_pass(features: Features) -> bool:
         and not features.negation_unmatched
         and not features.conflict
         and features.source_missing_share <= MAX_MISSING_SHARE
+        and not features.source_rare_missing
         and not features.hedged
         and not features.weekdays_missing
     )

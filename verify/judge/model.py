@@ -58,6 +58,8 @@ class Features:
     #: The statement's weekdays that neither the passage nor a sentence either side of it names (a weekday is a date:
     #: "voted on Monday" is not carried by a passage that never says when).
     weekdays_missing: float = 0.0
+    #: The statement's content words rare in English (checks.rare_words) that the whole source does not carry.
+    source_rare_missing: float = 0.0
 
     def value(self, name: str) -> float:
         """The feature called `name` (one of FEATURES)."""
