@@ -117,9 +117,10 @@ def _table() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     return {key: frozenset(values) for key, values in pairs.items()}, forms
 
 
+@functools.lru_cache(maxsize=65536)
 def predicate_key(word: str) -> str:
     """A (lower-case) word's key in the antonym table: the stem of its verb when it is an irregular form ("rose" ->
-    "rise"), else its stem."""
+    "rise"), else its stem (kept: the checks ask it for the same words claim after claim)."""
     return _stem(_table()[1].get(word, word))
 
 
