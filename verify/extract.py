@@ -763,9 +763,12 @@ def _body(
     blocks = _page_blocks(root, _Shown(hidden))
     # What is hidden only from assistive technology (aria-hidden) is shown to sighted readers: a pull quote, a list.
     shown = _Shown(hidden, aria=False)
+    # Walked again only where something is hidden from assistive technology alone: else the walk would be the same.
+    aria_hidden = bool(root.xpath('boolean(//*[@aria-hidden="true"])'))
+    shown_blocks = _page_blocks(root, shown) if aria_hidden else blocks
     text = _main_text(root, base)
     if not text.strip():
-        outside, others = _outside(_page_blocks(root, shown), set())
+        outside, others = _outside(shown_blocks, set())
         return (), (), outside, others
     main = _MainText.of(text)
     chosen = _selected(blocks, main)
@@ -787,7 +790,7 @@ def _body(
         for anchor, href, offset in block.links
     )
     body = {(id(block.element), block.text) for block in chosen}
-    outside, others = _outside(_page_blocks(root, shown), body)
+    outside, others = _outside(shown_blocks, body)
     return paragraphs, links, outside, links + others
 
 
