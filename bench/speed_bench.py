@@ -719,7 +719,15 @@ def main() -> None:
         help="only section 7 (one article with many citations) for these counts, e.g. 100,1000",
     )
     parser.add_argument("--interrupt", action="store_true", help="only section 8 (Ctrl-C during a run)")
+    parser.add_argument("--one", action="store_true", help="only section 1 (one article: the critical-path ratio)")
     args = parser.parse_args()
+    if args.one:
+        with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
+            WEB_ARCHIVE.append(web.archive)
+            (Path(tmp) / "cli-out").mkdir()
+            ratio = one_article(web, Path(tmp), cli=not args.no_cli)
+        print(f"critical-path ratio: {ratio:.2f}")
+        return
     if args.memento:
         with tempfile.TemporaryDirectory(prefix="verify-speed-") as tmp, LoopbackWeb(hosts=4) as web:
             WEB_ARCHIVE.append(web.archive)
