@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verify.extract import Extracted, Link, extract, extraction_json
+from verify.extract import Extracted, Link, extract, extraction_json, source_paragraphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 ARCHIVED_AT = "https://web.archive.org/web/20200315120000/https://news.example/2020/03/harbour-bridge-reopens"
@@ -32,6 +32,19 @@ def test_article_paragraphs_are_extracted_in_order(archived: Extracted) -> None:
     assert archived.paragraphs[0].startswith("The harbour bridge reopened to traffic on Saturday morning")
     assert archived.paragraphs[-1].endswith("on the northern bank.")
     assert archived.text == "\n\n".join(archived.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("name", "base"), [("wayback_article.html", ARCHIVED_AT), ("live_article.html", "https://news.example/local/x")]
+)
+def test_a_cited_source_is_read_for_the_same_paragraphs_as_the_whole_extraction(name: str, base: str) -> None:
+    html = (FIXTURES / name).read_bytes()
+    assert source_paragraphs(html, base_url=base) == extract(html, base_url=base).paragraphs
+
+
+@pytest.mark.parametrize("html", [b"", b"\x00\x01\x02binary", "<html><body></body></html>"])
+def test_a_source_without_readable_text_has_no_paragraphs(html: str | bytes) -> None:
+    assert source_paragraphs(html, base_url="https://news.example/x") == ()
 
 
 def test_wayback_toolbar_and_injected_scripts_leave_no_text(archived: Extracted) -> None:

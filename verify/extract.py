@@ -66,15 +66,10 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
 
     `base_url` is the page's address (an archive URL is fine: Wayback prefixes are undone) for relative links.
     """
-    decoded = _decode(html)
-    text = strip_toolbar(decoded)
-    root = _parse(text)
-    if root is None:
+    read = _read(html, base_url)
+    if read is None:
         return EMPTY
-    injected = _drop_injected(root)
-    archived = injected or text != decoded or (base_url is not None and original_url(base_url) != base_url.strip())
-    base = _base_url(root, base_url)
-    _absolutise_links(root, base, archived)
+    root, base = read
     title = _title(root)
     paragraphs, links, outside, page_links = _body(root, base, title)
     return Extracted(
@@ -87,6 +82,36 @@ def extract(html: str | bytes, base_url: str | None = None) -> Extracted:
         outside=outside,
         page_links=page_links,
     )
+
+
+def source_paragraphs(html: str | bytes, base_url: str | None = None) -> tuple[str, ...]:
+    """The article paragraphs of a cited source: what `extract` finds, read for its sentences alone.
+
+    Without the metadata, and without trafilatura's second opinion (readability and jusText, run on every page to
+    check its own choice): a paragraph more or less of a source changes no label, where the article's original,
+    whose links are recovered and whose text is compared, is extracted whole. `python bench/extract_bench.py
+    --extractor verify --extractor verify-fast`: four runs: 25-40% less time a page; text F1 0.9847 and 0.9847 on dev,
+    0.9742 and 0.9731 on held-out (recall 0.9844 and 0.9817).
+    """
+    read = _read(html, base_url)
+    if read is None:
+        return ()
+    root, base = read
+    return _body(root, base, _title(root), fast=True)[0]
+
+
+def _read(html: str | bytes, base_url: str | None) -> tuple[etree._Element, str | None] | None:
+    """The page parsed, without what an archive injected, its links made absolute; None when nothing is readable."""
+    decoded = _decode(html)
+    text = strip_toolbar(decoded)
+    root = _parse(text)
+    if root is None:
+        return None
+    injected = _drop_injected(root)
+    archived = injected or text != decoded or (base_url is not None and original_url(base_url) != base_url.strip())
+    base = _base_url(root, base_url)
+    _absolutise_links(root, base, archived)
+    return root, base
 
 
 def _captions(root: etree._Element) -> tuple[str, ...]:
@@ -546,7 +571,7 @@ def _shingle_list(tokens: list[str]) -> list[tuple[str, ...]]:
     return [tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)]
 
 
-def _main_text(root: etree._Element, base: str | None) -> str:
+def _main_text(root: etree._Element, base: str | None, fast: bool = False) -> str:
     """The article text as trafilatura sees it (paragraphs separated by blank lines).
 
     trafilatura gets a copy of the parsed page, without comments and processing instructions as its own parser
@@ -563,6 +588,7 @@ def _main_text(root: etree._Element, base: str | None) -> str:
         include_tables=True,
         include_images=False,
         deduplicate=False,
+        fast=fast,
     )
     return text or ""
 
@@ -756,7 +782,7 @@ def _with_sandwiched_sentences(blocks: list[_Block], chosen: list[_Block]) -> li
 
 
 def _body(
-    root: etree._Element, base: str | None, title: str | None
+    root: etree._Element, base: str | None, title: str | None, fast: bool = False
 ) -> tuple[tuple[str, ...], tuple[Link, ...], tuple[str, ...], tuple[Link, ...]]:
     """The article's paragraphs and links, then the rest of the page's visible blocks and every link of the page."""
     hidden = _hidden_classes(root)
@@ -766,7 +792,7 @@ def _body(
     # Walked again only where something is hidden from assistive technology alone: else the walk would be the same.
     aria_hidden = bool(root.xpath('boolean(//*[@aria-hidden="true"])'))
     shown_blocks = _page_blocks(root, shown) if aria_hidden else blocks
-    text = _main_text(root, base)
+    text = _main_text(root, base, fast)
     if not text.strip():
         outside, others = _outside(shown_blocks, set())
         return (), (), outside, others

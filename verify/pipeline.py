@@ -22,7 +22,7 @@ from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, Page
 from verify.article import STATEMENT_BLOCKS, Article, BlockKind, Statement
 from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
-from verify.extract import Extracted, extract
+from verify.extract import Extracted, extract, source_paragraphs
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
 from verify.judge import (
     NOT_A_WEB_LINK,
@@ -579,7 +579,7 @@ def _sentences(page: Fetched, url: str) -> tuple[str, ...] | None:
     """The sentences of a page's text; None when the page is neither HTML nor text."""
     mime = page.content_type.lower()
     if "html" in mime or (not mime and page.outcome is not Outcome.NOT_HTML):
-        paragraphs: Sequence[str] = extract(page.body or page.text, base_url=url).paragraphs
+        paragraphs: Sequence[str] = source_paragraphs(page.body or page.text, base_url=url)
     elif page.text.strip():
         # Plain text, or the text Http extracted from a PDF.
         paragraphs = [p for p in re.split(r"\n\s*\n", page.text) if p.strip()]
