@@ -611,6 +611,42 @@ def test_a_source_that_calls_the_story_a_hoax_disputes_it() -> None:
     assert "the source calls it untrue: 'hoax'" in verdict.conflicts
 
 
+SHARK_HOAX = (
+    "A photograph of a shark swimming down a flooded highway spread online on Monday. "
+    "The photograph of the shark on the highway is a hoax, the weather service said."
+)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "No, a shark did not swim down a flooded highway.",
+        "The weather service denies that a shark swam down a flooded highway.",
+        "Did a shark swim down a flooded highway?",
+        "A shark may have swum down a flooded highway.",
+    ],
+    ids=["negated", "denial", "question", "hedged"],
+)
+def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statement: str) -> None:
+    verdict = judge_claim(statement, SHARK_HOAX)
+    assert not any(c.startswith("the source calls it untrue") for c in verdict.conflicts)
+    assert verdict.label is not Label.DISPUTED
+
+
+def test_the_same_denial_reaching_another_word_is_not_an_opposite_claim() -> None:
+    statement = "The striker is not on a suspension for failing a drug test."
+    source = "The striker is not serving a suspension for failing a drug test, his agent said on Monday."
+    verdict = judge_claim(statement, source)
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+    assert verdict.label is not Label.DISPUTED
+
+
+def test_a_negation_elsewhere_in_the_source_sentence_does_not_hide_an_opposite_claim() -> None:
+    statement = "The rise in the river's level is natural, not caused by the dam."
+    source = "Releases from the dam caused the rise in the river's level, to heights not seen in decades."
+    assert judge_claim(statement, source).label is Label.DISPUTED
+
+
 @pytest.mark.parametrize(
     "source",
     [

@@ -22,6 +22,7 @@ from verify.judge.checks import (
     _quote_frame_conflicts,
     _role_conflicts,
     _swap_conflicts,
+    debunked,
     hedges,
     missing_words,
     rare_words,
@@ -121,6 +122,10 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
     conflicts += _debunking_conflicts(claim, doc)  # it finds the sentences about the statement itself
+    if claim.negated_outside_quotes and any(c.startswith("negation") for c in conflicts) and debunked(claim, doc):
+        # A statement that denies a story, and a source that calls the story untrue: they agree, whatever sentence of
+        # the source tells the story without a negation.
+        conflicts = [c for c in conflicts if not c.startswith("negation")]
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     missing_here = missing_words(claim, passage.content, word_keys(passage.lower))
     missing_anywhere = missing_words(claim, doc.content, doc.keys)

@@ -133,9 +133,22 @@ def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
                 continue
             theirs = sentence.negated_stems
             for stem in sorted(clause.content & sentence.content, key=clause.stems.index):
-                if stem in ours and stem in theirs and ours[stem] != theirs[stem] and stem not in _NEGATIONS:
+                if (
+                    stem in ours
+                    and stem in theirs
+                    and ours[stem] != theirs[stem]
+                    and stem not in _NEGATIONS
+                    and not _denial_reaches(clause if theirs[stem] else sentence, stem)
+                ):
                     return [_negation_conflict(clause, stem, ours[stem])]
     return []
+
+
+def _denial_reaches(text: _Tokens, stem: str) -> bool:
+    """Whether a negation of `text` stands within three content words before `stem`: the side that seems not to
+    negate it may be denying the same thing with the negation on a word before it ("is not on suspension" against
+    "is not serving a suspension"), which is no opposite claim."""
+    return stem in text.loosely_negated_stems
 
 
 def _negation_conflict(statement: _Tokens, stem: str, negated: bool) -> str:
@@ -154,7 +167,12 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
             continue
         theirs = sentence.negated_stems
         for stem, negated in ours.items():
-            if stem in theirs and theirs[stem] != negated and stem not in _NEGATIONS:
+            if (
+                stem in theirs
+                and theirs[stem] != negated
+                and stem not in _NEGATIONS
+                and not _denial_reaches(sentence if negated else claim, stem)
+            ):
                 return [_negation_conflict(claim, stem, negated)]
     return []
 
@@ -468,11 +486,23 @@ def _quote_frame_conflicts(claim_text: str, passage_text: str) -> list[str]:
 
 
 def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
-    """A sentence of the source about the statement (at least two of its content words, and a third of them) that
-    calls it untrue: "hoax", "fake", "debunked", "not true", "no evidence" (`lexicon.DEBUNKING`), a word the statement
-    does not use itself ("Rumour debunked: ..." is a statement about a hoax, not one the source calls a hoax)."""
+    """A sentence of the source about the statement that calls it untrue (`debunked`), where the statement asserts
+    it: not one that uses such a word itself ("Rumour debunked: ..." is a statement about a hoax, not one the source
+    calls a hoax), denies or negates it ("No, a shark did not swim down the highway", which the hoax supports), asks
+    it or hedges it."""
     if not claim.lower_set.isdisjoint(DEBUNKING):
         return []
+    if claim.negated_outside_quotes or not claim.lower_set.isdisjoint(_DENIALS):
+        return []
+    if _question(claim) or _hedging(claim):
+        return []
+    said = debunked(claim, doc)
+    return [f"the source calls it untrue: {said!r}"] if said else []
+
+
+def debunked(claim: _Tokens, doc: _Document) -> str | None:
+    """The words by which a sentence of the source about the statement (at least two of its content words, and a
+    third of them) calls it untrue: "hoax", "fake", "debunked", "not true", "no evidence" (`lexicon.DEBUNKING`)."""
     for sentence in doc.tokens:
         shared = len(claim.content & sentence.content)
         if shared < 2 or shared < len(claim.content) / 3:
@@ -480,9 +510,8 @@ def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
         for k, word in enumerate(sentence.lower):
             phrase = tuple(sentence.lower[k : k + 2])
             if word in DEBUNKING or phrase in DEBUNKING_PHRASES:
-                said = " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)])
-                return [f"the source calls it untrue: {said!r}"]
-    return []
+                return " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)])
+    return None
 
 
 def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
@@ -500,6 +529,9 @@ def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
 
 
 _DENIALS = _word_set("deny denies denied denying")
+# A statement with one of these reports that something is said ("media reports: ...", "sources: ..."): a source
+# calling the story untrue does not make the report of it untrue.
+_REPORTED = HEARSAY | _word_set("report reports reported reportedly sources")
 
 
 def _question(tokens: _Tokens) -> bool:

@@ -145,12 +145,23 @@ class _Tokens:
 
     @functools.cached_property
     def negations(self) -> tuple[bool, ...]:
-        """Whether each word negates: "not", "never", "didn't" ..., but not the "not" of "not only ... but"."""
-        return tuple(_negation(w) and self.lower[i + 1 : i + 2] != ("only",) for i, w in enumerate(self.lower))
+        """Whether each word negates: "not", "never", "didn't" ..., but not the "not" of "not only ... but", nor the
+        "No," that opens an answer ("No, the bridge has not closed"), which negates no word after it."""
+        answer = _ANSWER.match(self.text) is not None
+        return tuple(
+            _negation(w) and self.lower[i + 1 : i + 2] != ("only",) and not (i == 0 and answer)
+            for i, w in enumerate(self.lower)
+        )
 
     @functools.cached_property
     def negated_stems(self) -> dict[str, bool]:
         return _negated_stems(self)
+
+    @functools.cached_property
+    def loosely_negated_stems(self) -> frozenset[str]:
+        """The content stems within three content words after a negation ("not serving a suspension": serving and
+        suspension), where `negated_stems` has only the word a negation governs."""
+        return _loosely_negated(self)
 
     @functools.cached_property
     def negated_outside_quotes(self) -> bool:
@@ -442,7 +453,20 @@ def _negated_stems(tokens: _Tokens) -> dict[str, bool]:
     return scope
 
 
+def _loosely_negated(tokens: _Tokens, reach: int = 3) -> frozenset[str]:
+    found: set[str] = set()
+    left = 0
+    for word, stem, negates in zip(tokens.lower, tokens.stems, tokens.negations, strict=True):
+        if negates:
+            left = reach
+        elif left and word not in _STOP and word.isalpha():
+            found.add(stem)
+            left -= 1
+    return frozenset(found)
+
+
 _ADVERBS = _word_set("again also always even ever longer once still yet")
+_ANSWER = re.compile(r"\W*no\s*[,:;!.\u2013\u2014-]", re.I)
 
 
 def _adverb(word: str) -> bool:
