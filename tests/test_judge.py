@@ -634,6 +634,20 @@ def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statemen
     assert verdict.label is not Label.DISPUTED
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "The health ministry said the cases of the fever in the camp have not been confirmed.",
+        "It is unclear whether the cases of the fever in the camp are real, the health ministry said.",
+    ],
+    ids=["not-confirmed", "unclear"],
+)
+def test_a_source_that_says_it_is_not_confirmed_does_not_contradict(source: str) -> None:
+    verdict = judge_claim("There are cases of the fever in the camp.", source)
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+    assert verdict.label is Label.UNSOURCED
+
+
 def test_the_same_denial_reaching_another_word_is_not_an_opposite_claim() -> None:
     statement = "The striker is not on a suspension for failing a drug test."
     source = "The striker is not serving a suspension for failing a drug test, his agent said on Monday."

@@ -346,7 +346,10 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     a passage that says what may be does not source a statement that says what is."""
     if _hedging(claim):
         return []
-    return _hedging(sentence)
+    found = _hedging(sentence)
+    if not _unconfirmed(claim):
+        found += _uncertainty(sentence)
+    return found
 
 
 def _hedging(tokens: _Tokens) -> list[str]:
@@ -526,12 +529,38 @@ def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
         return True
     if not claim.lower_set.isdisjoint(_DENIALS) or not sentence.lower_set.isdisjoint(_DENIALS):
         return True
+    if _unconfirmed(sentence) and not _unconfirmed(claim):
+        return True
     if _hedging(claim) or not claim.lower_set.isdisjoint(HEARSAY):
         return False
     return bool(_hedging(sentence)) or not sentence.lower_set.isdisjoint(HEARSAY)
 
 
 _DENIALS = _word_set("deny denies denied denying")
+_UNCERTAIN = _word_set("unconfirmed unclear unverified uncertain")
+_CONFIRMING = _word_set("confirm confirms confirmed confirmation verify verified verification clear notification")
+
+
+def _unconfirmed(tokens: _Tokens) -> bool:
+    """Whether a sentence says that something is not known or not confirmed ("the reports have not been confirmed",
+    "no confirmation of cases", "it is unclear"): it tells what is not known, not that the opposite is so, and
+    sources nothing either (`hedges`)."""
+    return bool(_uncertainty(tokens))
+
+
+def _uncertainty(tokens: _Tokens) -> list[str]:
+    """The words by which a sentence says that something is unconfirmed (see `_unconfirmed`), as it spells them."""
+    found = []
+    for k, word in enumerate(tokens.lower):
+        if word in _UNCERTAIN:
+            found.append(tokens.spelled[k])
+        elif word in _CONFIRMING:
+            before = [j for j in range(max(0, k - 3), k) if tokens.negations[j]]
+            if before:
+                found.append(" ".join(tokens.spelled[before[0] : k + 1]))
+    return found
+
+
 # A statement with one of these reports that something is said ("media reports: ...", "sources: ..."): a source
 # calling the story untrue does not make the report of it untrue.
 _REPORTED = HEARSAY | _word_set("report reports reported reportedly sources")
