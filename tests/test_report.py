@@ -8,10 +8,13 @@ from typing import Any
 
 import pytest
 
+from verify.archive import ArchiveOutcome, ArchiveResult
 from verify.article import read_article
 from verify.compare import Change, StatementChange
 from verify.html_report import render_html
-from verify.judge import Failure, Label, OtherSources, SourceFailure, SourceRole
+from verify.http import Fetched, Outcome
+from verify.judge import Failure, Label, OtherSources, Source, SourceFailure, SourceRole, judge_statement
+from verify.links import link_check
 from verify.pipeline import _offline_report
 from verify.report import (
     Added,
@@ -273,3 +276,16 @@ def test_the_json_report_gives_the_verdicts_findings(citing: Report) -> None:
 def test_the_html_report_says_what_the_verdict_found(citing: Report) -> None:
     dead = judged(citing, "p1.s1", reason="", failures=failed(Failure.GONE, "dead (HTTP 410 Gone) and never archived"))
     assert "is dead and was never archived" in render_html(dead)
+
+
+def test_a_citation_fetched_but_never_read_is_not_said_to_leave_the_statement_out(citing: Report) -> None:
+    # The page answered, so its link check has a copy to read; the run's time limit came before it was read.
+    live = Fetched(CITED, Outcome.OK, CITED, 200, (), "text/html", "The operator runs 12 ferries a day.", "200 OK", 0.1)
+    check = link_check(CITED, live, ArchiveResult(CITED, ArchiveOutcome.NOT_ARCHIVED, None, None, (), "no capture"))
+    unread = Source(CITED, SourceRole.OWN, None, "timed out: the run's time limit was reached before it was read")
+    statement = citing.results[0].statement
+    verdict = judge_statement(statement.id, statement.text, [unread], changed=None, has_citation=True)
+    results = (dataclasses.replace(citing.results[0], verdict=verdict), *citing.results[1:])
+    report = dataclasses.replace(citing, links=(check,), results=results)
+    row = summary_row(report, statement.id)
+    assert row.endswith("| its citation “port authority said” (link 1) could not be read (unverifiable) |")
