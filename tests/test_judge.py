@@ -23,6 +23,7 @@ from verify.judge import (
     permalink,
     prepare,
 )
+from verify.judge.lexicon import predicate_key, synonyms
 from verify.text import evidence_sentences
 
 CITED = "https://news.example/2024/05/flood-report"
@@ -762,6 +763,32 @@ def test_a_denial_or_a_question_does_not_contradict_by_its_negation(statement: s
     verdict = judge_claim(statement, source)
     assert not any(c.startswith("negation") for c in verdict.conflicts)
     assert verdict.label is not Label.DISPUTED
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        (
+            "The pumping station is built 230 metres below the surface of the lake.",
+            "The pumping station is built 230 meters below the surface of the lake, the utility said.",
+        ),
+        (
+            "The festival will show the movie on the opening night.",
+            "The festival will show the film on the opening night, its director said.",
+        ),
+    ],
+    ids=["spelling", "synonym"],
+)
+def test_a_word_of_the_same_first_meaning_carries_the_statement(statement: str, source: str) -> None:
+    assert judge_claim(statement, source).label is Label.SOURCED
+
+
+def test_a_rarer_meaning_of_a_word_carries_nothing() -> None:
+    # WordNet's first "bank" is a river's; the lender's bank is its second sense ("depository financial
+    # institution"), and no pair is made from a meaning that is not first for both words.
+    assert predicate_key("lender") not in synonyms(predicate_key("bank"))
+    verdict = judge_claim("The lender closed the office on Friday.", "The bank closed the office on Friday.")
+    assert verdict.label is Label.UNSOURCED
 
 
 def test_who_said_it_and_a_possessive_need_not_be_repeated_by_the_source() -> None:

@@ -23,6 +23,7 @@ from verify.judge.lexicon import (
     SYMMETRIC,
     antonyms,
     predicate_key,
+    synonyms,
 )
 from verify.judge.retrieval import _is_title
 from verify.judge.tokens import (
@@ -269,8 +270,10 @@ _REPORTING = _word_set(
 def _carried(word: str, stem: str, content: frozenset[str], keys: frozenset[str]) -> bool:
     """Whether a text (its content stems, and the antonym-table keys of its words) carries a word of the statement:
     its stem, the verb of an irregular form ("rose" for "rise"), or a word of the same root that one stem begins
-    ("council" in "councillor", "elect" in "election")."""
-    if stem in content or predicate_key(word) in keys:
+    ("council" in "councillor", "elect" in "election"), or a word of the same first meaning ("meters" for "metres":
+    `lexicon.synonyms`)."""
+    key = predicate_key(word)
+    if stem in content or key in keys or not synonyms(key).isdisjoint(keys):
         return True
     if len(stem) < 4:
         return False

@@ -124,6 +124,28 @@ def predicate_key(word: str) -> str:
     return _stem(_table()[1].get(word, word))
 
 
+@functools.lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, frozenset[str]]:
+    """The synonyms of each word's key (`predicate_key`), from verify/data/synonyms.tsv (bench/make_synonyms.py)."""
+    text = resources.files("verify").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    pairs: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        a, b, _tag = line.split("\t")
+        ka, kb = _stem(a), _stem(b)
+        if ka != kb:
+            pairs.setdefault(ka, set()).add(kb)
+            pairs.setdefault(kb, set()).add(ka)
+    return {key: frozenset(values) for key, values in pairs.items()}
+
+
+def synonyms(key: str) -> frozenset[str]:
+    """The keys of the common words whose first meaning in WordNet is the first meaning of the word with `key`
+    ("metre" and "meter", "film" and "movie")."""
+    return _synonym_table().get(key, frozenset())
+
+
 def antonyms(key: str) -> frozenset[str]:
     """The keys of the words WordNet gives as opposite to the word with `key`."""
     return _table()[0].get(key, frozenset())
