@@ -8,8 +8,11 @@ import urllib.parse
 import pytest
 
 from verify.judge import (
+    Failure,
     Label,
+    OtherSources,
     Source,
+    SourceFailure,
     SourceRole,
     Verdict,
     assess,
@@ -180,6 +183,79 @@ def test_blocked_citation_is_unverifiable_not_silently_passed() -> None:
     verdict = judge("400 homes were evacuated along the river.", blocked)
     assert verdict.label is Label.UNSOURCED
     assert verdict.reason.startswith("unverifiable: blocked")
+
+
+# What the judge found is data on the verdict besides its reason's words: the report decides from it.
+
+OTHER = "https://other.example/a"
+HOMES = "400 homes were evacuated along the river."
+
+
+@pytest.mark.parametrize(
+    ("source", "failure", "unverifiable"),
+    [
+        (Source(CITED, SourceRole.OWN, None, "HTTP 404", gone=True), Failure.GONE, False),
+        (Source(CITED, SourceRole.OWN, None, "blocked: HTTP 403"), Failure.UNREAD, True),
+        (Source(CITED, SourceRole.OWN, None, "refused (loopback)"), Failure.UNREAD, True),
+        (Source("river report", SourceRole.OWN, None, "link target unknown (x)"), Failure.NOT_RECOVERED, False),
+        (
+            Source("javascript:go()", SourceRole.OWN, None, "not a web link (javascript), never fetched"),
+            Failure.NOT_A_WEB_LINK,
+            False,
+        ),
+        (
+            Source(CITED, SourceRole.OWN, None, "--offline: the cited source was not fetched"),
+            Failure.NOT_CHECKED,
+            False,
+        ),
+        (Source(CITED, SourceRole.OWN, ()), Failure.NO_TEXT, False),
+    ],
+)
+def test_a_citation_that_could_not_be_weighed_is_named_with_why_on_the_verdict(
+    source: Source, failure: Failure, unverifiable: bool
+) -> None:
+    verdict = judge(HOMES, source)
+    assert verdict.label is Label.UNSOURCED
+    assert verdict.failures == (SourceFailure(source.url, SourceRole.OWN, failure, verdict.failures[0].detail),)
+    assert verdict.unverifiable is unverifiable
+    assert verdict.reason == verdict.failures[0].said  # the words the report finds it by are the judge's own
+
+
+def test_a_citation_that_could_not_be_resolved_is_unverifiable() -> None:
+    verdict = judge(HOMES)
+    assert verdict.unverifiable and verdict.failures == ()
+
+
+@pytest.mark.parametrize(
+    ("others", "found"),
+    [
+        ((Source(OTHER, SourceRole.OTHER, ("Schools reopened on Wednesday.",)),), OtherSources.NONE_CARRIES),
+        ((Source(OTHER, SourceRole.OTHER, None, "blocked: HTTP 403"),), OtherSources.NONE_READ),
+        ((), None),
+    ],
+)
+def test_what_the_other_sources_gave_is_on_the_verdict(others: tuple[Source, ...], found: OtherSources | None) -> None:
+    verdict = judge("The zoo bought two giraffes.", *others, has_citation=False)
+    assert verdict.label is Label.UNSOURCED and verdict.uncited
+    assert verdict.other_sources is found
+    # Another source not read leaves the statement unchecked against it, but its own citations were not unread.
+    assert not verdict.unverifiable
+    assert [f.role for f in verdict.failures] == [SourceRole.OTHER for s in others if not s.sentences]
+
+
+def test_a_sourced_verdict_still_names_the_sources_it_could_not_weigh() -> None:
+    dead = Source(OTHER, SourceRole.OTHER, None, "HTTP 404", gone=True)
+    verdict = judge("Five bridges remain closed to traffic.", own(), dead)
+    assert verdict.label is Label.SOURCED
+    assert verdict.failures == (SourceFailure(OTHER, SourceRole.OTHER, Failure.GONE, "HTTP 404"),)
+    assert (verdict.other_sources, verdict.unverifiable, verdict.uncited) == (None, False, False)
+
+
+def test_a_statement_disputed_by_the_comparison_says_so_on_the_verdict() -> None:
+    change = "changed from the archived original: [-400-]{+40+} homes"
+    assert judge(HOMES, own(), changed=change).changed_since_original
+    contradicted = judge("The regional council said 4,000 homes had been evacuated.", own())
+    assert contradicted.label is Label.DISPUTED and not contradicted.changed_since_original
 
 
 def test_source_silent_on_statement_is_unsourced_with_best_passage() -> None:

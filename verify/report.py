@@ -22,11 +22,11 @@ from verify.archive import WAYBACK_NAME, Capture
 from verify.article import Article, BlockKind, Statement
 from verify.compare import Change, Comparison, StatementChange, diff_parts
 from verify.http import Outcome
-from verify.judge import Evidence, Label, SourceRole, Verdict
+from verify.judge import NO_CITATION, Evidence, Failure, Label, OtherSources, SourceFailure, SourceRole, Verdict
 from verify.links import OUTSIDE_BODY, EvidenceCopy, LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 
 @dataclass(frozen=True)
@@ -311,6 +311,12 @@ def _result_json(report: Report, result: StatementResult) -> dict[str, Any]:
         "conflicts": list(verdict.conflicts),
         "judge": verdict.judge,
         "nli": verdict.nli.to_json() if verdict.nli else None,
+        "failed_sources": [
+            {"source": f.source, "source_role": f.role.value, "failure": f.kind.value, "detail": f.detail}
+            # Only an unsourced label rests on them: the others' would repeat the links section for every statement.
+            for f in (verdict.failures if verdict.label is Label.UNSOURCED else ())
+        ],
+        "other_sources": verdict.other_sources.value if verdict.other_sources else None,
         "evidence": [
             {
                 "quote": e.quote,
@@ -426,9 +432,9 @@ def short_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow
     verdict, change = result.verdict, result.change
     evidence = verdict.evidence[0] if verdict.evidence else None
     if verdict.label is Label.DISPUTED:
-        if change is not None and change.change is Change.SUBSTANTIVE and verdict.reason.startswith("changed"):
+        if verdict.changed_since_original and change is not None and change.change is Change.SUBSTANTIVE:
             return [Words("changed since the archived original: "), *diff_spans(change.diff)]
-        if change is not None and change.change is Change.ABSENT and verdict.reason.startswith("absent"):
+        if verdict.changed_since_original and change is not None and change.change is Change.ABSENT:
             return [Words("absent from the archived original")]
         if evidence is not None:
             conflict = "; ".join(verdict.conflicts)
@@ -440,30 +446,54 @@ def short_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow
 
 
 def _unsourced_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]) -> list[Span]:
+    """What each of its own citations gave it, then what the article's other sources did: from the verdict's findings
+    (`Verdict.failures`, `other_sources`, `unverifiable`), never from the words of its reason."""
     statement, verdict = result.statement, result.verdict
     if report.offline:
         return [Words("not checked (--offline)")]
     spans: list[Span] = []
     if not statement.citations and statement.kind is not BlockKind.CAPTION:
         spans.append(Words("no citation"))
+    failures = {f.source: f for f in verdict.failures if f.role is SourceRole.OWN}
     own = [row for row in rows if any(t.citation.statement_id == statement.id for t in row.targets)]
     for row in own:
         spans.append(Words("; " if spans else ""))
-        if row.url is None:
-            spans += [Words("its link "), row.ref, Words(" was not recovered")]
-        elif row.check is not None and row.check.gone:
-            spans += [Words("its citation "), row.ref, Words(" is dead and was never archived")]
-        elif row.check is None or row.check.evidence is EvidenceCopy.NONE:
-            spans += [Words("its citation "), row.ref, Words(" could not be read")]
-        else:
-            spans += [Words("its citation "), row.ref, Words(" does not carry it")]
-    if "other readable source" in verdict.reason:
+        failure = failures.get(row.url if row.url is not None else row.anchor)
+        kind = failure.kind if failure is not None else _link_failure(row)
+        spans += [Words("its link " if kind is Failure.NOT_RECOVERED else "its citation "), row.ref]
+        spans.append(Words(_OWN_SAID[kind]))
+    if verdict.other_sources is OtherSources.NONE_CARRIES:
         spans.append(Words("; no other source carries it" if spans else "no source of the article carries it"))
-    elif "no other source of the article could be read" in verdict.reason:
+    elif verdict.other_sources is OtherSources.NONE_READ:
         spans.append(Words("; no other source could be read" if spans else "no source of the article could be read"))
-    if "unverifiable" in verdict.reason:
+    if verdict.unverifiable:
         spans.append(Words(" (unverifiable)"))
     return [s for s in spans if not isinstance(s, Words) or s.text] or full_reason(report, result, rows)
+
+
+# What a citation of the statement gave it, said after its name in the summary table: a failure, or None for a
+# citation that was read and does not carry it.
+_OWN_SAID: dict[Failure | None, str] = {
+    Failure.GONE: " is dead and was never archived",
+    Failure.NOT_RECOVERED: " was not recovered",
+    Failure.UNREAD: " could not be read",
+    Failure.NOT_A_WEB_LINK: " could not be read",
+    Failure.NOT_CHECKED: " could not be read",
+    Failure.NO_TEXT: " could not be read",
+    None: " does not carry it",
+}
+
+
+def _link_failure(row: LinkRow) -> Failure | None:
+    """For a citation the verdict names no failure of (a verdict the judge did not make, such as a statement the
+    run's time limit left unweighed), what its link check says: its failure, or None for a page that was read."""
+    if row.url is None:
+        return Failure.NOT_RECOVERED
+    if row.check is not None and row.check.gone:
+        return Failure.GONE
+    if row.check is None or row.check.evidence is EvidenceCopy.NONE:
+        return Failure.UNREAD
+    return None
 
 
 def _no_source(rows: Sequence[LinkRow]) -> str:
@@ -472,28 +502,40 @@ def _no_source(rows: Sequence[LinkRow]) -> str:
 
 # A passage the judge's reason quotes (Python's repr of a string, after a colon).
 _QUOTED = re.compile(r"""(?<=: )(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
-_FAILED = re.compile(
-    r"(cited source dead and never archived|its link was not recovered|unverifiable): (.*?) \(\x00(\d+)\x00\)"
-)
+# A failed citation in the full reason: what failed, and the link that says how in the links section.
+_FAILED_HEAD = {
+    Failure.GONE: "cited source dead and never archived",
+    Failure.NOT_RECOVERED: "its link was not recovered",
+    Failure.UNREAD: "unverifiable",
+}
 
 
-def _failure_named(match: re.Match[str]) -> str:
-    """ "unverifiable: link target unknown (not recovered: ...) (said)" -> "unverifiable: link target unknown, see
-    “said” (link 1)": the chain of what failed is told once, in the links section."""
-    head, why, number = match.groups()
-    if head == "unverifiable":
-        head += ": " + why.split(" (", 1)[0].split(":", 1)[0]
-    return f"{head}, see \x00{number}\x00"
+def _failure_named(failure: SourceFailure, row: LinkRow) -> list[Span]:
+    """A failed citation told once: "unverifiable: blocked (HTTP 403) ... (https://...)" becomes "unverifiable:
+    blocked, see “said” (link 1)", the chain of what failed being told in the links section."""
+    head = _FAILED_HEAD[failure.kind]
+    if failure.kind is Failure.UNREAD:
+        head += ": " + failure.detail.split(" (", 1)[0].split(":", 1)[0]
+    return [Words(f"{head}, see "), row.ref]
 
 
 def full_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]) -> list[Span]:
     """The judge's reason in full, with each passage quoted below it named rather than quoted again, each cited URL
-    named by its link, and each link's failure left to the links section."""
-    reason = result.verdict.reason
-    if result.statement.kind is BlockKind.CAPTION and reason.startswith("no citation"):
+    named by its link, and each failed citation (`Verdict.failures`) named by its link, its failure being told in
+    the links section."""
+    verdict = result.verdict
+    reason = verdict.reason
+    if result.statement.kind is BlockKind.CAPTION and verdict.uncited:
         # A caption never has a citation of its own: what matters is whether any of the article's sources has it.
-        reason = reason.removeprefix("no citation").removeprefix("; ") or _no_source(rows)
-    quotes = [" ".join(e.quote.split()) for e in result.verdict.evidence]
+        reason = reason.removeprefix(NO_CITATION).removeprefix("; ") or _no_source(rows)
+    named_failures: dict[str, list[Span]] = {}
+    for failure in verdict.failures:
+        row = _row_for_source(rows, failure.source)
+        if failure.kind in _FAILED_HEAD and row is not None and failure.said in reason:
+            token = f"f{len(named_failures)}"
+            named_failures[token] = _failure_named(failure, row)
+            reason = reason.replace(failure.said, f"\x00{token}\x00")
+    quotes = [" ".join(e.quote.split()) for e in verdict.evidence]
 
     def unquote(match: re.Match[str]) -> str:
         try:
@@ -518,20 +560,26 @@ def full_reason(report: Report, result: StatementResult, rows: Sequence[LinkRow]
             # The URL itself, not the start of a longer one that a quoted passage holds.
             whole = re.compile(re.escape(row.url) + r"(?=[\s'\",;:)]|$)")
             reason = whole.sub(f"\x00{row.number}\x00", reason)
-    reason = _FAILED.sub(_failure_named, reason)
     change = result.change
-    if change is not None and change.diff and change.diff in reason:
+    if verdict.changed_since_original and change is not None and change.diff and change.diff in reason:
         reason = reason.replace(change.diff, "\x00diff\x00", 1)
     numbered = {row.number: row for row in rows}
     spans: list[Span] = []
     for n, piece in enumerate(reason.split("\x00")):
         if n % 2 and piece.isdigit() and int(piece) in numbered:
             spans.append(numbered[int(piece)].ref)
+        elif n % 2 and piece in named_failures:
+            spans += named_failures[piece]
         elif n % 2 and piece == "diff" and change is not None:
             spans += diff_spans(change.diff)
         elif piece:
             spans.append(Words(piece))
     return spans
+
+
+def _row_for_source(rows: Sequence[LinkRow], source: str) -> LinkRow | None:
+    """The row of a source as the judge names it: its URL, or a link not recovered's anchor text."""
+    return _row_for(rows, source) or next((row for row in rows if row.url is None and row.anchor == source), None)
 
 
 def diff_spans(diff: str) -> list[Span]:

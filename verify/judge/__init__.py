@@ -33,7 +33,18 @@ from verify.judge.evidence import MAX_QUOTE, MAX_UNMATCHED, format_verdict, perm
 from verify.judge.model import FEATURES, Features, Model, default_model
 from verify.judge.retrieval import source_terms, statement_terms
 from verify.judge.tokens import _document
-from verify.judge.verdict import Assessment, Evidence, Label, Source, SourceRole, Verdict
+from verify.judge.verdict import (
+    NO_CITATION,
+    Assessment,
+    Evidence,
+    Failure,
+    Label,
+    OtherSources,
+    Source,
+    SourceFailure,
+    SourceRole,
+    Verdict,
+)
 
 __all__ = [
     "FEATURES",
@@ -41,13 +52,17 @@ __all__ = [
     "MAX_UNMATCHED",
     "NOT_A_WEB_LINK",
     "NOT_CHECKED",
+    "NO_CITATION",
     "TARGET_UNKNOWN",
     "Assessment",
     "Evidence",
+    "Failure",
     "Features",
     "Label",
     "Model",
+    "OtherSources",
     "Source",
+    "SourceFailure",
     "SourceRole",
     "Verdict",
     "_analysed",

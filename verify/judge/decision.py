@@ -13,7 +13,18 @@ from verify.judge.model import Features, Model, default_model
 from verify.judge.nli import Entailment
 from verify.judge.retrieval import _NumberMatch, _rare_names_missing
 from verify.judge.tokens import _claim_tokens, _document
-from verify.judge.verdict import LEXICAL, Assessment, Label, Source, SourceRole, Verdict
+from verify.judge.verdict import (
+    LEXICAL,
+    NO_CITATION,
+    Assessment,
+    Failure,
+    Label,
+    OtherSources,
+    Source,
+    SourceFailure,
+    SourceRole,
+    Verdict,
+)
 from verify.text import evidence_sentences
 
 # The share of the statement's content words that the source may lack (checks.missing_words) and still source it: a
@@ -86,18 +97,22 @@ NOT_A_WEB_LINK = "not a web link"
 TARGET_UNKNOWN = "link target unknown"
 
 
-def _unavailable_reason(source: Source) -> str:
+def _failure(source: Source) -> SourceFailure:
+    """Why a source without sentences to weigh could not be weighed."""
+    if source.sentences is not None:
+        return SourceFailure(source.url, source.role, Failure.NO_TEXT, "source fetched but has no text")
     why = source.unavailable or "text not available"
     if why.startswith(NOT_CHECKED):
-        return f"not checked: {why}"
-    if why.startswith(NOT_A_WEB_LINK):
-        return f"{why} ({source.url})"
-    if source.gone:
-        return f"cited source dead and never archived: {why} ({source.url})"
-    if why.startswith(TARGET_UNKNOWN):
-        return f"its link was not recovered: {why} ({source.url})"
-    # Blocked, refused, rate-limited, timed out, unreachable, too large, no readable text: what it says was not read.
-    return f"unverifiable: {why} ({source.url})"
+        kind = Failure.NOT_CHECKED
+    elif why.startswith(NOT_A_WEB_LINK):
+        kind = Failure.NOT_A_WEB_LINK
+    elif source.gone:
+        kind = Failure.GONE
+    elif why.startswith(TARGET_UNKNOWN):
+        kind = Failure.NOT_RECOVERED
+    else:  # blocked, refused, rate-limited, timed out, unreachable, too large, no readable text: not read
+        kind = Failure.UNREAD
+    return SourceFailure(source.url, source.role, kind, why)
 
 
 def _where(source: Source) -> str:
@@ -140,10 +155,22 @@ def judge_statement(
     best = max(assessed, key=lambda pair: pair[1].score, default=None)
     best_score = round(best[1].score, 4) if best else 0.0
     best_read = best[1].nli if best else None
+    failures = tuple(_failure(source) for source in sources if not source.sentences)
 
     if changed:
         evidence = tuple(itertools.islice((_evidence(a, s, attribution) for s, a in assessed if a.supported), 3))
-        return Verdict(statement_id, Label.DISPUTED, changed, evidence, best_score, (changed,), judge, best_read)
+        return Verdict(
+            statement_id,
+            Label.DISPUTED,
+            changed,
+            evidence,
+            best_score,
+            (changed,),
+            judge,
+            best_read,
+            failures=failures,
+            changed_since_original=True,
+        )
 
     for source, assessment in assessed:
         if assessment.conflicts:
@@ -157,6 +184,7 @@ def judge_statement(
                 assessment.conflicts,
                 judge,
                 assessment.nli,
+                failures=failures,
             )
         if assessment.supported:
             agreeing = (_evidence(a, s, attribution) for s, a in assessed if a.supported and not a.conflicts)
@@ -165,11 +193,13 @@ def judge_statement(
             if assessment.nli is not None:
                 reason += f" ({judge} entailment {assessment.nli.entailment:.2f})"
             score = round(assessment.score, 4)
-            return Verdict(statement_id, Label.SOURCED, reason, supporting, score, (), judge, assessment.nli)
+            return Verdict(
+                statement_id, Label.SOURCED, reason, supporting, score, (), judge, assessment.nli, failures=failures
+            )
 
     parts: list[str] = []
     if not has_citation:
-        parts.append("no citation")
+        parts.append(NO_CITATION)
     own = [source for source in sources if source.role is SourceRole.OWN]
     others = [source for source in sources if source.role is not SourceRole.OWN]
     for source in own:  # its own citations, each told in full
@@ -202,15 +232,15 @@ def judge_statement(
                 parts.append(f"{silent} (best passage: {_excerpt(assessment.passage)!r}, {_where(source)})")
             else:
                 parts.append(f"{silent} ({_where(source)})")
-        elif source.sentences is None:
-            parts.append(_unavailable_reason(source))
         else:
-            parts.append(f"source fetched but has no text ({source.url})")
+            parts.append(_failure(source).said)
+    other_sources: OtherSources | None = None
     if others:  # the article's other sources, summed up: the closest passage is the evidence below
         other_ids = {id(source) for source in others}
         read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
         unread = sum(1 for s in others if not s.sentences and not s.gone)
         gone = sum(1 for s in others if not s.sentences and s.gone)
+        other_sources = OtherSources.NONE_CARRIES if read else OtherSources.NONE_READ
         if others_total is not None and others_total > len(others):
             summary = (
                 f"none of the {len(read)} other readable sources closest to it carries it (the article's "
@@ -233,7 +263,21 @@ def judge_statement(
     if has_citation and not sources:
         parts.append("unverifiable: the citation could not be resolved to a source")
     evidence = (_evidence(best[1], best[0], attribution),) if best and best[1].passage else ()
-    return Verdict(statement_id, Label.UNSOURCED, "; ".join(parts), evidence, best_score, (), judge, best_read)
+    own_unread = any(f.role is SourceRole.OWN and f.kind is Failure.UNREAD for f in failures)
+    return Verdict(
+        statement_id,
+        Label.UNSOURCED,
+        "; ".join(parts),
+        evidence,
+        best_score,
+        (),
+        judge,
+        best_read,
+        failures=failures,
+        other_sources=other_sources,
+        unverifiable=own_unread or (has_citation and not sources),
+        uncited=not has_citation,
+    )
 
 
 def _read_by_model(

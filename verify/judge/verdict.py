@@ -38,6 +38,57 @@ class Source:
     gone: bool = False
 
 
+class Failure(str, enum.Enum):
+    """Why a candidate source could not be weighed against a statement."""
+
+    #: Dead (or a soft 404) and never archived: a finding about the source, which was read as far as it can be.
+    GONE = "dead-never-archived"
+    #: A link stripped in the stored copy whose target could not be recovered from the archived original.
+    NOT_RECOVERED = "link-not-recovered"
+    #: Blocked, refused, rate-limited, timed out, unreachable, too large, or no readable text: not read, so the
+    #: statement is unverifiable against it.
+    UNREAD = "unverifiable"
+    #: A javascript:, mailto:, file: or data: link: nothing to fetch.
+    NOT_A_WEB_LINK = "not-a-web-link"
+    #: Not fetched, by the run's choice (--offline).
+    NOT_CHECKED = "not-checked"
+    #: Fetched, and no sentence in it.
+    NO_TEXT = "no-text"
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """A candidate source that a statement could not be weighed against: which, and why (`kind`, and `detail` in
+    words, as the source's `unavailable` says it)."""
+
+    #: Its URL; for a link not recovered, the citation's anchor text (as `Source.url` holds it).
+    source: str
+    role: SourceRole
+    kind: Failure
+    detail: str
+
+    @property
+    def said(self) -> str:
+        """The words a verdict's reason gives this failure."""
+        if self.kind is Failure.NOT_CHECKED:
+            return f"not checked: {self.detail}"
+        head = {
+            Failure.GONE: "cited source dead and never archived: ",
+            Failure.NOT_RECOVERED: "its link was not recovered: ",
+            Failure.UNREAD: "unverifiable: ",
+        }.get(self.kind, "")
+        return f"{head}{self.detail} ({self.source})"
+
+
+class OtherSources(str, enum.Enum):
+    """What the article's other sources (beyond a statement's own citations) gave an unsourced statement."""
+
+    #: Some were read and weighed, and none carries it.
+    NONE_CARRIES = "none-carries-it"
+    #: None of them could be read.
+    NONE_READ = "none-could-be-read"
+
+
 @dataclass(frozen=True)
 class Evidence:
     quote: str
@@ -66,6 +117,24 @@ class Verdict:
     #: passages (`--nli`), and then `nli` holds its probabilities for the passage that decided (or the closest).
     judge: str = LEXICAL
     nli: Probabilities | None = None
+    # What the judge found, as data: renderers decide from these, never from the words of `reason`.
+    #: The candidate sources that could not be weighed, in the order given (own citations first), and why.
+    failures: tuple[SourceFailure, ...] = ()
+    #: Unsourced: whether the article's other sources were weighed and none carries it, or none could be read; None
+    #: when it has no other source weighed, or when it is not unsourced.
+    other_sources: OtherSources | None = None
+    #: Unsourced, and one of its own citations could not be read (or could not be resolved to a source): it was not
+    #: checked against what it cites. (A report's `StatementResult.unverifiable` says more: any source unread.)
+    unverifiable: bool = False
+    #: Unsourced, and it cites nothing: its reason begins with `NO_CITATION`.
+    uncited: bool = False
+    #: Disputed because the stored copy differs substantively from the archived original, or is absent from it (the
+    #: reason is the comparison's), not because of what a source says.
+    changed_since_original: bool = False
+
+
+#: The words a verdict's reason begins with when the statement cites nothing.
+NO_CITATION = "no citation"
 
 
 @dataclass(frozen=True)
