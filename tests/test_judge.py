@@ -688,6 +688,17 @@ def test_a_source_that_calls_the_story_a_hoax_disputes_it() -> None:
     assert "the source calls it untrue: 'hoax'" in verdict.conflicts
 
 
+def test_a_source_calling_the_story_untrue_is_quoted_where_it_says_so() -> None:
+    source = (
+        "A photograph of a shark swimming down a flooded highway spread online on Monday after the storm. "
+        "Meteorologists at the weather service studied the image closely. "
+        "The shark on the highway is a hoax, they said."
+    )
+    verdict = judge_claim("A shark swam down a flooded highway after the storm on Monday.", source)
+    assert verdict.label is Label.DISPUTED
+    assert verdict.evidence[0].quote == "The shark on the highway is a hoax, they said."
+
+
 SHARK_HOAX = (
     "A photograph of a shark swimming down a flooded highway spread online on Monday. "
     "The photograph of the shark on the highway is a hoax, the weather service said."

@@ -39,6 +39,7 @@ from verify.judge.retrieval import (
     _rare_names_missing,
     _Weights,
     _Window,
+    _window_at,
     _window_score,
     _windows,
 )
@@ -55,6 +56,9 @@ class _Analysis:
     gaps: tuple[str, ...] = ()
     #: The best passages that do not overlap, best first (`window` and up to two more): what an entailment model reads.
     passages: tuple[_Window, ...] = ()
+    #: The sentence that holds the conflicts when it is not in `window` (a sentence calling the story untrue): the
+    #: evidence a disputed label quotes.
+    conflict_window: _Window | None = None
 
 
 def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
@@ -121,11 +125,16 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
             conflicts += _clause_negation_conflicts(claim, doc)
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
+    in_passage = bool(conflicts)
     conflicts += _debunking_conflicts(claim, doc)  # it finds the sentences about the statement itself
     if claim.negated_outside_quotes and any(c.startswith("negation") for c in conflicts) and debunked(claim, doc):
         # A statement that denies a story, and a source that calls the story untrue: they agree, whatever sentence of
         # the source tells the story without a negation.
         conflicts = [c for c in conflicts if not c.startswith("negation")]
+        in_passage = bool(conflicts)
+    # A source that calls the story untrue elsewhere than in the best passage: that sentence is the evidence.
+    calls_untrue = debunked(claim, doc) if conflicts and not in_passage else None
+    conflict_window = _window_at(doc, calls_untrue[1], calls_untrue[1] + 1) if calls_untrue else None
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     missing_here = missing_words(claim, passage.content, word_keys(passage.lower))
     missing_anywhere = missing_words(claim, doc.content, doc.keys)
@@ -184,7 +193,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         source_rare_missing=float(len(rare_words(missing_anywhere))),
     )
     passages = tuple(w for w in (best, second, third) if w is not None)
-    return _Analysis(best, features, tuple(dict.fromkeys(conflicts)), quotes_found, tuple(gaps), passages)
+    conflicts = list(dict.fromkeys(conflicts))
+    return _Analysis(best, features, tuple(conflicts), quotes_found, tuple(gaps), passages, conflict_window)
 
 
 def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:

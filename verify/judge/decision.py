@@ -71,8 +71,10 @@ def assess(claim: str, sentences: Sequence[str], model: Model | None = None) -> 
     analysis = _analyse(claim, sentences)
     model = model or default_model()
     score = model.probability(analysis.features)
-    window = analysis.window
-    supported = window is not None and decide(model, analysis.features, score)
+    supported = analysis.window is not None and decide(model, analysis.features, score)
+    # A disputed statement quotes the sentence that contradicts it, which a source calling the story untrue may hold
+    # outside the passage that shares most of its words.
+    window = analysis.conflict_window or analysis.window
     return Assessment(
         claim=claim,
         passage=window.text if window else "",

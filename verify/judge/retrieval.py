@@ -138,13 +138,18 @@ def _windows(doc: _Document, weights: _Weights, keep: int = 6) -> list[_Window]:
                 if span in seen:
                     continue
                 seen.add(span)
-                window = doc.windows.get(span)
-                if window is None:
-                    text = " ".join(doc.sentences[start : start + size])
-                    merged = _merge(doc.tokens[start : start + size], text)
-                    window = doc.windows[span] = _Window(start, start + size, text, doc.tokens[start], merged)
-                windows.append(window)
+                windows.append(_window_at(doc, start, start + size))
     return windows
+
+
+def _window_at(doc: _Document, start: int, end: int) -> _Window:
+    """The window of sentences `start`..`end`-1 of a document (kept with the document: claims share them)."""
+    window = doc.windows.get((start, end))
+    if window is None:
+        text = " ".join(doc.sentences[start:end])
+        merged = _merge(doc.tokens[start:end], text)
+        window = doc.windows[(start, end)] = _Window(start, end, text, doc.tokens[start], merged)
+    return window
 
 
 def _window_score(claim: _Tokens, weights: _Weights, numbers: _NumberMatch, window: _Window) -> float:
