@@ -28,6 +28,7 @@ from verify.judge import (
     NOT_A_WEB_LINK,
     NOT_CHECKED,
     TARGET_UNKNOWN,
+    Failure,
     Label,
     Source,
     SourceRole,
@@ -499,7 +500,7 @@ def _prepare(
     spent = http.run_spent()
     if spent and check.evidence_page is not None:
         why = spent.removeprefix("not fetched: ")
-        return check, _SourceText(None, f"timed out: {why} before it was read: unverifiable", None, url)
+        return check, _SourceText(None, f"timed out: {why} before it was read: unverifiable", None, url, Failure.UNREAD)
     with _CPU:
         text = _source_text(check)
         if text.sentences:
@@ -553,11 +554,13 @@ def _original_text(original: LinkCheck) -> tuple[Extracted | None, str]:
 
 @dataclass(frozen=True)
 class _SourceText:
+    """A cited page's sentences, or why it has none: `failure` as data, `unavailable` in words."""
+
     sentences: tuple[str, ...] | None
     unavailable: str | None
     capture_url: str | None
     url: str
-    gone: bool = False
+    failure: Failure | None = None
 
 
 def _source_text(check: LinkCheck) -> _SourceText:
@@ -566,13 +569,18 @@ def _source_text(check: LinkCheck) -> _SourceText:
         check.archive.capture.permalink if check.evidence is EvidenceCopy.ARCHIVE and check.archive.capture else None
     )
     if page is None:
-        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url, check.gone)
+        # Dead and never archived is a finding; blocked, refused, timed out, unreachable or too large is not read.
+        failure = Failure.GONE if check.gone else Failure.UNREAD
+        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url, failure)
     sentences = _sentences(page, check.url)
     if sentences is None:
         kind = page.content_type or "unknown type"
-        return _SourceText(None, f"source is {kind}, not a page whose text can be read: unverifiable", None, check.url)
+        why = f"source is {kind}, not a page whose text can be read: unverifiable"
+        return _SourceText(None, why, None, check.url, Failure.UNREAD)
     if not sentences:
-        return _SourceText(None, "source page has no readable text: unverifiable", capture_url, check.url)
+        return _SourceText(
+            None, "source page has no readable text: unverifiable", capture_url, check.url, Failure.UNREAD
+        )
     return _SourceText(sentences, None, capture_url, check.url)
 
 
@@ -749,7 +757,7 @@ class _Candidates:
         for target in self.own.get(statement.id, ()):
             if target.url is None:
                 why = f"{TARGET_UNKNOWN} ({target.detail})"
-                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, None))
+                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, failure=Failure.NOT_RECOVERED))
             elif target.url not in seen:
                 seen.add(target.url)
                 sources.append(self._source(target.url, SourceRole.OWN))
@@ -800,8 +808,9 @@ class _Candidates:
         text = self.texts.get(url)
         if text is None:
             scheme = urlsplit(url).scheme or "no scheme"
-            return Source(url, role, None, f"{NOT_A_WEB_LINK} ({scheme}), never fetched", None)
-        return Source(url, role, text.sentences, text.unavailable, text.capture_url, text.gone)
+            why = f"{NOT_A_WEB_LINK} ({scheme}), never fetched"
+            return Source(url, role, None, why, failure=Failure.NOT_A_WEB_LINK)
+        return Source(url, role, text.sentences, text.unavailable, text.capture_url, failure=text.failure)
 
 
 _NAME = re.compile(r"[A-Z][\w'-]+")
@@ -834,7 +843,7 @@ def _offline_report(article: Article) -> Report:
     results = []
     for statement in article.statements:
         sources = [
-            Source(t.url or t.citation.anchor, SourceRole.OWN, None, _not_fetched(t), None)
+            Source(t.url or t.citation.anchor, SourceRole.OWN, None, _not_fetched(t), failure=Failure.NOT_CHECKED)
             for t in targets
             if t.citation.statement_id == statement.id
         ]
