@@ -15,7 +15,7 @@ from verify.archive import ArchiveOutcome, ArchiveResult
 from verify.article import parse_article
 from verify.cli import main
 from verify.http import Fetched, Outcome
-from verify.judge import Failure, SourceRole
+from verify.judge import Failure, Label, SourceRole
 from verify.links import LinkCheck, link_check, recover_targets
 from verify.status import ExitStatus
 
@@ -303,3 +303,40 @@ def test_offline_sources_are_not_checked_whatever_their_words(monkeypatch: pytes
     failures = [f for result in report.results for f in result.verdict.failures]
     assert len(failures) == 4 and {f.kind for f in failures} == {Failure.NOT_CHECKED}
     assert all(result.verdict.reason.startswith("not checked: left alone this run") for result in report.results)
+
+
+def test_a_statement_the_time_limit_left_unweighed_names_its_citations_and_why() -> None:
+    article = parse_article(STRIPPED_AND_ODD)
+    texts = {
+        "https://depot.example/a": pipeline._SourceText(("Buses ran late on Monday.",), None, None, "x"),
+        "https://trams.example/b": pipeline._source_text(
+            _check("https://trams.example/b", Outcome.BLOCKED, ArchiveOutcome.NOT_ARCHIVED)
+        ),
+    }
+    candidates = pipeline._Candidates(article, recover_targets(article.citations, None), texts)
+    spent = "not fetched: the run's time limit of 1 s (--max-time) was reached"
+    kinds = {}
+    for statement in article.statements:
+        result = pipeline._not_weighed(statement, spent, candidates.own_sources(statement))
+        verdict = result.verdict
+        assert verdict.label is Label.UNSOURCED and result.unverifiable and verdict.unverifiable
+        assert verdict.reason == (
+            "not checked: the run's time limit of 1 s (--max-time) was reached before this statement was weighed "
+            "against its sources"
+        )
+        assert verdict.other_sources is None and not verdict.uncited
+        [failure] = verdict.failures
+        kinds[statement.id] = failure.kind
+    assert kinds == {
+        "p1.s1": Failure.NOT_A_WEB_LINK,
+        "p2.s1": Failure.NOT_RECOVERED,
+        "p3.s1": Failure.NOT_CHECKED,  # read, and not weighed against it
+        "p4.s1": Failure.UNREAD,
+    }
+    read = pipeline._not_weighed(article.statements[2], spent, candidates.own_sources(article.statements[2]))
+    assert read.verdict.failures[0].detail == (
+        "the run's time limit of 1 s (--max-time) was reached before this statement was weighed against it"
+    )
+    uncited = parse_article("# T\n\nBuses ran late.\n\nOriginal url: <https://news.example/story>\n").statements[0]
+    verdict = pipeline._not_weighed(uncited, spent, []).verdict
+    assert verdict.uncited and verdict.unverifiable and verdict.failures == ()

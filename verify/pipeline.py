@@ -31,6 +31,7 @@ from verify.judge import (
     Failure,
     Label,
     Source,
+    SourceFailure,
     SourceRole,
     Verdict,
     judge_statement,
@@ -314,7 +315,7 @@ def check_article(
     for statement in article.statements:
         spent = http.run_spent()
         if spent:
-            judged.append(_not_weighed(statement, spent))
+            judged.append(_not_weighed(statement, spent, candidates.own_sources(statement)))
             not_weighed += 1
         else:
             judged.append(_judge(statement, candidates, comparison, changes, options.entailment))
@@ -696,10 +697,29 @@ def _caption_verdict(verdict: Verdict) -> Verdict:
     return dataclasses.replace(verdict, label=Label.UNSOURCED, reason=reason, evidence=(closest,))
 
 
-def _not_weighed(statement: Statement, why: str) -> StatementResult:
-    """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable."""
-    reason = f"not checked: {why.removeprefix('not fetched: ')} before this statement was weighed against its sources"
-    verdict = Verdict(statement.id, Label.UNSOURCED, reason, (), 0.0, ())
+def _not_weighed(statement: Statement, why: str, own: Sequence[Source]) -> StatementResult:
+    """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable. Its failed sources
+    are its own citations: one that was read was not checked against it, and one that was not says why."""
+    spent = why.removeprefix("not fetched: ")
+    reason = f"not checked: {spent} before this statement was weighed against its sources"
+    unweighed = f"{spent} before this statement was weighed against it"
+    failures = tuple(
+        SourceFailure(source.url, source.role, Failure.NOT_CHECKED, unweighed)
+        if source.sentences
+        else SourceFailure.of(source)
+        for source in own
+    )
+    verdict = Verdict(
+        statement.id,
+        Label.UNSOURCED,
+        reason,
+        (),
+        0.0,
+        (),
+        failures=failures,
+        unverifiable=True,
+        uncited=not statement.citations,
+    )
     return StatementResult(statement, verdict, None, unverifiable=True)
 
 
@@ -752,15 +772,8 @@ class _Candidates:
     def sources_for(self, statement: Statement) -> tuple[list[Source], list[Source], int | None]:
         """Candidate sources in the order the judge weighs them: own citations, then the others (attributed documents
         first), and how many other sources the article has when only the closest were kept (None when all were)."""
-        sources: list[Source] = []
-        seen: set[str] = set()
-        for target in self.own.get(statement.id, ()):
-            if target.url is None:
-                why = f"{TARGET_UNKNOWN} ({target.detail})"
-                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, failure=Failure.NOT_RECOVERED))
-            elif target.url not in seen:
-                seen.add(target.url)
-                sources.append(self._source(target.url, SourceRole.OWN))
+        sources = self.own_sources(statement)
+        seen = {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
         others = len(self.first) - len(seen)
         if others <= MAX_OTHER_SOURCES:
             chosen = [url for url in self.first if url not in seen]
@@ -772,6 +785,20 @@ class _Candidates:
         weighed = [self._source(url, SourceRole.ATTRIBUTED) for url in attributed]
         weighed += [self._source(url, SourceRole.OTHER) for url in rest]
         return sources, weighed, (others if others > MAX_OTHER_SOURCES else None)
+
+    def own_sources(self, statement: Statement) -> list[Source]:
+        """The statement's own citations as sources, each URL once, in article order; a link not recovered is named by
+        its anchor text."""
+        sources: list[Source] = []
+        seen: set[str] = set()
+        for target in self.own.get(statement.id, ()):
+            if target.url is None:
+                why = f"{TARGET_UNKNOWN} ({target.detail})"
+                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, failure=Failure.NOT_RECOVERED))
+            elif target.url not in seen:
+                seen.add(target.url)
+                sources.append(self._source(target.url, SourceRole.OWN))
+        return sources
 
     @functools.cached_property
     def postings(self) -> dict[str, list[str]]:

@@ -36,7 +36,8 @@ class Failure(str, enum.Enum):
     UNREAD = "unverifiable"
     #: A javascript:, mailto:, file: or data: link: nothing to fetch.
     NOT_A_WEB_LINK = "not-a-web-link"
-    #: Not fetched, by the run's choice (--offline).
+    #: Not fetched, by the run's choice (--offline); or read, and not weighed against a statement that the run's time
+    #: limit (--max-time) left unweighed.
     NOT_CHECKED = "not-checked"
     #: Fetched, and no sentence in it.
     NO_TEXT = "no-text"
@@ -153,8 +154,9 @@ class Verdict:
     #: Unsourced: whether the article's other sources were weighed and none carries it, or none could be read; None
     #: when it has no other source weighed, or when it is not unsourced.
     other_sources: OtherSources | None = None
-    #: Unsourced, and one of its own citations could not be read (or could not be resolved to a source): it was not
-    #: checked against what it cites. (A report's `StatementResult.unverifiable` says more: any source unread.)
+    #: Unsourced, and one of its own citations could not be read (or could not be resolved to a source), or the run's
+    #: time limit left it unweighed: it was not checked against what it cites. (A report's
+    #: `StatementResult.unverifiable` says more: any source unread.)
     unverifiable: bool = False
     #: Unsourced, and it cites nothing: its reason begins with `NO_CITATION`.
     uncited: bool = False
