@@ -173,7 +173,7 @@ def test_a_source_that_could_not_be_read_is_never_called_dead(why: str) -> None:
 
 
 def test_a_stripped_link_not_recovered_is_said_so() -> None:
-    unknown = Source(url="river report", role=SourceRole.OWN, sentences=None, unavailable="link target unknown (x)")
+    unknown = Source("river report", SourceRole.OWN, None, "link target unknown (x)", failure=Failure.NOT_RECOVERED)
     verdict = judge("400 homes were evacuated along the river.", unknown)
     assert verdict.reason.startswith("its link was not recovered: link target unknown (x)")
 
@@ -197,14 +197,26 @@ HOMES = "400 homes were evacuated along the river."
         (Source(CITED, SourceRole.OWN, None, "HTTP 404", gone=True), Failure.GONE, False),
         (Source(CITED, SourceRole.OWN, None, "blocked: HTTP 403"), Failure.UNREAD, True),
         (Source(CITED, SourceRole.OWN, None, "refused (loopback)"), Failure.UNREAD, True),
-        (Source("river report", SourceRole.OWN, None, "link target unknown (x)"), Failure.NOT_RECOVERED, False),
         (
-            Source("javascript:go()", SourceRole.OWN, None, "not a web link (javascript), never fetched"),
+            Source("river report", SourceRole.OWN, None, "link target unknown (x)", failure=Failure.NOT_RECOVERED),
+            Failure.NOT_RECOVERED,
+            False,
+        ),
+        (
+            Source(
+                "javascript:go()",
+                SourceRole.OWN,
+                None,
+                "not a web link (javascript), never fetched",
+                failure=Failure.NOT_A_WEB_LINK,
+            ),
             Failure.NOT_A_WEB_LINK,
             False,
         ),
         (
-            Source(CITED, SourceRole.OWN, None, "--offline: the cited source was not fetched"),
+            Source(
+                CITED, SourceRole.OWN, None, "--offline: the cited source was not fetched", failure=Failure.NOT_CHECKED
+            ),
             Failure.NOT_CHECKED,
             False,
         ),
@@ -219,6 +231,80 @@ def test_a_citation_that_could_not_be_weighed_is_named_with_why_on_the_verdict(
     assert verdict.failures == (SourceFailure(source.url, SourceRole.OWN, failure, verdict.failures[0].detail),)
     assert verdict.unverifiable is unverifiable
     assert verdict.reason == verdict.failures[0].said  # the words the report finds it by are the judge's own
+
+
+# Why a source has no text is data on it (`Source.failure`), set where it was found out: the judge never sorts a
+# failure by the words of `unavailable`, which are only what a reader is shown.
+
+
+@pytest.mark.parametrize(
+    ("url", "failure", "words", "said"),
+    [
+        (
+            CITED,
+            Failure.NOT_CHECKED,
+            "the page was left alone this run",
+            "not checked: the page was left alone this run",
+        ),
+        (
+            "mailto:desk@news.example",
+            Failure.NOT_A_WEB_LINK,
+            "an e-mail address",
+            "an e-mail address (mailto:desk@news.example)",
+        ),
+        (
+            "river report",
+            Failure.NOT_RECOVERED,
+            "the archive lost it",
+            "its link was not recovered: the archive lost it (river report)",
+        ),
+        (CITED, Failure.GONE, "HTTP 410", f"cited source dead and never archived: HTTP 410 ({CITED})"),
+    ],
+)
+def test_a_source_failure_is_its_kind_whatever_its_words(url: str, failure: Failure, words: str, said: str) -> None:
+    verdict = judge(HOMES, Source(url, SourceRole.OWN, None, words, failure=failure))
+    assert verdict.failures == (SourceFailure(url, SourceRole.OWN, failure, words),)
+    assert verdict.reason == said
+    assert verdict.unverifiable is False  # none of these is a page that could not be read
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "--offline: the cited source was not fetched",
+        "not a web link (javascript), never fetched",
+        "link target unknown (x)",
+    ],
+)
+def test_a_source_given_only_words_is_not_read_whatever_they_begin_with(words: str) -> None:
+    # A caller that says only why in words (`verify judge --source`, a bench) gets the safe kind: not read.
+    source = Source(CITED, SourceRole.OWN, None, words)
+    verdict = judge(HOMES, source)
+    assert source.failure is Failure.UNREAD
+    assert verdict.failures == (SourceFailure(CITED, SourceRole.OWN, Failure.UNREAD, words),)
+    assert verdict.reason == f"unverifiable: {words} ({CITED})" and verdict.unverifiable
+
+
+def test_gone_and_the_gone_failure_are_one_finding() -> None:
+    assert Source(CITED, SourceRole.OWN, None, "HTTP 404", gone=True).failure is Failure.GONE
+    assert Source(CITED, SourceRole.OWN, None, "HTTP 404", failure=Failure.GONE).gone
+    assert not Source(CITED, SourceRole.OWN, None, "blocked", failure=Failure.UNREAD).gone
+    assert Source(CITED, SourceRole.OWN, ()).failure is Failure.NO_TEXT
+    assert own().failure is None and not own().gone
+    with pytest.raises(ValueError, match="gone"):
+        Source(CITED, SourceRole.OWN, None, "HTTP 404", gone=True, failure=Failure.NOT_CHECKED)
+    with pytest.raises(ValueError, match="with text has no failure"):
+        Source(CITED, SourceRole.OWN, FLOOD_REPORT, failure=Failure.UNREAD)
+
+
+def test_other_sources_dead_or_unread_are_counted_by_their_kind_not_their_words() -> None:
+    others = (
+        Source(OTHER, SourceRole.OTHER, None, "went away", failure=Failure.GONE),
+        Source("https://other.example/b", SourceRole.OTHER, None, "HTTP 404 and never archived"),
+        Source("https://other.example/c", SourceRole.OTHER, ("Schools reopened on Wednesday.",)),
+    )
+    verdict = judge("The zoo bought two giraffes.", *others, has_citation=False)
+    assert "; 1 could not be read; 1 is dead and never archived" in verdict.reason
 
 
 def test_a_citation_that_could_not_be_resolved_is_unverifiable() -> None:

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from verify import pipeline
+from verify.archive import ArchiveOutcome, ArchiveResult
+from verify.article import parse_article
 from verify.cli import main
+from verify.http import Fetched, Outcome
+from verify.judge import Failure, Label, SourceRole
+from verify.links import LinkCheck, link_check, recover_targets
 from verify.status import ExitStatus
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "000_8fc51db70bd3123f.txt"
@@ -223,3 +229,114 @@ def test_statements_and_links_outside_the_article_body_are_found_in_the_capture(
     assert "outside the archived original's article body" in citation["recovery_detail"]
     assert "outside the archived original" in render_markdown(report)
     assert not data["comparison"]["archive_complete"]
+
+
+# Why a cited source has no text is found out by the pipeline and set on it as data (`Source.failure`); the words of
+# `unavailable` are only what a reader is shown, and rewording them changes no kind.
+
+STRIPPED_AND_ODD = """# Ferry fares
+
+May 12, 2024
+
+The ferry fare rose to 3 dollars, the [operator said](javascript:go()).
+
+The pier closed on Monday, [the council said](#).
+
+Buses ran late, [the depot said](https://depot.example/a).
+
+Trams ran late, [the tram office said](https://trams.example/b).
+
+Original url: <https://news.example/story>
+"""
+
+
+def _check(url: str, live: Outcome, archived: ArchiveOutcome) -> LinkCheck:
+    fetched = Fetched(url, live, url, None, (), "", "", live.value, 0.0)
+    return link_check(url, fetched, ArchiveResult(url, archived, None, None, (), archived.value))
+
+
+def test_the_pipeline_says_why_a_source_has_no_text_as_data_whatever_its_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "TARGET_UNKNOWN", "the archive lost where it pointed")
+    monkeypatch.setattr(pipeline, "NOT_A_WEB_LINK", "nothing to fetch behind")
+    article = parse_article(STRIPPED_AND_ODD)
+    texts = {
+        url: pipeline._source_text(_check(url, live, ArchiveOutcome.NOT_ARCHIVED))
+        for url, live in [("https://depot.example/a", Outcome.DEAD), ("https://trams.example/b", Outcome.BLOCKED)]
+    }
+    targets = recover_targets(article.citations, None, unavailable="the original could not be read")
+    candidates = pipeline._Candidates(article, targets, texts)
+    found = {}
+    for statement in article.statements:
+        [source], _, _ = candidates.sources_for(statement)
+        verdict = pipeline._judge(statement, candidates, None, {}).verdict
+        [failure] = [f for f in verdict.failures if f.role is SourceRole.OWN]
+        assert failure.kind is source.failure and failure.detail == source.unavailable
+        found[statement.id] = (source.failure, verdict.unverifiable, verdict.reason.split(";")[0])
+    assert found == {
+        "p1.s1": (
+            Failure.NOT_A_WEB_LINK,
+            False,
+            "nothing to fetch behind (javascript), never fetched (javascript:go())",
+        ),
+        "p2.s1": (
+            Failure.NOT_RECOVERED,
+            False,
+            "its link was not recovered: the archive lost where it pointed (not recovered: the original could not be "
+            "read) (the council said)",
+        ),
+        "p3.s1": (
+            Failure.GONE,
+            False,
+            "cited source dead and never archived: dead (dead) and never archived (https://depot.example/a)",
+        ),
+        "p4.s1": (
+            Failure.UNREAD,
+            True,
+            "unverifiable: blocked (blocked): unverifiable and never archived (https://trams.example/b)",
+        ),
+    }
+
+
+def test_offline_sources_are_not_checked_whatever_their_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "NOT_CHECKED", "left alone this run")
+    report = pipeline._offline_report(parse_article(STRIPPED_AND_ODD))
+    failures = [f for result in report.results for f in result.verdict.failures]
+    assert len(failures) == 4 and {f.kind for f in failures} == {Failure.NOT_CHECKED}
+    assert all(result.verdict.reason.startswith("not checked: left alone this run") for result in report.results)
+
+
+def test_a_statement_the_time_limit_left_unweighed_names_its_citations_and_why() -> None:
+    article = parse_article(STRIPPED_AND_ODD)
+    texts = {
+        "https://depot.example/a": pipeline._SourceText(("Buses ran late on Monday.",), None, None, "x"),
+        "https://trams.example/b": pipeline._source_text(
+            _check("https://trams.example/b", Outcome.BLOCKED, ArchiveOutcome.NOT_ARCHIVED)
+        ),
+    }
+    candidates = pipeline._Candidates(article, recover_targets(article.citations, None), texts)
+    spent = "not fetched: the run's time limit of 1 s (--max-time) was reached"
+    kinds = {}
+    for statement in article.statements:
+        result = pipeline._not_weighed(statement, spent, candidates.own_sources(statement))
+        verdict = result.verdict
+        assert verdict.label is Label.UNSOURCED and result.unverifiable and verdict.unverifiable
+        assert verdict.reason == (
+            "not checked: the run's time limit of 1 s (--max-time) was reached before this statement was weighed "
+            "against its sources"
+        )
+        assert verdict.other_sources is None and not verdict.uncited
+        [failure] = verdict.failures
+        kinds[statement.id] = failure.kind
+    assert kinds == {
+        "p1.s1": Failure.NOT_A_WEB_LINK,
+        "p2.s1": Failure.NOT_RECOVERED,
+        "p3.s1": Failure.NOT_CHECKED,  # read, and not weighed against it
+        "p4.s1": Failure.UNREAD,
+    }
+    read = pipeline._not_weighed(article.statements[2], spent, candidates.own_sources(article.statements[2]))
+    assert read.verdict.failures[0].detail == (
+        "the run's time limit of 1 s (--max-time) was reached before this statement was weighed against it"
+    )
+    uncited = parse_article("# T\n\nBuses ran late.\n\nOriginal url: <https://news.example/story>\n").statements[0]
+    verdict = pipeline._not_weighed(uncited, spent, []).verdict
+    assert verdict.uncited and verdict.unverifiable and verdict.failures == ()

@@ -15,7 +15,7 @@ from verify.html_report import render_html
 from verify.http import Fetched, Outcome
 from verify.judge import Failure, Label, OtherSources, Source, SourceFailure, SourceRole, judge_statement
 from verify.links import link_check
-from verify.pipeline import _offline_report
+from verify.pipeline import _not_weighed, _offline_report
 from verify.report import (
     Added,
     Coverage,
@@ -209,7 +209,8 @@ def test_a_reason_that_only_mentions_unverifiable_makes_nothing_unverifiable(cit
     # A passage the reason quotes may hold any word: "unverifiable" in it says nothing of the statement.
     said = "source fetched but silent on it (best passage: 'the claims are unverifiable', own citation)"
     row = summary_row(judged(citing, "p1.s1", reason=said), "p1.s1")
-    assert row.endswith("| its citation “port authority said” (link 1) could not be read |")
+    # (The fixture's citation was not fetched: --offline's `Failure.NOT_CHECKED`, in a report made to look online.)
+    assert row.endswith("| its citation “port authority said” (link 1) was not checked |")
 
 
 @pytest.mark.parametrize(
@@ -289,3 +290,19 @@ def test_a_citation_fetched_but_never_read_is_not_said_to_leave_the_statement_ou
     report = dataclasses.replace(citing, links=(check,), results=results)
     row = summary_row(report, statement.id)
     assert row.endswith("| its citation “port authority said” (link 1) could not be read (unverifiable) |")
+
+
+def test_a_citation_read_but_not_weighed_before_the_time_limit_is_said_not_checked(citing: Report) -> None:
+    # The page was read; the run's time limit came before the statement was weighed against it.
+    live = Fetched(CITED, Outcome.OK, CITED, 200, (), "text/html", "The operator runs 12 ferries a day.", "200 OK", 0.1)
+    check = link_check(CITED, live, ArchiveResult(CITED, ArchiveOutcome.NOT_ARCHIVED, None, None, (), "no capture"))
+    read = Source(CITED, SourceRole.OWN, ("The operator runs 12 ferries a day.",))
+    spent = "not fetched: the run's time limit of 1 s (--max-time) was reached"
+    results = tuple(_not_weighed(r.statement, spent, [read] if r.statement.citations else []) for r in citing.results)
+    report = dataclasses.replace(citing, links=(check,), results=results)
+    row = summary_row(report, "p1.s1")
+    assert row.endswith("| its citation “port authority said” (link 1) was not checked (unverifiable) |")
+    assert "does not carry it" not in row
+    assert summary_row(report, "p2.s1").endswith("| no citation (unverifiable) |")
+    [failed_source] = report_json(report)["statements"][0]["failed_sources"]
+    assert failed_source["failure"] == "not-checked" and "--max-time" in failed_source["detail"]

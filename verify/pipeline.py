@@ -28,8 +28,10 @@ from verify.judge import (
     NOT_A_WEB_LINK,
     NOT_CHECKED,
     TARGET_UNKNOWN,
+    Failure,
     Label,
     Source,
+    SourceFailure,
     SourceRole,
     Verdict,
     judge_statement,
@@ -313,7 +315,7 @@ def check_article(
     for statement in article.statements:
         spent = http.run_spent()
         if spent:
-            judged.append(_not_weighed(statement, spent))
+            judged.append(_not_weighed(statement, spent, candidates.own_sources(statement)))
             not_weighed += 1
         else:
             judged.append(_judge(statement, candidates, comparison, changes, options.entailment))
@@ -499,7 +501,7 @@ def _prepare(
     spent = http.run_spent()
     if spent and check.evidence_page is not None:
         why = spent.removeprefix("not fetched: ")
-        return check, _SourceText(None, f"timed out: {why} before it was read: unverifiable", None, url)
+        return check, _SourceText(None, f"timed out: {why} before it was read: unverifiable", None, url, Failure.UNREAD)
     with _CPU:
         text = _source_text(check)
         if text.sentences:
@@ -553,11 +555,13 @@ def _original_text(original: LinkCheck) -> tuple[Extracted | None, str]:
 
 @dataclass(frozen=True)
 class _SourceText:
+    """A cited page's sentences, or why it has none: `failure` as data, `unavailable` in words."""
+
     sentences: tuple[str, ...] | None
     unavailable: str | None
     capture_url: str | None
     url: str
-    gone: bool = False
+    failure: Failure | None = None
 
 
 def _source_text(check: LinkCheck) -> _SourceText:
@@ -566,13 +570,18 @@ def _source_text(check: LinkCheck) -> _SourceText:
         check.archive.capture.permalink if check.evidence is EvidenceCopy.ARCHIVE and check.archive.capture else None
     )
     if page is None:
-        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url, check.gone)
+        # Dead and never archived is a finding; blocked, refused, timed out, unreachable or too large is not read.
+        failure = Failure.GONE if check.gone else Failure.UNREAD
+        return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url, failure)
     sentences = _sentences(page, check.url)
     if sentences is None:
         kind = page.content_type or "unknown type"
-        return _SourceText(None, f"source is {kind}, not a page whose text can be read: unverifiable", None, check.url)
+        why = f"source is {kind}, not a page whose text can be read: unverifiable"
+        return _SourceText(None, why, None, check.url, Failure.UNREAD)
     if not sentences:
-        return _SourceText(None, "source page has no readable text: unverifiable", capture_url, check.url)
+        return _SourceText(
+            None, "source page has no readable text: unverifiable", capture_url, check.url, Failure.UNREAD
+        )
     return _SourceText(sentences, None, capture_url, check.url)
 
 
@@ -688,10 +697,29 @@ def _caption_verdict(verdict: Verdict) -> Verdict:
     return dataclasses.replace(verdict, label=Label.UNSOURCED, reason=reason, evidence=(closest,))
 
 
-def _not_weighed(statement: Statement, why: str) -> StatementResult:
-    """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable."""
-    reason = f"not checked: {why.removeprefix('not fetched: ')} before this statement was weighed against its sources"
-    verdict = Verdict(statement.id, Label.UNSOURCED, reason, (), 0.0, ())
+def _not_weighed(statement: Statement, why: str, own: Sequence[Source]) -> StatementResult:
+    """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable. Its failed sources
+    are its own citations: one that was read was not checked against it, and one that was not says why."""
+    spent = why.removeprefix("not fetched: ")
+    reason = f"not checked: {spent} before this statement was weighed against its sources"
+    unweighed = f"{spent} before this statement was weighed against it"
+    failures = tuple(
+        SourceFailure(source.url, source.role, Failure.NOT_CHECKED, unweighed)
+        if source.sentences
+        else SourceFailure.of(source)
+        for source in own
+    )
+    verdict = Verdict(
+        statement.id,
+        Label.UNSOURCED,
+        reason,
+        (),
+        0.0,
+        (),
+        failures=failures,
+        unverifiable=True,
+        uncited=not statement.citations,
+    )
     return StatementResult(statement, verdict, None, unverifiable=True)
 
 
@@ -744,15 +772,8 @@ class _Candidates:
     def sources_for(self, statement: Statement) -> tuple[list[Source], list[Source], int | None]:
         """Candidate sources in the order the judge weighs them: own citations, then the others (attributed documents
         first), and how many other sources the article has when only the closest were kept (None when all were)."""
-        sources: list[Source] = []
-        seen: set[str] = set()
-        for target in self.own.get(statement.id, ()):
-            if target.url is None:
-                why = f"{TARGET_UNKNOWN} ({target.detail})"
-                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, None))
-            elif target.url not in seen:
-                seen.add(target.url)
-                sources.append(self._source(target.url, SourceRole.OWN))
+        sources = self.own_sources(statement)
+        seen = {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
         others = len(self.first) - len(seen)
         if others <= MAX_OTHER_SOURCES:
             chosen = [url for url in self.first if url not in seen]
@@ -764,6 +785,20 @@ class _Candidates:
         weighed = [self._source(url, SourceRole.ATTRIBUTED) for url in attributed]
         weighed += [self._source(url, SourceRole.OTHER) for url in rest]
         return sources, weighed, (others if others > MAX_OTHER_SOURCES else None)
+
+    def own_sources(self, statement: Statement) -> list[Source]:
+        """The statement's own citations as sources, each URL once, in article order; a link not recovered is named by
+        its anchor text."""
+        sources: list[Source] = []
+        seen: set[str] = set()
+        for target in self.own.get(statement.id, ()):
+            if target.url is None:
+                why = f"{TARGET_UNKNOWN} ({target.detail})"
+                sources.append(Source(target.citation.anchor, SourceRole.OWN, None, why, failure=Failure.NOT_RECOVERED))
+            elif target.url not in seen:
+                seen.add(target.url)
+                sources.append(self._source(target.url, SourceRole.OWN))
+        return sources
 
     @functools.cached_property
     def postings(self) -> dict[str, list[str]]:
@@ -800,8 +835,9 @@ class _Candidates:
         text = self.texts.get(url)
         if text is None:
             scheme = urlsplit(url).scheme or "no scheme"
-            return Source(url, role, None, f"{NOT_A_WEB_LINK} ({scheme}), never fetched", None)
-        return Source(url, role, text.sentences, text.unavailable, text.capture_url, text.gone)
+            why = f"{NOT_A_WEB_LINK} ({scheme}), never fetched"
+            return Source(url, role, None, why, failure=Failure.NOT_A_WEB_LINK)
+        return Source(url, role, text.sentences, text.unavailable, text.capture_url, failure=text.failure)
 
 
 _NAME = re.compile(r"[A-Z][\w'-]+")
@@ -834,7 +870,7 @@ def _offline_report(article: Article) -> Report:
     results = []
     for statement in article.statements:
         sources = [
-            Source(t.url or t.citation.anchor, SourceRole.OWN, None, _not_fetched(t), None)
+            Source(t.url or t.citation.anchor, SourceRole.OWN, None, _not_fetched(t), failure=Failure.NOT_CHECKED)
             for t in targets
             if t.citation.statement_id == statement.id
         ]

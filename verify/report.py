@@ -478,15 +478,16 @@ _OWN_SAID: dict[Failure | None, str] = {
     Failure.NOT_RECOVERED: " was not recovered",
     Failure.UNREAD: " could not be read",
     Failure.NOT_A_WEB_LINK: " could not be read",
-    Failure.NOT_CHECKED: " could not be read",
+    # Read, and not weighed against a statement that the run's time limit left unweighed (--offline is said apart).
+    Failure.NOT_CHECKED: " was not checked",
     Failure.NO_TEXT: " could not be read",
     None: " does not carry it",
 }
 
 
 def _link_failure(row: LinkRow) -> Failure | None:
-    """For a citation the verdict names no failure of (a verdict the judge did not make, such as a statement the
-    run's time limit left unweighed), what its link check says: its failure, or None for a page that was read."""
+    """For a citation the verdict names no failure of, what its link check says: its failure (for a verdict made
+    without its sources), or None for a page that was read."""
     if row.url is None:
         return Failure.NOT_RECOVERED
     if row.check is not None and row.check.gone:

@@ -88,33 +88,17 @@ def assess(claim: str, sentences: Sequence[str], model: Model | None = None) -> 
     )
 
 
-# A source's `unavailable` reason starts with this when the run chose not to fetch it (--offline): the statement is
-# unsourced for want of evidence, and the reason must not say that the source is dead.
+# The words a source's `unavailable` text begins with when the run chose not to fetch it (--offline): the statement is
+# unsourced for want of evidence, and the reason must not say that the source is dead. Words for readers only: the
+# judge goes by the source's `failure` (`Failure.NOT_CHECKED`), never by these.
 NOT_CHECKED = "--offline"
-# A source's `unavailable` reason starts with this when its link is not a web link (javascript:, mailto:, file:,
-# data:): there is nothing to fetch, so it is neither dead nor unverifiable.
+# The words a source's `unavailable` text begins with when its link is not a web link (javascript:, mailto:, file:,
+# data:; `Failure.NOT_A_WEB_LINK`): there is nothing to fetch, so it is neither dead nor unverifiable.
 NOT_A_WEB_LINK = "not a web link"
 
-# A source's `unavailable` reason starts with this when a stripped link's target was not recovered.
+# The words a source's `unavailable` text begins with when a stripped link's target was not recovered
+# (`Failure.NOT_RECOVERED`).
 TARGET_UNKNOWN = "link target unknown"
-
-
-def _failure(source: Source) -> SourceFailure:
-    """Why a source without sentences to weigh could not be weighed."""
-    if source.sentences is not None:
-        return SourceFailure(source.url, source.role, Failure.NO_TEXT, "source fetched but has no text")
-    why = source.unavailable or "text not available"
-    if why.startswith(NOT_CHECKED):
-        kind = Failure.NOT_CHECKED
-    elif why.startswith(NOT_A_WEB_LINK):
-        kind = Failure.NOT_A_WEB_LINK
-    elif source.gone:
-        kind = Failure.GONE
-    elif why.startswith(TARGET_UNKNOWN):
-        kind = Failure.NOT_RECOVERED
-    else:  # blocked, refused, rate-limited, timed out, unreachable, too large, no readable text: not read
-        kind = Failure.UNREAD
-    return SourceFailure(source.url, source.role, kind, why)
 
 
 def _where(source: Source) -> str:
@@ -157,7 +141,7 @@ def judge_statement(
     best = max(assessed, key=lambda pair: pair[1].score, default=None)
     best_score = round(best[1].score, 4) if best else 0.0
     best_read = best[1].nli if best else None
-    failures = tuple(_failure(source) for source in sources if not source.sentences)
+    failures = tuple(SourceFailure.of(source) for source in sources if not source.sentences)
 
     if changed:
         evidence = tuple(itertools.islice((_evidence(a, s, attribution) for s, a in assessed if a.supported), 3))
@@ -235,13 +219,13 @@ def judge_statement(
             else:
                 parts.append(f"{silent} ({_where(source)})")
         else:
-            parts.append(_failure(source).said)
+            parts.append(SourceFailure.of(source).said)
     other_sources: OtherSources | None = None
     if others:  # the article's other sources, summed up: the closest passage is the evidence below
         other_ids = {id(source) for source in others}
         read = [(s, a) for s, a in assessed if id(s) in other_ids and s.sentences]
-        unread = sum(1 for s in others if not s.sentences and not s.gone)
-        gone = sum(1 for s in others if not s.sentences and s.gone)
+        unread = sum(1 for s in others if not s.sentences and s.failure is not Failure.GONE)
+        gone = sum(1 for s in others if not s.sentences and s.failure is Failure.GONE)
         other_sources = OtherSources.NONE_CARRIES if read else OtherSources.NONE_READ
         if others_total is not None and others_total > len(others):
             summary = (

@@ -24,20 +24,6 @@ class SourceRole(str, enum.Enum):
     ATTRIBUTED = "attributed document"
 
 
-@dataclass(frozen=True)
-class Source:
-    """A candidate source of a statement; `sentences` is None when its text could not be had (`unavailable` says why)."""
-
-    url: str
-    role: SourceRole
-    sentences: tuple[str, ...] | None
-    unavailable: str | None = None
-    capture_url: str | None = None
-    #: Dead (or a soft 404) and never archived: a finding about the source. Any other source without text could not
-    #: be read, and the statement is unverifiable against it.
-    gone: bool = False
-
-
 class Failure(str, enum.Enum):
     """Why a candidate source could not be weighed against a statement."""
 
@@ -50,10 +36,48 @@ class Failure(str, enum.Enum):
     UNREAD = "unverifiable"
     #: A javascript:, mailto:, file: or data: link: nothing to fetch.
     NOT_A_WEB_LINK = "not-a-web-link"
-    #: Not fetched, by the run's choice (--offline).
+    #: Not fetched, by the run's choice (--offline); or read, and not weighed against a statement that the run's time
+    #: limit (--max-time) left unweighed.
     NOT_CHECKED = "not-checked"
     #: Fetched, and no sentence in it.
     NO_TEXT = "no-text"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A candidate source of a statement; `sentences` is None when its text could not be had: `failure` says why, as
+    data, and `unavailable` in words (what a reader is shown; nothing decides from its words)."""
+
+    url: str
+    role: SourceRole
+    sentences: tuple[str, ...] | None
+    unavailable: str | None = None
+    capture_url: str | None = None
+    #: Dead (or a soft 404) and never archived: a finding about the source. Any other source without text was not
+    #: read (`failure` says why). The same finding as `failure is Failure.GONE`: either may be given.
+    gone: bool = False
+    #: Why it has no text to weigh; None for a source with text. Whoever builds a source without text says why; one
+    #: built with only `unavailable` (a caller that knows no more) is taken as not read (`Failure.UNREAD`), or as
+    #: `GONE` with `gone`, and one whose `sentences` are empty as `NO_TEXT`.
+    failure: Failure | None = None
+
+    def __post_init__(self) -> None:
+        failure = self.failure
+        if self.sentences:
+            if failure is not None or self.gone:
+                raise ValueError(
+                    f"a source with text has no failure ({self.url}: {failure.value if failure else 'gone'})"
+                )
+            return
+        if failure is None:
+            failure = Failure.GONE if self.gone else Failure.UNREAD if self.sentences is None else Failure.NO_TEXT
+        elif self.gone and failure is not Failure.GONE:
+            raise ValueError(
+                f"a source that is gone has failure {failure.value}, not {Failure.GONE.value} ({self.url})"
+            )
+        # Frozen: the two views of one finding are made to agree once, here.
+        object.__setattr__(self, "failure", failure)
+        object.__setattr__(self, "gone", failure is Failure.GONE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,13 @@ class SourceFailure:
     role: SourceRole
     kind: Failure
     detail: str
+
+    @classmethod
+    def of(cls, source: Source) -> SourceFailure:
+        """Why a source without sentences to weigh could not be weighed: its `failure`, whatever its words say."""
+        kind = source.failure or Failure.UNREAD
+        detail = "source fetched but has no text" if kind is Failure.NO_TEXT else source.unavailable
+        return cls(source.url, source.role, kind, detail or "text not available")
 
     @property
     def said(self) -> str:
@@ -123,8 +154,9 @@ class Verdict:
     #: Unsourced: whether the article's other sources were weighed and none carries it, or none could be read; None
     #: when it has no other source weighed, or when it is not unsourced.
     other_sources: OtherSources | None = None
-    #: Unsourced, and one of its own citations could not be read (or could not be resolved to a source): it was not
-    #: checked against what it cites. (A report's `StatementResult.unverifiable` says more: any source unread.)
+    #: Unsourced, and one of its own citations could not be read (or could not be resolved to a source), or the run's
+    #: time limit left it unweighed: it was not checked against what it cites. (A report's
+    #: `StatementResult.unverifiable` says more: any source unread.)
     unverifiable: bool = False
     #: Unsourced, and it cites nothing: its reason begins with `NO_CITATION`.
     uncited: bool = False
