@@ -655,6 +655,11 @@ def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> 
             "roles: the statement says 'Arsenal beat Chelsea', the source says 'Chelsea beat Arsenal'",
         ),
         (
+            "The mayor defeated the challenger in the election.",
+            "The challenger defeated the mayor in the election by 300 votes.",
+            "roles: the statement says 'mayor defeated challenger', the source says 'challenger defeated mayor'",
+        ),
+        (
             "The road was closed before the storm.",
             "The road was closed after the storm had passed, police said.",
             "order: the statement says 'before', the source says 'after'",
@@ -671,7 +676,16 @@ def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> 
             "for the city'",
         ),
     ],
-    ids=["antonym", "irregular-antonym", "weekday", "roles", "before-after", "scale", "quote-after-same-words"],
+    ids=[
+        "antonym",
+        "irregular-antonym",
+        "weekday",
+        "roles",
+        "roles-of-common-nouns",
+        "before-after",
+        "scale",
+        "quote-after-same-words",
+    ],
 )
 def test_a_statement_its_source_turns_round_is_disputed_and_the_reason_says_how(
     statement: str, source: str, conflict: str
@@ -679,6 +693,13 @@ def test_a_statement_its_source_turns_round_is_disputed_and_the_reason_says_how(
     verdict = judge_claim(statement, source)
     assert verdict.label is Label.DISPUTED
     assert conflict in verdict.conflicts
+
+
+def test_a_word_set_off_by_a_comma_is_no_subject_of_what_follows() -> None:
+    statement = "Danish Jan Novak thought to be the gunman in the harbour shooting."
+    source = "The gunman, thought to be Jan Novak, in a photo released by Danish media."
+    verdict = judge_claim(statement, source)
+    assert not any(c.startswith("roles") for c in verdict.conflicts)
 
 
 @pytest.mark.parametrize(

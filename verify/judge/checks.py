@@ -8,6 +8,7 @@ import difflib
 import functools
 import itertools
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
@@ -444,23 +445,53 @@ def _after_name(tokens: _Tokens, start: int) -> int | None:
     return None
 
 
+def _participant_starts(tokens: _Tokens) -> list[int]:
+    """Where each name of a text begins (`_name_starts`), and each lower-case content word right after "the", "a" or
+    "an" ("the mayor", "a challenger"): who can do what a statement says to whom."""
+    starts = set(_name_starts(tokens))
+    for k in range(1, len(tokens.lower)):
+        if tokens.lower[k - 1] in _ARTICLES and not tokens.capital[k] and tokens.stems[k] in tokens.content:
+            starts.add(k)
+    return sorted(starts)
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _after_participant(tokens: _Tokens, start: int) -> int | None:
+    """The predicate after the participant that begins at `start` (`_after_name`; after a lower-case word, the next
+    lower-case content word past stop words: "the mayor has defeated": "defeated")."""
+    if tokens.capital[start]:
+        return _after_name(tokens, start)
+    # "The gunman, thought to be ...": a word set off by punctuation is no subject of what follows.
+    if re.search(rf"\b{re.escape(tokens.lower[start])}\s*[,;:()\u2013\u2014]", tokens.text, re.I):
+        return None
+    k = start + 1
+    while k < len(tokens.lower) and tokens.lower[k] in _STOP:
+        k += 1
+    if k < len(tokens.lower) and not tokens.capital[k] and tokens.stems[k] in tokens.content:
+        return k
+    return None
+
+
 def _role_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
-    """Two names of the statement, the first followed by its predicate and the second after that, that a sentence of
-    the source gives the other way round ("A beat B" against "B beat A"). Passives ("A was beaten by B") and
+    """Two participants of the statement (names, or words after "the"), the first followed by its predicate and the
+    second after that, that a sentence of the source gives the other way round ("A beat B" against "B beat A", "the
+    mayor defeated the challenger" against "the challenger defeated the mayor"). Passives ("A was beaten by B") and
     predicates that read the same either way ("met", "married") are left out."""
-    starts = _name_starts(claim)
+    starts = _participant_starts(claim)
     for a, b in itertools.combinations(starts, 2):
-        verb = _after_name(claim, a)
+        verb = _after_participant(claim, a)
         if verb is None or verb >= b or claim.stems[verb] in SYMMETRIC or claim.lower[verb + 1 : verb + 2] == ("by",):
             continue
         first, second = claim.lower[a], claim.lower[b]
         for sentence in sentences:
             if _hedging(sentence) and not _hedging(claim):
                 continue
-            for j in _name_starts(sentence):
+            for j in _participant_starts(sentence):
                 if sentence.lower[j] != second:
                     continue
-                theirs = _after_name(sentence, j)
+                theirs = _after_participant(sentence, j)
                 if (
                     theirs is not None
                     and sentence.stems[theirs] == claim.stems[verb]
