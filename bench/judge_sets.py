@@ -11,7 +11,9 @@ Every claim goes through `verify.judge.judge_claim` with the shipped model, as `
   - climate: CLIMATE-FEVER dev half, claims against their five evidence sentences, refuted called sourced, split by
     sha256(claim_id);
   - fnc: FNC-1 train, a fifth of the bodies by sha256("fnc" + Body ID) (half dev, half val), headline against body:
-    disagree -> disputed, F1 of disputed.
+    disagree -> disputed, F1 of disputed. Two more FNC-1 halves, asked for by name only: `tune`, the bodies whose
+    byte % 10 is 1 or 2 (session 8 tuned its FNC-1 rules there), and `untuned-odd`, every odd-byte body but those
+    (bench/train_judge.py's validation split less what was tuned on; val is inside it), all pairs (about 2 min).
 bench/judge_bench.py holds the figures of the trained model; this script is the quick check of the labels' rules.
 """
 
@@ -60,7 +62,7 @@ def wice() -> None:
     halves = [_half("w" + str(row["meta"]["id"])) for row in rows]  # type: ignore[index]
     shipped = [judge_claim(row["claim"], row["evidence"]).label.value == "sourced" for row in rows]  # type: ignore[arg-type]
     for name, labels in (("5-fold CV model", predicted), ("shipped model, trained on all", shipped)):
-        for half in HALVES:
+        for half in _split_halves():
             chosen = [i for i, h in enumerate(halves) if h == half]
             tp = sum(1 for i in chosen if labels[i] and ys[i])
             fp = sum(1 for i in chosen if labels[i] and not ys[i])
@@ -77,7 +79,7 @@ def fever() -> None:
                 continue
             label = judge_claim(row["claim"], [row["evidence"]]).label.value
             counts[(_half(str(row["id"])), row["label"], label)] += 1
-    for half in HALVES:
+    for half in _split_halves():
         refuted = sum(counts[(half, "REFUTES", label)] for label in LABELS)
         supports = sum(counts[(half, "SUPPORTS", label)] for label in LABELS)
         print(
@@ -97,7 +99,7 @@ def climate() -> None:
                 continue
             label = judge_claim(row["claim"], [e["evidence"] for e in row["evidences"]]).label.value
             counts[(_half(str(row["claim_id"])), row["claim_label"], label)] += 1
-    for half in HALVES:
+    for half in _split_halves():
         total = {gold: sum(counts[(half, gold, label)] for label in LABELS) for gold in ("REFUTES", "SUPPORTS")}
         print(
             f"climate {half}: refuted sourced {_share(counts[(half, 'REFUTES', 'sourced')], total['REFUTES'])}, "
@@ -114,9 +116,8 @@ def fnc() -> None:
     started, judged = time.perf_counter(), 0
     with (folder / "train_stances.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            byte = hashlib.sha256(("fnc" + row["Body ID"]).encode()).digest()[0]
-            half = "dev" if byte % 10 == 0 else "val"
-            if byte % 5 or half not in HALVES:
+            half = _fnc_half(hashlib.sha256(("fnc" + row["Body ID"]).encode()).digest()[0])
+            if half not in HALVES:
                 continue
             disputed = judge_claim(row["Headline"], bodies[row["Body ID"]]).label.value == "disputed"
             judged += 1
@@ -124,15 +125,36 @@ def fnc() -> None:
     for half in HALVES:
         tp, fp, fn = counts[(half, True, True)], counts[(half, False, True)], counts[(half, True, False)]
         print(f"fnc {half}: disputed {_prf(tp, fp, fn)}")
+    if "untuned-odd" in HALVES:  # it holds val: counted there too
+        tp, fp, fn = (sum(counts[(h, g, d)] for h in ("val", "untuned-odd")) for g, d in ((1, 1), (0, 1), (1, 0)))
+        print(f"fnc untuned-odd with val: disputed {_prf(tp, fp, fn)}")
     print(f"fnc: {judged} pairs, {1000 * (time.perf_counter() - started) / max(judged, 1):.1f} ms per pair")
+
+
+def _split_halves() -> list[str]:
+    """The asked-for halves that the sets other than FNC-1 have (dev and val)."""
+    return [half for half in HALVES if half in ("dev", "val")]
+
+
+def _fnc_half(byte: int) -> str | None:
+    """The half of an FNC-1 body by the first byte of its hash (see the module's docstring); None: in no half."""
+    if byte % 10 == 0:
+        return "dev"
+    if byte % 10 == 5:
+        return "val"
+    if byte % 10 in (1, 2):
+        return "tune"
+    return "untuned-odd" if byte % 2 else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="wice,fever,climate,fnc", help="comma-separated: wice, fever, climate, fnc")
-    parser.add_argument("--halves", default="dev,val", help="comma-separated: dev, val (default both)")
+    parser.add_argument(
+        "--halves", default="dev,val", help="comma-separated: dev, val (default both); for fnc also tune, untuned-odd"
+    )
     args = parser.parse_args()
-    HALVES[:] = [h for h in ("dev", "val") if h in args.halves.split(",")]
+    HALVES[:] = [h for h in ("dev", "val", "tune", "untuned-odd") if h in args.halves.split(",")]
     for name in args.sets.split(","):
         {"wice": wice, "fever": fever, "climate": climate, "fnc": fnc}[name]()
 
