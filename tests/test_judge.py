@@ -660,6 +660,11 @@ def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> 
             "roles: the statement says 'mayor defeated challenger', the source says 'challenger defeated mayor'",
         ),
         (
+            "The factory opened in March.",
+            "The factory closed in March after 40 years.",
+            "opposite: the statement says 'opened', the source says 'closed'",
+        ),
+        (
             "The road was closed before the storm.",
             "The road was closed after the storm had passed, police said.",
             "order: the statement says 'before', the source says 'after'",
@@ -682,6 +687,7 @@ def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> 
         "weekday",
         "roles",
         "roles-of-common-nouns",
+        "antonym-beside-a-date",
         "before-after",
         "scale",
         "quote-after-same-words",
@@ -693,6 +699,11 @@ def test_a_statement_its_source_turns_round_is_disputed_and_the_reason_says_how(
     verdict = judge_claim(statement, source)
     assert verdict.label is Label.DISPUTED
     assert conflict in verdict.conflicts
+
+
+def test_shared_numbers_alone_do_not_make_an_opposite_about_the_same_thing() -> None:
+    verdict = judge_claim("Sales rose 5 percent in 2023.", "Costs fell 5 percent in 2023, the company said.")
+    assert verdict.label is not Label.DISPUTED
 
 
 def test_a_word_set_off_by_a_comma_is_no_subject_of_what_follows() -> None:

@@ -35,6 +35,7 @@ from verify.judge.tokens import (
     _common_words,
     _compatible,
     _Document,
+    _gives,
     _kind,
     _negation,
     _plain,
@@ -365,12 +366,17 @@ def _hedging(tokens: _Tokens) -> list[str]:
 
 def _rest_shared(claim: _Tokens, sentence: _Tokens, left_out: set[str]) -> bool:
     """Whether the sentence asserts something about what the statement says: it has at least two of the statement's
-    other content words, and 60% of them, and does not hedge ("whether the bridge would close" asserts nothing)."""
+    other content words and numbers (one word at least), and 60% of them, and does not hedge ("whether the bridge
+    would close" asserts nothing)."""
     if _hedging(sentence) and not _hedging(claim):
         return False
     rest = claim.content - left_out
     shared = len(rest & sentence.content)
-    return shared >= 2 and shared >= 0.6 * len(rest)
+    if not shared:
+        return False
+    # A date or number both give counts as a shared word ("the factory opened in March": "factory" and "March").
+    given = sum(1 for q in claim.quantities if any(_gives(p, q) for p in sentence.quantities))
+    return shared + given >= 2 and shared + given >= 0.6 * (len(rest) + len(claim.quantities))
 
 
 def _antonym_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
