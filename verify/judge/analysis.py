@@ -125,16 +125,16 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
             conflicts += _clause_negation_conflicts(claim, doc)
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
-    in_passage = bool(conflicts)
-    conflicts += _debunking_conflicts(claim, doc)  # it finds the sentences about the statement itself
+    earlier = bool(conflicts)  # found in the best passage, or clause by clause
+    debunking = _debunking_conflicts(claim, doc)  # it finds the sentences about the statement itself
+    conflicts += debunking
     if claim.negated_outside_quotes and any(c.startswith("negation") for c in conflicts) and debunked(claim, doc):
         # A statement that denies a story, and a source that calls the story untrue: they agree, whatever sentence of
         # the source tells the story without a negation.
         conflicts = [c for c in conflicts if not c.startswith("negation")]
-        in_passage = bool(conflicts)
-    # A source that calls the story untrue elsewhere than in the best passage: that sentence is the evidence.
-    calls_untrue = debunked(claim, doc) if conflicts and not in_passage else None
-    conflict_window = _window_at(doc, calls_untrue[1], calls_untrue[1] + 1) if calls_untrue else None
+    # When calling the story untrue is the only conflict, the sentence that does so is the evidence to quote.
+    untrue = debunked(claim, doc) if debunking and not earlier else None
+    conflict_window = _window_at(doc, untrue[1], untrue[1] + 1) if untrue else None
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     missing_here = missing_words(claim, passage.content, word_keys(passage.lower))
     missing_anywhere = missing_words(claim, doc.content, doc.keys)
@@ -193,8 +193,8 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         source_rare_missing=float(len(rare_words(missing_anywhere))),
     )
     passages = tuple(w for w in (best, second, third) if w is not None)
-    conflicts = list(dict.fromkeys(conflicts))
-    return _Analysis(best, features, tuple(conflicts), quotes_found, tuple(gaps), passages, conflict_window)
+    unique = tuple(dict.fromkeys(conflicts))
+    return _Analysis(best, features, unique, quotes_found, tuple(gaps), passages, conflict_window)
 
 
 def prepare(claims: Iterable[str], sentences: Sequence[str]) -> None:
