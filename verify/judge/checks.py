@@ -547,8 +547,8 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     """The words by which a sentence of the source about the statement calls it untrue ("hoax", "fake", "debunked",
     "not true", "no evidence": `lexicon.DEBUNKING`), and that sentence's index. A sentence is about the statement when
     it has at least two of its content words and a third of them, or a quarter where the source as a whole has half
-    of them (FNC-1 disputed F1, bench/README.md "session 8": 27.3 -> 30.0 on the unscored quarter of its bodies, 29.2
-    -> 32.3 on dev; a quarter without the source's half let five times as many unrelated stories be called untrue)."""
+    of them (FNC-1 disputed F1, `python bench/judge_sets.py --sets fnc --halves tune,dev`: 27.3 -> 30.0 and 29.2 ->
+    32.3; a quarter without the source's half let five times as many unrelated stories be called untrue)."""
     about = 4 if len(claim.content & doc.content) >= len(claim.content) / 2 else 3
     for index, sentence in enumerate(doc.tokens):
         shared = len(claim.content & sentence.content)
@@ -601,10 +601,6 @@ def _uncertainty(tokens: _Tokens) -> list[str]:
                 found.append(" ".join(tokens.spelled[before[0] : k + 1]))
     return found
 
-
-# A statement with one of these reports that something is said ("media reports: ...", "sources: ..."): a source
-# calling the story untrue does not make the report of it untrue.
-_REPORTED = HEARSAY | _word_set("report reports reported reportedly sources")
 
 
 def _question(tokens: _Tokens) -> bool:
