@@ -602,6 +602,5 @@ def _uncertainty(tokens: _Tokens) -> list[str]:
     return found
 
 
-
 def _question(tokens: _Tokens) -> bool:
     return tokens.text.rstrip().endswith("?")
