@@ -134,7 +134,10 @@ def test_a_statement_changed_since_the_original_is_disputed(report: dict[str, An
 def test_the_markdown_report_has_the_link_table(report: dict[str, Any]) -> None:
     markdown = report["_markdown"]
     assert "| link | cited as (line) | URL | live | archived copy used |" in markdown
-    assert "| 2 | meeting minutes (7) | <https://council.example/minutes/2024-03-11> (recovered) | `dead` |" in markdown
+    assert (
+        '| <a id="link-2"></a>2 | meeting minutes (7) | <https://council.example/minutes/2024-03-11> (recovered) | `dead` |'
+        in markdown
+    )
     assert "web.archive.org/web/20240311190412/https://council.example/minutes/2024-03-11" in markdown
 
 
@@ -158,7 +161,7 @@ def test_a_failing_link_is_explained_once_and_referred_to_from_its_statement(rep
     assert markdown.count("HTTP 410 Gone") == 1
     assert "- **link 7**, consultant study: live: HTTP 410 Gone; archive: the archive holds no capture" in markdown
     row = next(line for line in markdown.splitlines() if line.startswith("| `p7.s1` |"))
-    assert "its citation “consultant study” (link 7) is dead and was never archived" in row
+    assert "its citation “consultant study” ([link 7](#link-7)) is dead and was never archived" in row
 
 
 def test_a_replayed_run_gives_the_same_report(report: dict[str, Any], tmp_path: Path) -> None:

@@ -174,7 +174,7 @@ def test_a_citation_the_verdict_finds_dead_is_said_dead_whatever_the_reason_says
         citing, "p1.s1", reason=reason, failures=failed(Failure.GONE, "dead (HTTP 410 Gone) and never archived")
     )
     row = summary_row(dead, "p1.s1")
-    assert "its citation “port authority said” (link 1) is dead and was never archived" in row
+    assert "its citation “port authority said” ([link 1](#link-1)) is dead and was never archived" in row
     assert "could not be read" not in row and "unverifiable" not in row
 
 
@@ -188,7 +188,7 @@ def test_a_citation_the_verdict_could_not_read_is_never_said_dead(citing: Report
         unverifiable=True,
     )
     row = summary_row(unread, "p1.s1")
-    assert "its citation “port authority said” (link 1) could not be read (unverifiable)" in row
+    assert "its citation “port authority said” ([link 1](#link-1)) could not be read (unverifiable)" in row
     assert "dead" not in row
 
 
@@ -197,12 +197,15 @@ def test_the_full_reason_names_a_failed_citation_by_the_verdicts_failure_not_by_
     failure = SourceFailure(CITED, SourceRole.OWN, Failure.UNREAD, "blocked (HTTP 403): unverifiable")
     report = judged(citing, "p1.s1", reason=f"{failure.said}; {DEAD_WORDS}", failures=(failure,))
     assert why(report, "p1.s1") == (
-        "**Why:** unverifiable: blocked, see “port authority said” (link 1); cited source dead and never archived: "
-        "dead (HTTP 410 Gone) and never archived (“port authority said” (link 1))"
+        "**Why:** unverifiable: blocked, see “port authority said” ([link 1](#link-1)); cited source dead and never archived: "
+        "dead (HTTP 410 Gone) and never archived (“port authority said” ([link 1](#link-1)))"
     )
     dead = SourceFailure(CITED, SourceRole.OWN, Failure.GONE, "dead (HTTP 410 Gone) and never archived")
     report = judged(citing, "p1.s1", reason=dead.said, failures=(dead,))
-    assert why(report, "p1.s1") == "**Why:** cited source dead and never archived, see “port authority said” (link 1)"
+    assert (
+        why(report, "p1.s1")
+        == "**Why:** cited source dead and never archived, see “port authority said” ([link 1](#link-1))"
+    )
 
 
 def test_a_reason_that_only_mentions_unverifiable_makes_nothing_unverifiable(citing: Report) -> None:
@@ -210,7 +213,7 @@ def test_a_reason_that_only_mentions_unverifiable_makes_nothing_unverifiable(cit
     said = "source fetched but silent on it (best passage: 'the claims are unverifiable', own citation)"
     row = summary_row(judged(citing, "p1.s1", reason=said), "p1.s1")
     # (The fixture's citation was not fetched: --offline's `Failure.NOT_CHECKED`, in a report made to look online.)
-    assert row.endswith("| its citation “port authority said” (link 1) was not checked |")
+    assert row.endswith("| its citation “port authority said” ([link 1](#link-1)) was not checked |")
 
 
 @pytest.mark.parametrize(
@@ -289,7 +292,7 @@ def test_a_citation_fetched_but_never_read_is_not_said_to_leave_the_statement_ou
     results = (dataclasses.replace(citing.results[0], verdict=verdict), *citing.results[1:])
     report = dataclasses.replace(citing, links=(check,), results=results)
     row = summary_row(report, statement.id)
-    assert row.endswith("| its citation “port authority said” (link 1) could not be read (unverifiable) |")
+    assert row.endswith("| its citation “port authority said” ([link 1](#link-1)) could not be read (unverifiable) |")
 
 
 def test_a_citation_read_but_not_weighed_before_the_time_limit_is_said_not_checked(citing: Report) -> None:
@@ -301,7 +304,7 @@ def test_a_citation_read_but_not_weighed_before_the_time_limit_is_said_not_check
     results = tuple(_not_weighed(r.statement, spent, [read] if r.statement.citations else []) for r in citing.results)
     report = dataclasses.replace(citing, links=(check,), results=results)
     row = summary_row(report, "p1.s1")
-    assert row.endswith("| its citation “port authority said” (link 1) was not checked (unverifiable) |")
+    assert row.endswith("| its citation “port authority said” ([link 1](#link-1)) was not checked (unverifiable) |")
     assert "does not carry it" not in row
     assert summary_row(report, "p2.s1").endswith("| no citation (unverifiable) |")
     [failed_source] = report_json(report)["statements"][0]["failed_sources"]

@@ -669,7 +669,8 @@ def _md(spans: Sequence[Span], *, cell: bool = False) -> str:
             trail = " " if span.text[-1:].isspace() and text else ""
             out.append(lead + text + trail)
         elif isinstance(span, Ref):
-            out.append(f"“{markdown.text(span.anchor, 60, cell=cell)}” (link {span.number})")
+            # The link's number leads to its row of the links table.
+            out.append(f"“{markdown.text(span.anchor, 60, cell=cell)}” ([link {span.number}](#link-{span.number}))")
         elif isinstance(span, Removed):
             out.append(markdown.struck(span.text, cell=cell))
         else:
@@ -833,7 +834,8 @@ def _links(report: Report, rows: Sequence[LinkRow]) -> list[str]:
                 if captured is not None
                 else md_code(check.archive.outcome.value)
             )
-        out.append(f"| {row.number} | {cited} | {url} | {live} | {capture} |")
+        # An HTML anchor, which GitHub keeps (as user-content-link-N, and follows #link-N to it) and cmark-gfm too.
+        out.append(f'| <a id="link-{row.number}"></a>{row.number} | {cited} | {url} | {live} | {capture} |')
     details = [_link_detail(report, row) for row in rows]
     if any(details):
         out += ["", "What happened to each link that was not read as cited:", ""]
