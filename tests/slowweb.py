@@ -15,9 +15,11 @@ PAGE = b"<html><body><p>The ferry fare rose to 3 dollars in May.</p></body></htm
 class _Handler(BaseHTTPRequestHandler):
     released = threading.Event()
     paths: ClassVar[list[str]] = []
+    agents: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.paths.append(self.path)
+        self.agents.append(self.headers.get("User-Agent", ""))
         if "slow" in self.path:
             self.released.wait(60)
         body, kind = (b"[]", "application/json") if self.path.startswith("/cdx/") else (PAGE, "text/html")
@@ -42,6 +44,7 @@ def serving() -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Handler.paths.clear()
+    _Handler.agents.clear()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
@@ -54,3 +57,8 @@ def serving() -> Iterator[str]:
 def requested() -> list[str]:
     """The paths the web was asked for, in order."""
     return list(_Handler.paths)
+
+
+def agents() -> list[str]:
+    """The User-Agent of each request, in order."""
+    return list(_Handler.agents)

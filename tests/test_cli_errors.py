@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.slowweb import requested, serving
+from tests.slowweb import agents, requested, serving
 from verify.article import parse_article
 from verify.cli import main
 from verify.status import ExitStatus
@@ -31,6 +31,11 @@ DEMO = ROOT / "examples" / "demo" / "harbour-bridge.md"
         (
             ["--archive-url", "web.archive.org"],
             "Error: --archive-url 'web.archive.org' is not an http(s) URL (for example https://example.com/story)\n",
+        ),
+        (
+            ["--user-agent", "desk\nX-Injected: 1"],
+            "Error: --user-agent 'desk\\nX-Injected: 1': give one line of printable ASCII, e.g. "
+            "'verify (newsroom@example.com)'\n",
         ),
     ],
 )
@@ -162,3 +167,28 @@ def test_links_that_are_not_web_links_are_reported_as_such_never_fetched_never_d
     assert markdown.count("not a web link: never fetched") == 4
     anchors = [(c["anchor"], c["url"]) for c in report["citations"]]
     assert anchors[0] == ("May", "javascript:alert(1);")
+
+
+@pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$"])
+@pytest.mark.parametrize("how", ["option", "environment", "default"])
+def test_every_request_carries_the_user_agent_the_run_was_given(how: str, tmp_path: Path) -> None:
+    from verify.pipeline import USER_AGENT
+
+    given = "verify (fact desk, desk@example.com)"
+    with serving() as web:
+        article = tmp_path / "ua.md"
+        article.write_text(
+            f"# Ferry fares\n\nMay 12, 2024\n\nThe ferry fare rose to 3 dollars in [May]({web}/fares).\n\n"
+            f"Original url: <{web}/story>\n",
+            encoding="utf-8",
+        )
+        arguments = ["check", str(article), "--no-record", "--allow-private", "--archive-url", web]
+        arguments += ["--archive-rate", "1000", "--out", str(tmp_path / "out"), "--fail-on", "never"]
+        if how == "option":
+            arguments += ["--user-agent", given]
+        env = {"VERIFY_USER_AGENT": given} if how == "environment" else {"VERIFY_USER_AGENT": ""}
+        result = CliRunner().invoke(main, arguments, env=env)
+        assert result.exit_code == ExitStatus.OK, result.stderr
+        sent = agents()
+    assert len(sent) >= 4
+    assert set(sent) == {USER_AGENT if how == "default" else given}

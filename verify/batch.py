@@ -73,6 +73,8 @@ class Settings:
     #: Where captures are looked for, in order: "wayback", then "memento" (a Memento aggregator's TimeMap).
     archives: tuple[str, ...] = ("wayback",)
     memento_url: str | None = None
+    #: The User-Agent of every request (`--user-agent`); None: verify's own.
+    user_agent: str | None = None
     #: Ask Save Page Now for a capture of a cited page that is live but has none.
     save: bool = False
     archive_rate: float | None = None

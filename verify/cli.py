@@ -265,6 +265,14 @@ def _entailment_model(
     "http://timetravel.mementoweb.org/timemap/link/; MemGator's /timemap/link/ works too).",
 )
 @click.option(
+    "--user-agent",
+    envvar="VERIFY_USER_AGENT",
+    default=None,
+    metavar="TEXT",
+    help="The User-Agent of every request: say who runs the check and how to reach them, as archives and site "
+    "operators ask of automated clients (default: verify's own, without a contact). Also VERIFY_USER_AGENT.",
+)
+@click.option(
     "--save",
     is_flag=True,
     help="Ask the Wayback Machine's Save Page Now for a capture of each cited page that is live but has none "
@@ -327,6 +335,7 @@ def check(
     archive_url: str | None,
     archives: str,
     memento_url: str | None,
+    user_agent: str | None,
     save: bool,
     archive_rate: float | None,
     max_time: float | None,
@@ -383,6 +392,7 @@ def check(
         archive_url=archive_url,
         archives=_archives(archives),
         memento_url=memento_url,
+        user_agent=_user_agent(user_agent),
         save=save,
         archive_rate=archive_rate,
         max_time=max_time,
@@ -414,6 +424,19 @@ def _check_option_values(url: str | None, shard: str | None, archive_url: str | 
             batch.shard([], shard)
         except batch.InputError as error:
             _fail(str(error), ExitStatus.USAGE)
+
+
+def _user_agent(value: str | None) -> str | None:
+    """--user-agent as sent: one line of printable ASCII (an HTTP header); exit 2, naming the option, otherwise."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or not all(" " <= c <= "~" for c in text):
+        _fail(
+            f"--user-agent {value!r}: give one line of printable ASCII, e.g. 'verify (newsroom@example.com)'",
+            ExitStatus.USAGE,
+        )
+    return text
 
 
 def _is_web_url(value: str) -> bool:

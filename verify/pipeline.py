@@ -113,7 +113,7 @@ class Checker:
         # polite) up to the run's concurrency.
         archive_host = urlsplit(base_url).hostname or ""
         http_options = HttpOptions(
-            user_agent=USER_AGENT,
+            user_agent=settings.user_agent or USER_AGENT,
             cache_path=cache,
             cache_expire=settings.cache_expire,
             allow_private=settings.allow_private,
