@@ -1249,6 +1249,7 @@ def _dns_failure(host: str, error: BaseException) -> _Attempt:
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and every error behind it: its cause, its context, urllib3's `reason`, and errors among its args."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [error]
     while stack:
@@ -1258,21 +1259,11 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
+        stack.extend(a for a in current.args if isinstance(a, BaseException))
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
-    seen: set[int] = set()
-    stack: list[BaseException | None] = [error]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, kind):
-            return True
-        stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
-        stack.extend(a for a in current.args if isinstance(a, BaseException))
-    return False
+    return any(isinstance(cause, kind) for cause in _causes(error))
 
 
 def _tls_reason(error: BaseException) -> str:
