@@ -26,7 +26,9 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -70,15 +72,23 @@ def wice() -> None:
             print(f"wice {half} ({len(chosen)} claims, {name}): sourced {_prf(tp, fp, fn)}")
 
 
-def fever() -> None:
+def _judged(
+    path: Path, key: str, gold: str, evidence: Callable[[dict[str, Any]], list[str]]
+) -> Counter[tuple[str, str, str]]:
+    """(half, gold label, label) counts of a JSON-lines set's claims in the asked-for halves, split by row[key]."""
     counts: Counter[tuple[str, str, str]] = Counter()
-    with (SHARED / "fever-symmetric" / "fever-symmetric-dev.jsonl").open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            if _half(str(row["id"])) not in HALVES:
-                continue
-            label = judge_claim(row["claim"], [row["evidence"]]).label.value
-            counts[(_half(str(row["id"])), row["label"], label)] += 1
+            half = _half(str(row[key]))
+            if half in HALVES:
+                counts[(half, row[gold], judge_claim(row["claim"], evidence(row)).label.value)] += 1
+    return counts
+
+
+def fever() -> None:
+    path = SHARED / "fever-symmetric" / "fever-symmetric-dev.jsonl"
+    counts = _judged(path, "id", "label", lambda row: [row["evidence"]])
     for half in _split_halves():
         refuted = sum(counts[(half, "REFUTES", label)] for label in LABELS)
         supports = sum(counts[(half, "SUPPORTS", label)] for label in LABELS)
@@ -91,14 +101,8 @@ def fever() -> None:
 
 
 def climate() -> None:
-    counts: Counter[tuple[str, str, str]] = Counter()
-    with (SHARED / "climate-fever" / "climate-fever-dev.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if _half(str(row["claim_id"])) not in HALVES:
-                continue
-            label = judge_claim(row["claim"], [e["evidence"] for e in row["evidences"]]).label.value
-            counts[(_half(str(row["claim_id"])), row["claim_label"], label)] += 1
+    path = SHARED / "climate-fever" / "climate-fever-dev.jsonl"
+    counts = _judged(path, "claim_id", "claim_label", lambda row: [e["evidence"] for e in row["evidences"]])
     for half in _split_halves():
         total = {gold: sum(counts[(half, gold, label)] for label in LABELS) for gold in ("REFUTES", "SUPPORTS")}
         print(
@@ -126,7 +130,10 @@ def fnc() -> None:
         tp, fp, fn = counts[(half, True, True)], counts[(half, False, True)], counts[(half, True, False)]
         print(f"fnc {half}: disputed {_prf(tp, fp, fn)}")
     if "untuned-odd" in HALVES:  # it holds val: counted there too
-        tp, fp, fn = (sum(counts[(h, g, d)] for h in ("val", "untuned-odd")) for g, d in ((1, 1), (0, 1), (1, 0)))
+        tp, fp, fn = (
+            sum(counts[(h, g, d)] for h in ("val", "untuned-odd"))
+            for g, d in ((True, True), (False, True), (True, False))
+        )
         print(f"fnc untuned-odd with val: disputed {_prf(tp, fp, fn)}")
     print(f"fnc: {judged} pairs, {1000 * (time.perf_counter() - started) / max(judged, 1):.1f} ms per pair")
 
