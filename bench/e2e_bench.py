@@ -141,15 +141,19 @@ class Stored:
     cosmetic: str
 
 
+def _base(page: extract_bench.Page, root: lxml.html.HtmlElement) -> str:
+    """The URL the page's relative links are read against: its first <base href>, else its own."""
+    for b in root.iter("base"):
+        if b.get("href"):
+            return urljoin(page.url, b.get("href", ""))
+    return page.url
+
+
 def _page_links(page: extract_bench.Page) -> list[tuple[str, str]]:
     """The page's in-body links (extract_bench's answers) with their anchor text as the page shows it."""
     answers = Counter(extract_bench.link_answers(page))
     root = lxml.html.fromstring(page.html)
-    base = page.url
-    for b in root.iter("base"):
-        if b.get("href"):
-            base = urljoin(page.url, b.get("href", ""))
-            break
+    base = _base(page, root)
     found: list[tuple[str, str]] = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
@@ -167,11 +171,7 @@ def _all_page_links(page: extract_bench.Page) -> list[tuple[str, str]]:
     """Every web link of the page whose anchor (two words or more) the ground-truth text has, in document order:
     links in lists, product boxes and lead paragraphs that extract_bench's in-body answers leave out included."""
     root = lxml.html.fromstring(page.html)
-    base = page.url
-    for b in root.iter("base"):
-        if b.get("href"):
-            base = urljoin(page.url, b.get("href", ""))
-            break
+    base = _base(page, root)
     truth = " " + " ".join(extract_bench.tokens(page.truth)) + " "
     found: list[tuple[str, str]] = []
     for a in root.iter("a"):
