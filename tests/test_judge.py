@@ -839,6 +839,27 @@ def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statemen
     assert verdict.label is not Label.DISPUTED
 
 
+def test_a_source_sentence_that_tells_the_rumours_does_not_contradict_a_denial() -> None:
+    verdict = judge_claim(
+        "The mayor of Springfield did not resign on Monday.",
+        "Rumors that the mayor of Springfield resigned on Monday spread quickly online.",
+    )
+    assert verdict.label is not Label.DISPUTED
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Actor Macaulay Culkin found dead in his apartment: a hoax",
+        "Actor Macaulay Culkin found dead in his apartment is fake news",
+    ],
+)
+def test_a_statement_that_calls_a_story_untrue_is_not_contradicted_by_a_negation(statement: str) -> None:
+    # It says the story is not so, as the source does: their polarities cannot be compared word by word.
+    source = "Actor Macaulay Culkin was not found dead in his apartment, his publicist said."
+    assert judge_claim(statement, source).label is not Label.DISPUTED
+
+
 # A report that disputes a story says so in its opening, often without the story's words there.
 MAYOR_LEAD = (
     "Rumours spread quickly on social media this week. But there is one problem: the whole thing is a hoax. "
