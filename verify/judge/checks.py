@@ -557,11 +557,18 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
         shared = len(claim.content & sentence.content)
         if shared < 2 or shared < len(claim.content) / about:
             continue
-        for k, word in enumerate(sentence.lower):
-            phrase = tuple(sentence.lower[k : k + 2])
-            if word in DEBUNKING or phrase in DEBUNKING_PHRASES:
-                return " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)]), index
+        for k in range(len(sentence.lower)):
+            if length := _untruth_at(sentence, k):
+                return " ".join(sentence.spelled[k : k + length]), index
     return None
+
+
+def _untruth_at(sentence: _Tokens, k: int) -> int:
+    """How many words, from word `k`, call something untrue: a word of `DEBUNKING` (1) or a phrase of
+    `DEBUNKING_PHRASES`; 0 when none begins there."""
+    if sentence.lower[k] in DEBUNKING:
+        return 1
+    return next((len(p) for p in DEBUNKING_PHRASES if sentence.lower[k : k + len(p)] == p), 0)
 
 
 #: How many sentences open a source (its lead, where a news report says what it is about).
@@ -574,22 +581,20 @@ def lead_debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     """The words by which one of the source's opening sentences (`LEAD`) calls something untrue, and that sentence's
     index, when the source is about the statement (it has half its content words or more). A report that disputes a
     story says so in its lead, often without repeating the story's words there ("But there's just one problem: the
-    video is fake."). The word must not be negated (a negation within three content words before it: "no part of it was a
-    hoax"), and a question asserts
-    nothing."""
+    video is fake."). The word must not be negated (a negation within three content words before it: "no part of
+    it was a hoax"), and a question asserts nothing."""
     if len(claim.content & doc.content) < LEAD_COVERAGE * len(claim.content):
         return None
     for index, sentence in enumerate(doc.tokens[:LEAD]):
         if _question(sentence):
             continue
-        for k, word in enumerate(sentence.lower):
-            phrase = tuple(sentence.lower[k : k + 2])
-            if word in DEBUNKING or phrase in DEBUNKING_PHRASES:
-                if sentence.stems[k] in sentence.loosely_negated_stems:
-                    break
-                if _calls_other_thing(claim, sentence, k):
-                    continue
-                return " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)]), index
+        for k in range(len(sentence.lower)):
+            if not (length := _untruth_at(sentence, k)):
+                continue
+            if sentence.stems[k] in sentence.loosely_negated_stems:
+                break
+            if not _calls_other_thing(claim, sentence, k):
+                return " ".join(sentence.spelled[k : k + length]), index
     return None
 
 
@@ -636,6 +641,8 @@ def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
 
 
 _DENIALS = _word_set("deny denies denied denying")
+
+
 _UNCERTAIN = _word_set("unconfirmed unclear unverified uncertain")
 _CONFIRMING = _word_set("confirm confirms confirmed confirmation verify verified verification clear notification")
 
