@@ -367,6 +367,7 @@ def test_a_statement_the_time_limit_left_unweighed_names_its_citations_and_why()
     kinds = {}
     for statement in article.statements:
         result = pipeline._not_weighed(statement, spent, candidates.own_sources(statement))
+        assert candidates.has_others(statement)  # the article cites other URLs (not weighed against it either)
         verdict = result.verdict
         assert verdict.label is Label.UNSOURCED and result.unverifiable and verdict.unverifiable
         assert verdict.reason == (

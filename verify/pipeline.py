@@ -30,6 +30,7 @@ from verify.judge import (
     TARGET_UNKNOWN,
     Failure,
     Label,
+    OtherSources,
     Source,
     SourceFailure,
     SourceRole,
@@ -318,7 +319,8 @@ def check_article(
     for statement in article.statements:
         spent = http.run_spent()
         if spent:
-            judged.append(_not_weighed(statement, spent, candidates.own_sources(statement)))
+            own = candidates.own_sources(statement)
+            judged.append(_not_weighed(statement, spent, own, others=candidates.has_others(statement)))
             not_weighed += 1
         else:
             judged.append(_judge(statement, candidates, comparison, changes, options.entailment))
@@ -719,9 +721,10 @@ def _caption_verdict(verdict: Verdict) -> Verdict:
     return dataclasses.replace(verdict, label=Label.UNSOURCED, reason=reason, evidence=(closest,))
 
 
-def _not_weighed(statement: Statement, why: str, own: Sequence[Source]) -> StatementResult:
+def _not_weighed(statement: Statement, why: str, own: Sequence[Source], others: bool = False) -> StatementResult:
     """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable. Its failed sources
-    are its own citations: one that was read was not checked against it, and one that was not says why."""
+    are its own citations: one that was read was not checked against it, and one that was not says why; `others`: the
+    article has other sources, which were not weighed against it either."""
     spent = why.removeprefix("not fetched: ")
     reason = f"not checked: {spent} before this statement was weighed against its sources"
     unweighed = f"{spent} before this statement was weighed against it"
@@ -739,6 +742,7 @@ def _not_weighed(statement: Statement, why: str, own: Sequence[Source]) -> State
         0.0,
         (),
         failures=failures,
+        other_sources=OtherSources.NOT_WEIGHED if others else None,
         unverifiable=True,
         uncited=not statement.citations,
     )
@@ -807,6 +811,11 @@ class _Candidates:
         weighed = [self._source(url, SourceRole.ATTRIBUTED) for url in attributed]
         weighed += [self._source(url, SourceRole.OTHER) for url in rest]
         return sources, weighed, (others if others > MAX_OTHER_SOURCES else None)
+
+    def has_others(self, statement: Statement) -> bool:
+        """Whether the article cites a URL that the statement does not."""
+        seen = {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
+        return any(url not in seen for url in self.first)
 
     def own_sources(self, statement: Statement) -> list[Source]:
         """The statement's own citations as sources, each URL once, in article order; a link not recovered is named by
