@@ -183,6 +183,55 @@ def test_a_live_run_reads_live_pages_while_captures_are_on_their_way_and_reports
     assert {s["label"] for s in speculated["statements"]} == {"sourced"}
 
 
+@pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.\d+$"])
+def test_a_capture_is_read_as_soon_as_the_archive_answers_without_waiting_for_the_live_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A usable capture is the evidence whatever the live page says: it is read (and weighed) while the live page is
+    still on its way, as a page that moved answers after its capture. Here the live page answers only once its
+    capture has been read (or after 5 s, when that never happens); the report is that of an ordinary run."""
+    import threading
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    monkeypatch.syspath_prepend(str(bench))
+    from loopback_web import LoopbackWeb
+    from speed_bench import build_site
+
+    from verify.article import read_article
+    from verify.batch import Settings
+    from verify.http import Http
+
+    read = threading.Event()
+    waited: list[bool] = []
+    page_text, fetch = pipeline._page_text, Http.fetch
+
+    def reading(page: Fetched, url: str, capture_url: str | None) -> Any:
+        if url == slow and capture_url:
+            read.set()
+        return page_text(page, url, capture_url)
+
+    def fetching(self: Http, url: str, *args: Any, **kwargs: Any) -> Fetched:
+        if url == slow:
+            waited.append(read.wait(5))
+        return fetch(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_page_text", reading)
+    monkeypatch.setattr(Http, "fetch", fetching)
+    with LoopbackWeb(hosts=4, latency=0.01) as web:
+        site = build_site(web, tmp_path / "site", 1, 3)
+        slow = next(url for url in site.pages if url.endswith("/sources/0/1"))
+        settings = Settings(
+            out_dir=tmp_path / "out", record_mode="off", archive_url=web.archive, archive_rate=1000, allow_private=True
+        )
+        with pipeline.Checker.for_settings(settings) as checker:
+            article = read_article(site.articles[0])
+            report = checker.check(article, article.slug)
+    assert waited == [True]
+    assert [r.verdict.label for r in report.results[:3]] == [Label.SOURCED] * 3
+    check = next(c for c in report.links if c.url == slow)
+    assert check.live.outcome is Outcome.OK and check.archive.outcome is ArchiveOutcome.FOUND
+
+
 @pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$"])
 def test_statements_and_links_outside_the_article_body_are_found_in_the_capture(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -318,6 +367,7 @@ def test_a_statement_the_time_limit_left_unweighed_names_its_citations_and_why()
     kinds = {}
     for statement in article.statements:
         result = pipeline._not_weighed(statement, spent, candidates.own_sources(statement))
+        assert candidates.has_others(statement)  # the article cites other URLs (not weighed against it either)
         verdict = result.verdict
         assert verdict.label is Label.UNSOURCED and result.unverifiable and verdict.unverifiable
         assert verdict.reason == (

@@ -260,7 +260,7 @@ def test_the_json_report_gives_the_verdicts_findings(citing: Report) -> None:
     failure = SourceFailure(CITED, SourceRole.OWN, Failure.GONE, "dead (HTTP 410 Gone) and never archived")
     report = judged(citing, "p1.s1", failures=(failure,), other_sources=OtherSources.NONE_READ)
     data = report_json(report)
-    assert data["schema_version"] == "2.2"
+    assert data["schema_version"] == "2.3"
     first, second = data["statements"]
     assert first["failed_sources"] == [
         {
@@ -307,5 +307,18 @@ def test_a_citation_read_but_not_weighed_before_the_time_limit_is_said_not_check
     assert row.endswith("| its citation “port authority said” ([link 1](#link-1)) was not checked (unverifiable) |")
     assert "does not carry it" not in row
     assert summary_row(report, "p2.s1").endswith("| no citation (unverifiable) |")
+    # With other sources in the article, the summary says they were not weighed either (not that none carries it).
+    results = tuple(
+        _not_weighed(r.statement, spent, [read] if r.statement.citations else [], others=True) for r in citing.results
+    )
+    report = dataclasses.replace(citing, links=(check,), results=results)
+    assert summary_row(report, "p1.s1").endswith(
+        "| its citation “port authority said” ([link 1](#link-1)) was not checked; not weighed against the other "
+        "sources (unverifiable) |"
+    )
+    assert summary_row(report, "p2.s1").endswith(
+        "| no citation; not weighed against the other sources (unverifiable) |"
+    )
+    assert report_json(report)["statements"][1]["other_sources"] == "not-weighed"
     [failed_source] = report_json(report)["statements"][0]["failed_sources"]
     assert failed_source["failure"] == "not-checked" and "--max-time" in failed_source["detail"]

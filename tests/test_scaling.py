@@ -82,6 +82,7 @@ def test_max_time_bounds_the_judging_too_and_what_is_left_is_reported_not_checke
         article.write_text(
             "# Ferry fares\n\nMay 12, 2024\n\n"
             f"The ferry fare rose to 3 dollars in May, the [operator said]({web}/slow/fares).\n\n"
+            f"The bus fare stayed at 2 dollars, the [council said]({web}/buses).\n\n"
             f"Original url: <{web}/story>\n",
             encoding="utf-8",
         )
@@ -95,10 +96,12 @@ def test_max_time_bounds_the_judging_too_and_what_is_left_is_reported_not_checke
         )
     assert result.exit_code != 70, result.stderr
     report = json.loads((out / "late.json").read_text())
-    [statement] = report["statements"]
+    statement, other = report["statements"]
     assert statement["label"] == "unsourced" and statement["unverifiable"] is True
     assert statement["reason"] == (
         "not checked: the run's time limit of 1 s (--max-time) was reached before this statement was weighed against "
         "its sources"
     )
+    # Each statement's other source (the other's citation) was not weighed against it either.
+    assert statement["other_sources"] == other["other_sources"] == "not-weighed"
     assert (out / "late.md").exists()

@@ -9,13 +9,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import yaml
-from bs4 import BeautifulSoup, Tag
 from dateutil import parser as dateparser
 
 from verify.text import sentence_spans
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 
 class ArticleError(ValueError):
@@ -633,6 +636,9 @@ def _document(text: str) -> str | None:
 
 
 def _parse_html(text: str, path: str) -> Article:
+    # Beautiful Soup (with soupsieve and html5lib) takes ~180 ms to import: only HTML stored copies pay for it.
+    from bs4 import BeautifulSoup, Tag
+
     # Lone surrogates (from a str built in memory) are refused by lxml; as text they can only be replaced.
     text = text.encode("utf-8", "replace").decode("utf-8")
     soup = BeautifulSoup(text, "lxml")
@@ -677,6 +683,8 @@ def _parse_html(text: str, path: str) -> Article:
 
 
 def _html_inline(element: Tag) -> str:
+    from bs4 import Tag
+
     parts: list[str] = []
     for node in element.descendants:
         if isinstance(node, Tag):

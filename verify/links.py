@@ -186,8 +186,13 @@ def link_check(url: str, live: Fetched, archived: ArchiveResult) -> LinkCheck:
     return LinkCheck(url, live, archived, choose_evidence(live, archived))
 
 
+def capture_is_evidence(archived: ArchiveResult) -> bool:
+    """A usable capture is the evidence whatever the live page's state: this is known once the archive answers."""
+    return archived.outcome is ArchiveOutcome.FOUND and archived.page is not None and archived.page.ok
+
+
 def choose_evidence(live: Fetched, archived: ArchiveResult) -> EvidenceCopy:
-    if archived.outcome is ArchiveOutcome.FOUND and archived.page is not None and archived.page.ok:
+    if capture_is_evidence(archived):
         return EvidenceCopy.ARCHIVE
     if live.outcome in (Outcome.OK, Outcome.REDIRECTED, Outcome.NOT_HTML) and live.text:
         return EvidenceCopy.LIVE

@@ -30,6 +30,7 @@ from verify.judge import (
     TARGET_UNKNOWN,
     Failure,
     Label,
+    OtherSources,
     Source,
     SourceFailure,
     SourceRole,
@@ -41,7 +42,7 @@ from verify.judge import (
 )
 from verify.judge.nli import Entailment
 from verify.judge.nli import load as load_entailment
-from verify.links import EvidenceCopy, LinkCheck, Target, link_check, recover_targets
+from verify.links import EvidenceCopy, LinkCheck, Target, capture_is_evidence, link_check, recover_targets
 from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
 
@@ -278,11 +279,14 @@ def check_article(
 
         def _prepared(url: str) -> Future[tuple[LinkCheck, _SourceText]]:
             live, archived = pending[url]
-            waits: list[Future[Any]] = [live, archived]
+            capture = _after(pool, (archived,), lambda: _read_capture(url, archived.result(), claims, http))
+            waits: list[Future[Any]] = [live, archived, capture]
             if options.speculate and claims:
                 waits.append(_after(pool, (live,), lambda: _speculate(url, live.result(), archived, claims)))
             return _after(
-                pool, waits, lambda: _prepare(url, live.result(), archived.result(), claims, http, archive.saver)
+                pool,
+                waits,
+                lambda: _prepare(url, live.result(), archived.result(), claims, http, archive.saver, capture.result()),
             )
 
         start([article.url], cited=False)
@@ -315,7 +319,8 @@ def check_article(
     for statement in article.statements:
         spent = http.run_spent()
         if spent:
-            judged.append(_not_weighed(statement, spent, candidates.own_sources(statement)))
+            own = candidates.own_sources(statement)
+            judged.append(_not_weighed(statement, spent, own, others=candidates.has_others(statement)))
             not_weighed += 1
         else:
             judged.append(_judge(statement, candidates, comparison, changes, options.entailment))
@@ -488,16 +493,20 @@ def _prepare(
     claims: Sequence[str],
     http: Http,
     saver: PageSaver | None = None,
+    capture: _SourceText | None = None,
 ) -> tuple[LinkCheck, _SourceText]:
     """A cited URL's check and text, and the statements that will weigh it analysed against that text while other
     sources are still on their way (the judge keeps the analyses). Once the run's time limit is spent, the page is
-    not read: it is left unverifiable, as a page that was not fetched in time.
+    not read: it is left unverifiable, as a page that was not fetched in time. `capture`: the capture's text, already
+    read by `_read_capture`.
 
     With `saver` (`--save`), a cited page that is live but has no usable capture is captured now, and that capture
     is its evidence."""
     if saver is not None and live.ok and archived.outcome in _NO_CAPTURE:
         archived = saver.save(url, archived)
     check = link_check(url, live, archived)
+    if capture is not None and check.evidence is EvidenceCopy.ARCHIVE:
+        return check, capture
     spent = http.run_spent()
     if spent and check.evidence_page is not None:
         why = spent.removeprefix("not fetched: ")
@@ -510,6 +519,20 @@ def _prepare(
 
 
 _NO_CAPTURE = (ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK)
+
+
+def _read_capture(url: str, archived: ArchiveResult, claims: Sequence[str], http: Http) -> _SourceText | None:
+    """A usable capture is the evidence whatever the live page says, so it is read (and the statements analysed
+    against it) as soon as the archive answers, without waiting for the live page: a page that moved answers after
+    its capture, and its reading used to be left for after the last answer. None: no usable capture, or the run's
+    time is spent (`_prepare` then says why)."""
+    if archived.page is None or not capture_is_evidence(archived) or http.run_spent():
+        return None
+    with _CPU:
+        text = _page_text(archived.page, url, archived.capture.permalink if archived.capture else None)
+        if text.sentences:
+            prepare(claims, text.sentences)
+    return text
 
 
 def _network_down(original: LinkCheck, archive_url: str) -> bool:
@@ -566,23 +589,24 @@ class _SourceText:
 
 def _source_text(check: LinkCheck) -> _SourceText:
     page = check.evidence_page
-    capture_url = (
-        check.archive.capture.permalink if check.evidence is EvidenceCopy.ARCHIVE and check.archive.capture else None
-    )
     if page is None:
         # Dead and never archived is a finding; blocked, refused, timed out, unreachable or too large is not read.
         failure = Failure.GONE if check.gone else Failure.UNREAD
         return _SourceText(None, _unavailable_reason(check.live, check.archive), None, check.url, failure)
-    sentences = _sentences(page, check.url)
+    capture = check.archive.capture if check.evidence is EvidenceCopy.ARCHIVE else None
+    return _page_text(page, check.url, capture.permalink if capture else None)
+
+
+def _page_text(page: Fetched, url: str, capture_url: str | None) -> _SourceText:
+    """The text of the copy of `url` that is its evidence (`capture_url`: the capture's permalink, if it is one)."""
+    sentences = _sentences(page, url)
     if sentences is None:
         kind = page.content_type or "unknown type"
         why = f"source is {kind}, not a page whose text can be read: unverifiable"
-        return _SourceText(None, why, None, check.url, Failure.UNREAD)
+        return _SourceText(None, why, None, url, Failure.UNREAD)
     if not sentences:
-        return _SourceText(
-            None, "source page has no readable text: unverifiable", capture_url, check.url, Failure.UNREAD
-        )
-    return _SourceText(sentences, None, capture_url, check.url)
+        return _SourceText(None, "source page has no readable text: unverifiable", capture_url, url, Failure.UNREAD)
+    return _SourceText(sentences, None, capture_url, url)
 
 
 def _sentences(page: Fetched, url: str) -> tuple[str, ...] | None:
@@ -697,9 +721,10 @@ def _caption_verdict(verdict: Verdict) -> Verdict:
     return dataclasses.replace(verdict, label=Label.UNSOURCED, reason=reason, evidence=(closest,))
 
 
-def _not_weighed(statement: Statement, why: str, own: Sequence[Source]) -> StatementResult:
+def _not_weighed(statement: Statement, why: str, own: Sequence[Source], others: bool = False) -> StatementResult:
     """A statement left unjudged because the run's time limit was spent: unsourced and unverifiable. Its failed sources
-    are its own citations: one that was read was not checked against it, and one that was not says why."""
+    are its own citations: one that was read was not checked against it, and one that was not says why; `others`: the
+    article has other sources, which were not weighed against it either."""
     spent = why.removeprefix("not fetched: ")
     reason = f"not checked: {spent} before this statement was weighed against its sources"
     unweighed = f"{spent} before this statement was weighed against it"
@@ -717,6 +742,7 @@ def _not_weighed(statement: Statement, why: str, own: Sequence[Source]) -> State
         0.0,
         (),
         failures=failures,
+        other_sources=OtherSources.NOT_WEIGHED if others else None,
         unverifiable=True,
         uncited=not statement.citations,
     )
@@ -785,6 +811,11 @@ class _Candidates:
         weighed = [self._source(url, SourceRole.ATTRIBUTED) for url in attributed]
         weighed += [self._source(url, SourceRole.OTHER) for url in rest]
         return sources, weighed, (others if others > MAX_OTHER_SOURCES else None)
+
+    def has_others(self, statement: Statement) -> bool:
+        """Whether the article cites a URL that the statement does not."""
+        seen = {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
+        return any(url not in seen for url in self.first)
 
     def own_sources(self, statement: Statement) -> list[Source]:
         """The statement's own citations as sources, each URL once, in article order; a link not recovered is named by

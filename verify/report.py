@@ -26,7 +26,7 @@ from verify.judge import NO_CITATION, Evidence, Failure, Label, OtherSources, So
 from verify.links import OUTSIDE_BODY, EvidenceCopy, LinkCheck, Recovery, Target
 
 #: Version of the JSON report's layout; bumped on any change that could break a reader (see docs/report-schema.md).
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 
 
 @dataclass(frozen=True)
@@ -466,6 +466,8 @@ def _unsourced_reason(report: Report, result: StatementResult, rows: Sequence[Li
         spans.append(Words("; no other source carries it" if spans else "no source of the article carries it"))
     elif verdict.other_sources is OtherSources.NONE_READ:
         spans.append(Words("; no other source could be read" if spans else "no source of the article could be read"))
+    elif verdict.other_sources is OtherSources.NOT_WEIGHED:
+        spans.append(Words("; not weighed against the other sources" if spans else "not weighed against the sources"))
     if verdict.unverifiable:
         spans.append(Words(" (unverifiable)"))
     return [s for s in spans if not isinstance(s, Words) or s.text] or full_reason(report, result, rows)

@@ -118,6 +118,8 @@ class OtherSources(str, enum.Enum):
     NONE_CARRIES = "none-carries-it"
     #: None of them could be read.
     NONE_READ = "none-could-be-read"
+    #: The run's time limit (--max-time) was spent before the statement was weighed against them.
+    NOT_WEIGHED = "not-weighed"
 
 
 @dataclass(frozen=True)
