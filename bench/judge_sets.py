@@ -11,9 +11,11 @@ Every claim goes through `verify.judge.judge_claim` with the shipped model, as `
   - climate: CLIMATE-FEVER dev half, claims against their five evidence sentences, refuted called sourced, split by
     sha256(claim_id);
   - fnc: FNC-1 train, a fifth of the bodies by sha256("fnc" + Body ID) (half dev, half val), headline against body:
-    disagree -> disputed, F1 of disputed. Two more FNC-1 halves, asked for by name only: `tune`, the bodies whose
-    byte % 10 is 1 or 2 (session 8 tuned its FNC-1 rules there), and `untuned-odd`, every odd-byte body but those
-    (bench/train_judge.py's validation split less what was tuned on; val is inside it), all pairs (about 2 min).
+    disagree -> disputed, F1 of disputed. Three more FNC-1 halves, asked for by name only: `tune`, the bodies whose
+    byte % 10 is 1 or 2 (session 8 tuned its FNC-1 rules there), `fresh`, the bodies whose byte % 10 is 4, 6 or 8
+    (even bytes, so inside bench/train_judge.py's training split: session 9 read and tuned its FNC-1 rules there),
+    and `untuned-odd`, every odd-byte body but the tune ones (bench/train_judge.py's validation split less what was
+    tuned on; val is inside it), all pairs (about 2 min each).
 bench/judge_bench.py holds the figures of the trained model; this script is the quick check of the labels' rules.
 """
 
@@ -151,6 +153,8 @@ def _fnc_half(byte: int) -> str | None:
         return "val"
     if byte % 10 in (1, 2):
         return "tune"
+    if byte % 10 in (4, 6, 8):
+        return "fresh"
     return "untuned-odd" if byte % 2 else None
 
 
@@ -158,10 +162,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="wice,fever,climate,fnc", help="comma-separated: wice, fever, climate, fnc")
     parser.add_argument(
-        "--halves", default="dev,val", help="comma-separated: dev, val (default both); for fnc also tune, untuned-odd"
+        "--halves",
+        default="dev,val",
+        help="comma-separated: dev, val (default both); for fnc also tune, fresh, untuned-odd",
     )
     args = parser.parse_args()
-    HALVES[:] = [h for h in ("dev", "val", "tune", "untuned-odd") if h in args.halves.split(",")]
+    HALVES[:] = [h for h in ("dev", "val", "tune", "fresh", "untuned-odd") if h in args.halves.split(",")]
     for name in args.sets.split(","):
         {"wice": wice, "fever": fever, "climate": climate, "fnc": fnc}[name]()
 

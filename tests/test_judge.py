@@ -839,6 +839,70 @@ def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statemen
     assert verdict.label is not Label.DISPUTED
 
 
+def test_a_source_sentence_that_tells_the_rumours_does_not_contradict_a_denial() -> None:
+    verdict = judge_claim(
+        "The mayor of Springfield did not resign on Monday.",
+        "Rumors that the mayor of Springfield resigned on Monday spread quickly online.",
+    )
+    assert verdict.label is not Label.DISPUTED
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Actor Macaulay Culkin found dead in his apartment: a hoax",
+        "Actor Macaulay Culkin found dead in his apartment is fake news",
+    ],
+)
+def test_a_statement_that_calls_a_story_untrue_is_not_contradicted_by_a_negation(statement: str) -> None:
+    # It says the story is not so, as the source does: their polarities cannot be compared word by word.
+    source = "Actor Macaulay Culkin was not found dead in his apartment, his publicist said."
+    assert judge_claim(statement, source).label is not Label.DISPUTED
+
+
+# A report that disputes a story says so in its opening, often without the story's words there.
+MAYOR_LEAD = (
+    "Rumours spread quickly on social media this week. But there is one problem: the whole thing is a hoax. "
+    "Posts claimed that the mayor of Springfield had resigned after a scandal over the harbour contract."
+)
+
+
+def test_a_source_whose_opening_calls_it_untrue_disputes_it() -> None:
+    verdict = judge_claim("The mayor of Springfield resigned over the harbour contract.", MAYOR_LEAD)
+    assert verdict.label is Label.DISPUTED
+    assert "the source's opening calls it untrue: 'hoax'" in verdict.conflicts
+    assert verdict.evidence[0].quote == "But there is one problem: the whole thing is a hoax."
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # The hoax sentence is the fourth: past the opening, and it shares too few of the statement's words.
+        (
+            "The mayor of Springfield resigned over the harbour contract.",
+            "Rumours spread quickly this week. Many people shared them. Nobody checked them. "
+            "But the whole thing is a hoax. Posts said the mayor of Springfield resigned over the harbour contract.",
+        ),
+        # A source about something else (under half of the statement's words).
+        ("The mayor of Springfield resigned over the harbour contract.", "The video of the bear is a hoax."),
+        # The untruth word negated, or describing another thing than the story.
+        (
+            "The mayor of Springfield resigned over the harbour contract.",
+            "No part of it was a hoax, officials said. The mayor of Springfield resigned over the harbour contract.",
+        ),
+        (
+            "The mayor of Springfield resigned over the harbour contract.",
+            "The man used a fake passport, police said. The mayor of Springfield resigned over the harbour contract.",
+        ),
+    ],
+    ids=["past-the-opening", "not-about-it", "negated", "other-thing"],
+)
+def test_an_opening_calls_the_statement_untrue_only_when_it_can(statement: str, source: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert not any(c.startswith("the source's opening") for c in verdict.conflicts)
+    assert verdict.label is not Label.DISPUTED
+
+
 @pytest.mark.parametrize(
     "source",
     [

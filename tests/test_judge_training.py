@@ -43,6 +43,16 @@ def test_split_keys_are_those_of_judge_sets_halves() -> None:
         assert (split_of("fnc1", str(n)) == "validation") == bool(hashlib.sha256(f"fnc{n}".encode()).digest()[0] % 2)
 
 
+def test_judge_sets_fresh_half_lies_in_training_and_apart_from_the_others() -> None:
+    # The `fresh` FNC-1 half (byte % 10 in 4, 6, 8), where session 9 tuned its rules: even bytes, so training here.
+    from judge_sets import _fnc_half
+
+    halves = {byte: _fnc_half(byte) for byte in range(256)}
+    fresh = [byte for byte, half in halves.items() if half == "fresh"]
+    assert fresh and all(byte % 10 in (4, 6, 8) and byte % 2 == 0 for byte in fresh)
+    assert all(halves[byte] != "fresh" for byte in range(256) if byte % 10 not in (4, 6, 8))
+
+
 def _row(dataset: str, gold: str, expected: str, coverage: float) -> Row:
     values = [0.0] * len(FEATURES)
     values[FEATURES.index("weakest_coverage")] = coverage

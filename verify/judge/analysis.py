@@ -24,6 +24,7 @@ from verify.judge.checks import (
     _swap_conflicts,
     debunked,
     hedges,
+    lead_debunked,
     missing_words,
     rare_words,
     word_keys,
@@ -133,7 +134,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         # the source tells the story without a negation.
         conflicts = [c for c in conflicts if not c.startswith("negation")]
     # When calling the story untrue is the only conflict, the sentence that does so is the evidence to quote.
-    untrue = debunked(claim, doc) if debunking and not earlier else None
+    untrue = (debunked(claim, doc) or lead_debunked(claim, doc)) if debunking and not earlier else None
     conflict_window = _window_at(doc, untrue[1], untrue[1] + 1) if untrue else None
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     missing_here = missing_words(claim, passage.content, word_keys(passage.lower))

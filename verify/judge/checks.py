@@ -540,7 +540,10 @@ def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
     if _question(claim) or _hedging(claim):
         return []
     found = debunked(claim, doc)
-    return [f"the source calls it untrue: {found[0]!r}"] if found else []
+    if found:
+        return [f"the source calls it untrue: {found[0]!r}"]
+    opening = lead_debunked(claim, doc)
+    return [f"the source's opening calls it untrue: {opening[0]!r}"] if opening else []
 
 
 def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
@@ -554,21 +557,81 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
         shared = len(claim.content & sentence.content)
         if shared < 2 or shared < len(claim.content) / about:
             continue
-        for k, word in enumerate(sentence.lower):
-            phrase = tuple(sentence.lower[k : k + 2])
-            if word in DEBUNKING or phrase in DEBUNKING_PHRASES:
-                return " ".join(sentence.spelled[k : k + (1 if word in DEBUNKING else 2)]), index
+        for k in range(len(sentence.lower)):
+            if length := _untruth_at(sentence, k):
+                return " ".join(sentence.spelled[k : k + length]), index
     return None
+
+
+def _untruth_at(sentence: _Tokens, k: int) -> int:
+    """How many words, from word `k`, call something untrue: a word of `DEBUNKING` (1) or a phrase of
+    `DEBUNKING_PHRASES`; 0 when none begins there."""
+    if sentence.lower[k] in DEBUNKING:
+        return 1
+    return next((len(p) for p in DEBUNKING_PHRASES if sentence.lower[k : k + len(p)] == p), 0)
+
+
+#: How many sentences open a source (its lead, where a news report says what it is about).
+LEAD = 3
+#: The share of the statement's content words the source must have for its opening to speak of the statement.
+LEAD_COVERAGE = 0.5
+
+
+def lead_debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
+    """The words by which one of the source's opening sentences (`LEAD`) calls something untrue, and that sentence's
+    index, when the source is about the statement (it has half its content words or more). A report that disputes a
+    story says so in its lead, often without repeating the story's words there ("But there's just one problem: the
+    video is fake."). The word must not be negated (a negation within three content words before it: "no part of
+    it was a hoax"), and a question asserts nothing."""
+    if len(claim.content & doc.content) < LEAD_COVERAGE * len(claim.content):
+        return None
+    for index, sentence in enumerate(doc.tokens[:LEAD]):
+        if _question(sentence):
+            continue
+        for k in range(len(sentence.lower)):
+            if not (length := _untruth_at(sentence, k)):
+                continue
+            if sentence.stems[k] in sentence.loosely_negated_stems:
+                break
+            if not _calls_other_thing(claim, sentence, k):
+                return " ".join(sentence.spelled[k : k + length]), index
+    return None
+
+
+# Nouns for a story as it is told: "a fake story", "a bogus report", "a hoax video" call the story untrue.
+_TOLD = _word_set(
+    """story stories report reports news claim claims rumour rumours rumor rumors photo photos photograph photographs
+    picture pictures image images video videos footage clip article articles headline headlines tweet tweets post
+    posts quote quotes site website websites account accounts"""
+)
+
+
+def _calls_other_thing(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
+    """Whether the untruth word at `k` describes a noun right after it that is neither a word of the statement nor a
+    word for a story as it is told ("travelling with a fake ID", "the French satirical magazine"): it calls that thing
+    untrue, not the statement."""
+    if sentence.lower[k] not in DEBUNKING:  # a phrase ("not true", "no evidence") describes no noun after it
+        return False
+    after = sentence.lower[k + 1 : k + 2]
+    if not after or not after[0].isalpha() or after[0] in _STOP or sentence.capital[k + 1]:
+        return False
+    if not re.search(rf"\b{re.escape(sentence.spelled[k])}\s+{re.escape(sentence.spelled[k + 1])}\b", sentence.text):
+        return False  # punctuation between them ("completely false," agent ... said)
+    return after[0] not in _TOLD and sentence.stems[k + 1] not in claim.content
 
 
 def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
     """Whether a source sentence hedges (`hedges`) or reports what others claim ("a profile claims he made $72
     million") where the statement does neither: what it says is not the source's own word, for or against. A
     question (either side) asserts nothing, and a denial (either side: "the group denied agreeing to a truce")
-    reports what someone says is not so, which a source that says it is does not contradict."""
+    reports what someone says is not so, which a source that says it is does not contradict. A statement that calls
+    a story untrue ("Culkin found dead: a hoax") asserts the opposite of its own words: a negation in the source
+    ("he was not found dead") is no opposite claim."""
     if _question(claim) or _question(sentence):
         return True
     if not claim.lower_set.isdisjoint(_DENIALS) or not sentence.lower_set.isdisjoint(_DENIALS):
+        return True
+    if not claim.lower_set.isdisjoint(DEBUNKING):
         return True
     if _unconfirmed(sentence) and not _unconfirmed(claim):
         return True
@@ -578,6 +641,8 @@ def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
 
 
 _DENIALS = _word_set("deny denies denied denying")
+
+
 _UNCERTAIN = _word_set("unconfirmed unclear unverified uncertain")
 _CONFIRMING = _word_set("confirm confirms confirmed confirmation verify verified verification clear notification")
 

@@ -28,7 +28,9 @@ DEBUNKING = _word_set(
 )
 DEBUNKING_PHRASES = (("not", "true"), ("no", "evidence"), ("cast", "doubt"), ("casts", "doubt"))
 # Words by which a source reports what others claim: such a sentence is not the source's own word for or against.
-HEARSAY = _word_set("claim claims claimed claiming alleged alleges rumoured rumored rumour rumor purportedly")
+HEARSAY = _word_set(
+    "claim claims claimed claiming alleged alleges rumoured rumored rumour rumor rumours rumors purportedly"
+)
 # Pairs of words that order two things; one in place of the other turns a statement round.
 ORDER_OPPOSITES = {"before": "after", "after": "before", "earlier": "later", "later": "earlier"}
 # Light verbs: WordNet opposes them (give/take, come/go, have/lack) in senses too many to tell apart without a parse.
