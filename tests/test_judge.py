@@ -1002,3 +1002,54 @@ def test_who_said_it_and_a_possessive_need_not_be_repeated_by_the_source() -> No
     statement = "The central library's reading room will close in June, the library's closure notice said."
     source = "The reading room of the central library will close in June while its roof is replaced."
     assert judge_claim(statement, source).label is Label.SOURCED
+
+
+# A word of untruth in the source that is about something else leaves a statement the source says in full alone.
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # What is called untrue is told after the word, and it is not the statement.
+        (
+            "The council approved the new budget on Tuesday.",
+            "Council members dismissed as false the rumours that the mayor would resign. "
+            "The council approved the new budget on Tuesday, by seven votes to two.",
+        ),
+        (
+            "Scientists found water ice on the moon's south pole.",
+            "Scientists have debunked a viral hoax about aliens on the moon. "
+            "The same team found water ice on the moon's south pole last year.",
+        ),
+        # The word describes a thing named by the words after it ("fake charity collectors"), not the story.
+        (
+            "The charity raised 5,000 pounds for the hospital.",
+            "Police warned residents about fake charity collectors in the town. "
+            "Separately, the hospital charity said it had raised 5,000 pounds this year.",
+        ),
+        (
+            "The company recalled 10,000 phones over battery fires.",
+            "A fake recall notice circulated on social media last week. "
+            "The company did recall 10,000 phones over battery fires, its spokesman confirmed.",
+        ),
+        # The source rejects the claim that something is untrue.
+        (
+            "The minister said the report was accurate.",
+            "The minister rejected claims that the report was false. "
+            "She said the report was accurate and its figures had been checked.",
+        ),
+    ],
+    ids=["rumours-that", "hoax-about", "compound-noun", "compound-noun-verb", "rejected-claims-that"],
+)
+def test_an_untruth_word_about_something_else_does_not_dispute_what_the_source_says(
+    statement: str, source: str
+) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.SOURCED, verdict.reason
+
+
+def test_a_source_that_calls_the_story_untrue_after_telling_it_still_disputes_it() -> None:
+    # The same shapes, about the statement: "the rumours that the mayor resigned" are the statement's story.
+    verdict = judge_claim(
+        "The mayor of Springfield resigned over the harbour contract.",
+        "Officials dismissed as false the rumours that the mayor of Springfield resigned over the harbour contract.",
+    )
+    assert verdict.label is Label.DISPUTED

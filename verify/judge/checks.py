@@ -558,7 +558,7 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
         if shared < 2 or shared < len(claim.content) / about:
             continue
         for k in range(len(sentence.lower)):
-            if length := _untruth_at(sentence, k):
+            if (length := _untruth_at(sentence, k)) and not _untruth_set_aside(claim, sentence, k):
                 return " ".join(sentence.spelled[k : k + length]), index
     return None
 
@@ -593,9 +593,45 @@ def lead_debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
                 continue
             if sentence.stems[k] in sentence.loosely_negated_stems:
                 break
-            if not _calls_other_thing(claim, sentence, k):
+            if not _calls_other_thing(claim, sentence, k) and not _untruth_set_aside(claim, sentence, k):
                 return " ".join(sentence.spelled[k : k + length]), index
     return None
+
+
+def _untruth_set_aside(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
+    """Whether the untruth word at `k` is rejected (`_untruth_rejected`) or calls untrue a thing told after it that is
+    not the statement (`_told_after_is_other`): either way the sentence does not call the statement untrue."""
+    return _untruth_rejected(sentence, k) or _told_after_is_other(claim, sentence, k)
+
+
+# Verbs by which a source rejects what it reports.
+_REJECTING = _word_set(
+    "reject rejects rejected rejecting dismiss dismisses dismissed dismissing deny denies denied denying refute "
+    "refutes refuted refuting"
+)
+# Words after which a noun's content is told: "rumours that ...", "a hoax about ...", "reports of ...".
+_ABOUT = _word_set("that of about")
+
+
+def _untruth_rejected(sentence: _Tokens, k: int) -> bool:
+    """Whether the untruth word at `k` is inside what the sentence rejects: "the minister rejected claims that the
+    report was false" says the report is true."""
+    for j in range(max(0, k - 12), k):
+        if sentence.lower[j] in _REJECTING:
+            between = sentence.lower[j + 1 : k]
+            return "that" in between and any(w in _TOLD or w in HEARSAY for w in between)
+    return False
+
+
+def _told_after_is_other(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
+    """Whether what the untruth word at `k` calls untrue is told after it and is not the statement: "dismissed as
+    false the rumours that the mayor would resign", "debunked a hoax about aliens on the moon" (what is told shares
+    fewer than two of the statement's content words, and under a quarter of them)."""
+    for j in range(k, min(len(sentence.lower) - 1, k + 4)):
+        if (sentence.lower[j] in _TOLD or sentence.lower[j] in DEBUNKING) and sentence.lower[j + 1] in _ABOUT:
+            shared = len(set(sentence.stems[j + 2 :]) & claim.content)
+            return shared < 2 and shared < len(claim.content) / 4
+    return False
 
 
 # Nouns for a story as it is told: "a fake story", "a bogus report", "a hoax video" call the story untrue.
@@ -615,9 +651,27 @@ def _calls_other_thing(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
     after = sentence.lower[k + 1 : k + 2]
     if not after or not after[0].isalpha() or after[0] in _STOP or sentence.capital[k + 1]:
         return False
-    if not re.search(rf"\b{re.escape(sentence.spelled[k])}\s+{re.escape(sentence.spelled[k + 1])}\b", sentence.text):
+    if not _adjacent(sentence, k):
         return False  # punctuation between them ("completely false," agent ... said)
-    return after[0] not in _TOLD and sentence.stems[k + 1] not in claim.content
+    # The noun described is the last of the plain words that follow ("fake charity collectors": the collectors),
+    # unless one of them is a word for a story ("a fake news site", "the unfounded rumors").
+    end = k + 1
+    while (
+        end + 1 < min(len(sentence.lower), k + 4)
+        and sentence.lower[end] not in _TOLD
+        and sentence.lower[end + 1].isalpha()
+        and sentence.lower[end + 1] not in _STOP
+        and not sentence.capital[end + 1]
+        and _adjacent(sentence, end)
+    ):
+        end += 1
+    return sentence.lower[end] not in _TOLD and sentence.stems[end] not in claim.content
+
+
+def _adjacent(sentence: _Tokens, k: int) -> bool:
+    """Whether words `k` and `k + 1` stand side by side in the sentence's text, with no punctuation between them."""
+    first, second = re.escape(sentence.spelled[k]), re.escape(sentence.spelled[k + 1])
+    return re.search(rf"\b{first}\s+{second}\b", sentence.text) is not None
 
 
 def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
