@@ -555,7 +555,7 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     about = 4 if len(claim.content & doc.content) >= len(claim.content) / 2 else 3
     for index, sentence in enumerate(doc.tokens):
         shared = len(claim.content & sentence.content)
-        if shared < 2 or shared < len(claim.content) / about:
+        if shared < 2 or shared < len(claim.content) / about or not _may_call_untrue(sentence):
             continue
         for k in range(len(sentence.lower)):
             if (length := _untruth_at(sentence, k)) and not _untruth_set_aside(claim, sentence, k):
@@ -566,9 +566,22 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
 def _untruth_at(sentence: _Tokens, k: int) -> int:
     """How many words, from word `k`, call something untrue: a word of `DEBUNKING` (1) or a phrase of
     `DEBUNKING_PHRASES`; 0 when none begins there."""
-    if sentence.lower[k] in DEBUNKING:
+    word = sentence.lower[k]
+    if word in DEBUNKING:
         return 1
+    if word not in _PHRASE_STARTS:
+        return 0
     return next((len(p) for p in DEBUNKING_PHRASES if sentence.lower[k : k + len(p)] == p), 0)
+
+
+# The words that begin an untruth phrase; a sentence with none of them and no untruth word calls nothing untrue.
+_PHRASE_STARTS = frozenset(p[0] for p in DEBUNKING_PHRASES)
+_UNTRUTH_STARTS = DEBUNKING | _PHRASE_STARTS
+
+
+def _may_call_untrue(sentence: _Tokens) -> bool:
+    """Whether an untruth word or phrase may begin somewhere in the sentence (a quick test before `_untruth_at`)."""
+    return not sentence.lower_set.isdisjoint(_UNTRUTH_STARTS)
 
 
 #: How many sentences open a source (its lead, where a news report says what it is about).
@@ -586,7 +599,7 @@ def lead_debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     if len(claim.content & doc.content) < LEAD_COVERAGE * len(claim.content):
         return None
     for index, sentence in enumerate(doc.tokens[:LEAD]):
-        if _question(sentence):
+        if not _may_call_untrue(sentence) or _question(sentence):
             continue
         for k in range(len(sentence.lower)):
             if not (length := _untruth_at(sentence, k)):
