@@ -798,9 +798,10 @@ def _body(
     main = _MainText.of(text)
     chosen = _selected(blocks, main)
     container = _container(chosen)
-    if container is not None:
+    if container is not None and not all(_inside(block.element, container) for block in chosen):
         # Chosen again among the container's blocks alone: a summary outside it (key points, a standfirst) that
-        # repeats the first paragraph must not have used up the words that paragraph is recognised by.
+        # repeats the first paragraph must not have used up the words that paragraph is recognised by. When every
+        # chosen block is inside already, nothing outside used up any words and choosing again changes nothing.
         chosen = _selected([block for block in blocks if _inside(block.element, container)], main)
     chosen = _without_nested_articles(chosen)
     chosen = _with_continuations(root, blocks, chosen, container)
