@@ -15,7 +15,6 @@ from verify.judge.checks import (
     _antonym_conflicts,
     _clause_name_conflicts,
     _clause_negation_conflicts,
-    _debunking_conflicts,
     _negation_conflicts,
     _number_conflicts,
     _quote_conflicts,
@@ -24,9 +23,9 @@ from verify.judge.checks import (
     _swap_conflicts,
     debunked,
     hedges,
-    lead_debunked,
     missing_words,
     rare_words,
+    untrue_call,
     word_keys,
 )
 from verify.judge.model import FEATURES, Features
@@ -127,15 +126,14 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
     earlier = bool(conflicts)  # found in the best passage, or clause by clause
-    debunking = _debunking_conflicts(claim, doc)  # it finds the sentences about the statement itself
-    conflicts += debunking
+    untrue = untrue_call(claim, doc)  # it finds the sentences about the statement itself
+    conflicts += [untrue[0]] if untrue else []
     if claim.negated_outside_quotes and any(c.startswith("negation") for c in conflicts) and debunked(claim, doc):
         # A statement that denies a story, and a source that calls the story untrue: they agree, whatever sentence of
         # the source tells the story without a negation.
         conflicts = [c for c in conflicts if not c.startswith("negation")]
     # When calling the story untrue is the only conflict, the sentence that does so is the evidence to quote.
-    untrue = (debunked(claim, doc) or lead_debunked(claim, doc)) if debunking and not earlier else None
-    conflict_window = _window_at(doc, untrue[1], untrue[1] + 1) if untrue else None
+    conflict_window = _window_at(doc, untrue[1], untrue[1] + 1) if untrue and not earlier else None
     claim_plain, passage_plain = claim.plain.strip(), passage.plain.strip()
     missing_here = missing_words(claim, passage.content, word_keys(passage.lower))
     missing_anywhere = missing_words(claim, doc.content, doc.keys)

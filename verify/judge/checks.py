@@ -528,22 +528,23 @@ def _quote_frame_conflicts(claim_text: str, passage_text: str) -> list[str]:
     return []
 
 
-def _debunking_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
-    """A sentence of the source about the statement that calls it untrue (`debunked`), where the statement asserts
-    it: not one that uses such a word itself ("Rumour debunked: ..." is a statement about a hoax, not one the source
+def untrue_call(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
+    """The conflict, and the index of the source's sentence that makes it, when a sentence of the source about the
+    statement (`debunked`), or else the source's opening (`lead_debunked`), calls it untrue, where the statement
+    asserts it: not one that uses such a word itself ("Rumour debunked: ..." is a statement about a hoax, not one the source
     calls a hoax), denies or negates it ("No, a shark did not swim down the highway", which the hoax supports), asks
     it or hedges it."""
     if not claim.lower_set.isdisjoint(DEBUNKING):
-        return []
+        return None
     if claim.negated_outside_quotes or not claim.lower_set.isdisjoint(_DENIALS):
-        return []
+        return None
     if _question(claim) or _hedging(claim):
-        return []
+        return None
     found = debunked(claim, doc)
     if found:
-        return [f"the source calls it untrue: {found[0]!r}"]
+        return f"the source calls it untrue: {found[0]!r}", found[1]
     opening = lead_debunked(claim, doc)
-    return [f"the source's opening calls it untrue: {opening[0]!r}"] if opening else []
+    return (f"the source's opening calls it untrue: {opening[0]!r}", opening[1]) if opening else None
 
 
 def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
@@ -661,14 +662,10 @@ def _calls_other_thing(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
     untrue, not the statement."""
     if sentence.lower[k] not in DEBUNKING:  # a phrase ("not true", "no evidence") describes no noun after it
         return False
-    after = sentence.lower[k + 1 : k + 2]
-    if not after or not after[0].isalpha() or after[0] in _STOP or sentence.capital[k + 1]:
-        return False
-    if not _adjacent(sentence, k):
-        return False  # punctuation between them ("completely false," agent ... said)
-    # The noun described is the last of the plain words that follow ("fake charity collectors": the collectors),
-    # unless one of them is a word for a story ("a fake news site", "the unfounded rumors").
-    end = k + 1
+    # The noun described is the last of the (up to three) plain words that follow, side by side ("fake charity
+    # collectors": the collectors; "completely false," agent ... said: none), unless one of them is a word for a
+    # story ("a fake news site", "the unfounded rumors").
+    end = k
     while (
         end + 1 < min(len(sentence.lower), k + 4)
         and sentence.lower[end] not in _TOLD
@@ -678,7 +675,7 @@ def _calls_other_thing(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
         and _adjacent(sentence, end)
     ):
         end += 1
-    return sentence.lower[end] not in _TOLD and sentence.stems[end] not in claim.content
+    return end > k and sentence.lower[end] not in _TOLD and sentence.stems[end] not in claim.content
 
 
 def _adjacent(sentence: _Tokens, k: int) -> bool:
