@@ -511,11 +511,7 @@ def _prepare(
     if spent and check.evidence_page is not None:
         why = spent.removeprefix("not fetched: ")
         return check, _SourceText(None, f"timed out: {why} before it was read: unverifiable", None, url, Failure.UNREAD)
-    with _CPU:
-        text = _source_text(check)
-        if text.sentences:
-            prepare(claims, text.sentences)
-    return check, text
+    return check, _weighed(lambda: _source_text(check), claims)
 
 
 _NO_CAPTURE = (ArchiveOutcome.NOT_ARCHIVED, ArchiveOutcome.ONLY_JUNK)
@@ -528,8 +524,14 @@ def _read_capture(url: str, archived: ArchiveResult, claims: Sequence[str], http
     time is spent (`_prepare` then says why)."""
     if archived.page is None or not capture_is_evidence(archived) or http.run_spent():
         return None
+    page, capture_url = archived.page, archived.capture.permalink if archived.capture else None
+    return _weighed(lambda: _page_text(page, url, capture_url), claims)
+
+
+def _weighed(read: Callable[[], _SourceText], claims: Sequence[str]) -> _SourceText:
+    """A cited page's text (`read`), with the statements analysed against it, one such task at a time (`_CPU`)."""
     with _CPU:
-        text = _page_text(archived.page, url, archived.capture.permalink if archived.capture else None)
+        text = read()
         if text.sentences:
             prepare(claims, text.sentences)
     return text
@@ -799,7 +801,7 @@ class _Candidates:
         """Candidate sources in the order the judge weighs them: own citations, then the others (attributed documents
         first), and how many other sources the article has when only the closest were kept (None when all were)."""
         sources = self.own_sources(statement)
-        seen = {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
+        seen = self._own_urls(statement)
         others = len(self.first) - len(seen)
         if others <= MAX_OTHER_SOURCES:
             chosen = [url for url in self.first if url not in seen]
@@ -814,8 +816,10 @@ class _Candidates:
 
     def has_others(self, statement: Statement) -> bool:
         """Whether the article cites a URL that the statement does not."""
-        seen = {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
-        return any(url not in seen for url in self.first)
+        return len(self.first) > len(self._own_urls(statement))
+
+    def _own_urls(self, statement: Statement) -> set[str]:
+        return {target.url for target in self.own.get(statement.id, ()) if target.url is not None}
 
     def own_sources(self, statement: Statement) -> list[Source]:
         """The statement's own citations as sources, each URL once, in article order; a link not recovered is named by
