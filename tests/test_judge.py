@@ -925,6 +925,38 @@ def test_the_same_denial_reaching_another_word_is_not_an_opposite_claim() -> Non
     assert verdict.label is not Label.DISPUTED
 
 
+def test_a_source_that_tells_the_story_and_its_denial_does_not_contradict_the_denial() -> None:
+    # News of a denial tells what was said before: that sentence, without a negation, is no opposite claim.
+    statement = "The actor will not play the inventor in the new film."
+    source = (
+        "The actor will not be starring as the inventor in the new film, his agent said on Monday. Last week the "
+        "studio said the actor had agreed to play the inventor in the new film without an audition."
+    )
+    verdict = judge_claim(statement, source)
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+    assert verdict.label is not Label.DISPUTED
+
+
+def test_a_sentence_that_differs_by_its_negation_alone_contradicts_whatever_else_the_source_denies() -> None:
+    statement = "The council did not approve the harbour budget on Monday."
+    source = (
+        "The council approved the harbour budget on Monday. "
+        "The council did not approve the ferry budget, which waits until May."
+    )
+    verdict = judge_claim(statement, source)
+    assert verdict.conflicts == ("negation: the statement negates what the source does not",)
+    assert verdict.label is Label.DISPUTED
+
+
+def test_a_statement_that_reports_a_story_refuted_agrees_with_a_source_that_calls_it_untrue() -> None:
+    verdict = judge_claim(
+        "The actor rebuffs online rumours that he died of an overdose.",
+        "Rumours that the actor died of an overdose are false, his agent said on Monday.",
+    )
+    assert not verdict.conflicts
+    assert verdict.label is not Label.DISPUTED
+
+
 def test_a_negation_elsewhere_in_the_source_sentence_does_not_hide_an_opposite_claim() -> None:
     statement = "The rise in the river's level is natural, not caused by the dam."
     source = "Releases from the dam caused the rise in the river's level, to heights not seen in decades."

@@ -22,6 +22,7 @@ from verify.judge.checks import (
     _role_conflicts,
     _swap_conflicts,
     debunked,
+    denied_too,
     hedges,
     missing_words,
     rare_words,
@@ -43,7 +44,7 @@ from verify.judge.retrieval import (
     _window_score,
     _windows,
 )
-from verify.judge.tokens import _WEEKDAYS, _claim_tokens, _document, _plain
+from verify.judge.tokens import _WEEKDAYS, _claim_tokens, _Document, _document, _plain, _Tokens
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ class _Analysis:
 
 def _analyse(claim_text: str, sentences: Sequence[str]) -> _Analysis:
     return _analysed(claim_text, tuple(sentences))
+
+
+def _unless_denied_too(found: list[str], claim: _Tokens, doc: _Document) -> list[str]:
+    """Negation conflicts found word by word, unless the source denies in a sentence of its own what the statement
+    denies (`denied_too`). The one found by aligning the statement with its closest sentence is kept: a sentence that
+    differs by its negation alone contradicts the statement whatever else the source says."""
+    return [] if found and denied_too(claim, doc) else found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,7 +121,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         conflicts += _quote_conflicts(quotes, passage.plain, document_plain)
         aligned = _aligned_conflicts(claim, best_sentences)
         if not any(c.startswith("negation") for c in aligned):
-            aligned += _negation_conflicts(claim, best_sentences)
+            aligned += _unless_denied_too(_negation_conflicts(claim, best_sentences), claim, doc)
         conflicts += aligned
         conflicts += _antonym_conflicts(claim, best_sentences)
         conflicts += _swap_conflicts(claim, best_sentences)
@@ -122,7 +130,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     document_coverage = weights.coverage(doc.content)
     if document_coverage >= 0.5:  # the source is about the statement: its clauses are looked for sentence by sentence
         if not any(c.startswith("negation") for c in conflicts):
-            conflicts += _clause_negation_conflicts(claim, doc)
+            conflicts += _unless_denied_too(_clause_negation_conflicts(claim, doc), claim, doc)
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
     earlier = bool(conflicts)  # found in the best passage, or clause by clause
