@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from verify.article import Citation
-from verify.extract import Link, extract
-from verify.links import OUTSIDE_BODY, Recovery, recover_targets
+from verify.extract import Link, extract, page_anchors
+from verify.links import OUTSIDE_BODY, Recovery, likely_targets, recover_targets
 
 
 def stripped(anchor: str) -> Citation:
@@ -53,3 +53,29 @@ def test_body_link_wins_over_a_link_with_the_same_anchor_elsewhere() -> None:
     elsewhere = (*body, Link("the union said", "https://ads.example/", -1, 0))
     targets = recover_targets([stripped("the union said")], body, page_links=elsewhere)
     assert targets[0].url == "https://union.example/vote"
+
+
+def test_targets_an_anchor_surely_has_are_guessed_from_the_raw_page_and_agree_with_recovery() -> None:
+    """Before the page is extracted, an anchor with one target anywhere in it is a sure guess; an anchor with two
+    targets ("Ferry Model Kit") or none is left to recovery, and a citation whose href was kept needs no guess."""
+    anchors = page_anchors(_PAGE, "https://news.example/ferry")
+    assert ("the union said", "https://union.example/vote") in anchors
+    assert len(anchors) == 4
+    kept = Citation("the strike vote", "https://kept.example/", 1, 1, 0, 1, 0)
+    citations = [stripped("The union said."), stripped("Ferry Model Kit"), stripped("no such link"), kept]
+    assert likely_targets(citations, anchors) == ["https://union.example/vote"]
+    page = extract(_PAGE, base_url="https://news.example/ferry")
+    assert recover_targets(citations[:1], page.links, page_links=page.page_links)[0].url == "https://union.example/vote"
+
+
+def test_page_anchors_read_an_archived_page_as_recovery_does() -> None:
+    """The guesses come from the same links recovery reads: the archive's toolbar left out, Wayback prefixes undone
+    and relative targets made absolute against the original's address."""
+    capture = (
+        "<html><body><div id='wm-ipp-base'><a href='/web/'>Wayback Machine</a></div>"
+        "<p><a href='/web/20240101000000/https://union.example/vote'>the union said</a> and "
+        "<a href='/story/2'>the next story</a></p></body></html>"
+    )
+    anchors = page_anchors(capture, "https://web.archive.org/web/20240101000000id_/https://news.example/ferry")
+    page = extract(capture, base_url="https://web.archive.org/web/20240101000000id_/https://news.example/ferry")
+    assert set(anchors) == {(link.anchor, link.href) for link in page.page_links}

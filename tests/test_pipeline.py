@@ -280,6 +280,95 @@ def test_statements_and_links_outside_the_article_body_are_found_in_the_capture(
     assert not data["comparison"]["archive_complete"]
 
 
+@pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$"])
+def test_a_guessed_target_that_recovery_does_not_confirm_is_fetched_but_never_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripped links are guessed from the original's raw links and requested before it is extracted. Recovery
+    decides: here the guess (the only link anchored "Budget report", in a side box) loses to the body's near-identical
+    "Budget reports", so the side box's page is requested but is no citation, no link and no source of the report."""
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    monkeypatch.syspath_prepend(str(bench))
+    from e2e_bench import Archive, no_such_domains
+
+    from verify.batch import Settings
+    from verify.report import report_json
+
+    guessed: list[list[str]] = []
+    likely = pipeline.likely_targets
+    monkeypatch.setattr(pipeline, "likely_targets", lambda *args: guessed.append(likely(*args)) or guessed[-1])
+    story = [
+        "The council published its budget for the coming year on Monday after a meeting that ran late.",
+        "Spending on the harbour rises by a tenth, and the ferry subsidy is kept at last year's level.",
+        "Residents who attended asked about the timetable, the cost to local businesses and the works ahead.",
+        "Officials answered most of the questions and promised a further update on the works in the spring.",
+    ]
+    url = "https://news.example/budget"
+    page = (
+        "<html><head><title>Council budget</title></head><body>"
+        "<aside><p><a href='https://aside.example/report'>Budget report</a></p></aside><article>"
+        f"<p>{story[0]} <a href='https://council.example/reports'>Budget reports</a></p>"
+        + "".join(f"<p>{line}</p>" for line in story[1:])
+        + "</article></body></html>"
+    )
+    archive = Archive()
+    archive.pages[url] = page.encode()
+    archive.pages["https://council.example/reports"] = (
+        "<html><body>" + "".join(f"<p>{line}</p>" for line in story) + "</body></html>"
+    ).encode()
+    archive.pages["https://aside.example/report"] = (
+        "<html><body>" + "<p>The harbour report is out.</p>" * 12 + "</body></html>"
+    ).encode()
+    stored = f"# Council budget\n\nMarch 4, 2024\n\n{story[0]} [Budget report](#)\n\n" + "\n\n".join(story[1:]) + "\n\n"
+    stored += f"Original url:\n\n<{url}>\n"
+    settings = Settings(
+        out_dir=tmp_path, record_mode="off", archive_url=archive.url, archive_rate=1000.0, allow_private=True
+    )
+    with no_such_domains(), pipeline.Checker.for_settings(settings) as checker:
+        report = checker.check(parse_article(stored, "budget.md"), "budget")
+    assert guessed == [["https://aside.example/report"]]
+    data = report_json(report)
+    assert [c["url"] for c in data["citations"]] == ["https://council.example/reports"]
+    assert "https://aside.example/report" not in json.dumps(data)
+    assert report.results[0].verdict.label is Label.SOURCED
+
+
+def test_the_articles_own_work_waits_until_the_archive_lookups_have_left() -> None:
+    """`_Launches`: a lookup counts as gone when its first request is handed to the transport (or when it ends
+    without one, answered from the cache), and the wait for them ends after `SETTLE` at most."""
+    import threading
+    import time
+
+    from verify.http import _departing
+
+    launches = pipeline._Launches()
+    left = threading.Event()
+    go = threading.Event()
+
+    def lookup() -> str:
+        _departing()  # what Http does as a request leaves
+        left.set()
+        go.wait(5)
+        return "answered"
+
+    cached = launches.track(lambda: "from the cache")
+    sending = launches.track(lookup)
+    worker = threading.Thread(target=sending)
+    worker.start()
+    left.wait(5)
+    started = time.monotonic()
+    assert cached() == "from the cache"
+    launches.settle()
+    assert time.monotonic() - started < pipeline._Launches.SETTLE  # both gone: no wait for the answer
+    go.set()
+    worker.join()
+    never = launches.track(lookup)  # queued behind a busy host: never begun
+    started = time.monotonic()
+    launches.settle()
+    assert pipeline._Launches.SETTLE <= time.monotonic() - started < 1
+    assert callable(never)
+
+
 # Why a cited source has no text is found out by the pipeline and set on it as data (`Source.failure`); the words of
 # `unavailable` are only what a reader is shown, and rewording them changes no kind.
 

@@ -100,6 +100,17 @@ def source_paragraphs(html: str | bytes, base_url: str | None = None) -> tuple[s
     return _body(root, base, _title(root), fast=True)[0]
 
 
+def page_anchors(html: str | bytes, base_url: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Every link of the page as (anchor text, absolute target), in document order, without extracting the article:
+    a tenth of `extract`'s time, for guessing where a stripped link points while the page is extracted whole."""
+    read = _read(html, base_url)
+    if read is None:
+        return ()
+    root, _ = read
+    found = ((_SPACE.sub(" ", "".join(node.itertext())).strip(), node.get("href")) for node in root.iter("a"))
+    return tuple((anchor, href) for anchor, href in found if anchor and href)
+
+
 def _read(html: str | bytes, base_url: str | None, links: bool = True) -> tuple[etree._Element, str | None] | None:
     """The page parsed, without what an archive injected, its links made absolute (unless `links` is false: they
     will not be read); None when nothing is readable."""

@@ -373,6 +373,25 @@ def _read_capped(raw: Any, content_encoding: str, budget: _Budget) -> bytes:
 
 # One thread for the whole process cuts the connections of requests that outlive their deadline.
 _WATCHDOG = Watchdog()
+_departures = threading.local()
+
+
+@contextmanager
+def on_departure(callback: Callable[[], None]) -> Iterator[None]:
+    """Within the block, the first request this thread hands to the transport calls `callback` as it leaves (at
+    most once; a request answered from the HTTP cache never leaves)."""
+    _departures.callback = callback
+    try:
+        yield
+    finally:
+        _departures.callback = None
+
+
+def _departing() -> None:
+    callback = getattr(_departures, "callback", None)
+    if callback is not None:
+        _departures.callback = None
+        callback()
 
 
 class _CappedAdapter(HTTPAdapter):
@@ -400,6 +419,7 @@ class _CappedAdapter(HTTPAdapter):
         # The watchdog cuts the connection at the deadline; the body is bounded by _read_capped itself.
         slot = ConnectionSlot()
         watched = self._watchdog.watch(budget.deadline, slot)
+        _departing()
         try:
             with watching(slot):
                 response = super().send(request, *args, **kwargs)

@@ -155,6 +155,18 @@ def recover_targets(
     return tuple(targets)
 
 
+def likely_targets(citations: Sequence[Citation], anchors: Sequence[tuple[str, str]]) -> list[str]:
+    """The targets that the stripped citations' anchors surely have in a page's links (`extract.page_anchors`):
+    those whose normalised anchor text leads to one target only, anywhere in the page. A guess, to send their
+    requests before the page is extracted; `recover_targets` decides.
+    """
+    targets: dict[str, set[str]] = {}
+    for anchor, href in anchors:
+        targets.setdefault(_anchor_key(anchor), set()).add(href)
+    likely = (targets.get(_anchor_key(c.anchor), set()) for c in citations if c.href is None)
+    return list(dict.fromkeys(next(iter(hrefs)) for hrefs in likely if len(hrefs) == 1))
+
+
 def _match(
     key: str, keys: Sequence[str], places: dict[str, list[int]], used: set[int], last: int
 ) -> tuple[int | None, str]:

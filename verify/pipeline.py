@@ -22,8 +22,8 @@ from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, Page
 from verify.article import STATEMENT_BLOCKS, Article, BlockKind, Statement
 from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
-from verify.extract import Extracted, extract, source_paragraphs
-from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
+from verify.extract import Extracted, extract, page_anchors, source_paragraphs
+from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter, on_departure
 from verify.judge import (
     NOT_A_WEB_LINK,
     NOT_CHECKED,
@@ -42,7 +42,15 @@ from verify.judge import (
 )
 from verify.judge.nli import Entailment
 from verify.judge.nli import load as load_entailment
-from verify.links import EvidenceCopy, LinkCheck, Target, capture_is_evidence, link_check, recover_targets
+from verify.links import (
+    EvidenceCopy,
+    LinkCheck,
+    Target,
+    capture_is_evidence,
+    likely_targets,
+    link_check,
+    recover_targets,
+)
 from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
 
@@ -266,16 +274,24 @@ def check_article(
         weigh_early = len(article.citations) <= MAX_OTHER_SOURCES + 1
         claims = [statement.text for statement in article.statements] if weigh_early else []
         prepared: dict[str, Future[tuple[LinkCheck, _SourceText]]] = {}
+        guessed: set[str] = set()  # requested before the original was extracted: cited once recovery agrees
+        launches = _Launches()
 
         def start(urls: Iterable[str], cited: bool = True) -> None:
             # The archive lookups go out first: each is two requests in a row (the index, then the capture), where
             # a live fetch is usually one, so they are the longer chains.
-            fresh = [url for url in dict.fromkeys(urls) if url not in pending]
-            lookups = {url: http.submit(pool, archive.base_url, archive.closest, url, article.date) for url in fresh}
+            wanted = list(dict.fromkeys(urls))
+            fresh = [url for url in wanted if url not in pending]
+            lookups = {
+                url: http.submit(pool, archive.base_url, launches.track(archive.closest), url, article.date)
+                for url in fresh
+            }
             for url in fresh:
                 pending[url] = (http.submit(pool, url, http.fetch, url), lookups[url])
-                if cited:
-                    prepared[url] = _prepared(url)
+            if cited:
+                for url in wanted:
+                    if url not in prepared and (url in fresh or url in guessed):
+                        prepared[url] = _prepared(url)
 
         def _prepared(url: str) -> Future[tuple[LinkCheck, _SourceText]]:
             live, archived = pending[url]
@@ -297,6 +313,16 @@ def check_article(
         offline_network = _network_down(original, archive.base_url)
         if offline_network:
             original = _as_unreachable(original)
+        if original.evidence_page is not None and original.evidence_page.text:
+            # The stripped links that the original's capture surely resolves are requested before it is extracted
+            # (a few milliseconds, on the path every citation's requests wait for); recovery below decides.
+            anchors = page_anchors(original.evidence_page.text, original.evidence_page.url)
+            likely = [url for url in likely_targets(article.citations, anchors) if _is_web_url(url)]
+            guessed.update(url for url in likely if url not in pending)
+            start(likely, cited=False)
+        # The article's own reading waits until the archive lookups have begun: run beside them, it would hold the
+        # interpreter while they are being sent.
+        launches.settle()
         original_text, original_note = _original_text(original)
         targets = recover_targets(
             article.citations,
@@ -305,6 +331,7 @@ def check_article(
             page_links=original_text.page_links if original_text else (),
         )
         start(t.url for t in targets if t.url is not None and _is_web_url(t.url))
+        launches.settle()
         comparison = _compare(article, original_text) if original_text else None
         ready = {url: future.result() for url, future in prepared.items()}
     link_checks = {url: check for url, (check, _) in ready.items()}
@@ -360,6 +387,46 @@ def check_article(
 
 
 # A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
+class _Launches:
+    """The archive lookups whose first request has not left yet: the main thread's own work waits for them.
+
+    Every thread holds the interpreter in turn: the article's extraction and comparison, run while the citations'
+    requests are being sent, would spread those requests over their own time, on the path the whole run waits for.
+    """
+
+    #: The longest wait: a lookup queued behind its host's cap, a busy pool or the archive's rate limit leaves later.
+    SETTLE = 0.02
+
+    def __init__(self) -> None:
+        self._waiting = 0
+        self._changed = threading.Condition()
+
+    def track(self, work: Callable[..., T]) -> Callable[..., T]:
+        with self._changed:
+            self._waiting += 1
+        gone = threading.Event()
+
+        def left() -> None:
+            if not gone.is_set():
+                gone.set()
+                with self._changed:
+                    self._waiting -= 1
+                    self._changed.notify_all()
+
+        def launched(*args: Any) -> T:
+            try:
+                with on_departure(left):
+                    return work(*args)
+            finally:
+                left()
+
+        return launched
+
+    def settle(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._waiting == 0, self.SETTLE)
+
+
 def _unread(
     original: LinkCheck,
     original_text: Extracted | None,
