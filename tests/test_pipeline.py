@@ -130,6 +130,29 @@ def test_a_cited_live_page_is_analysed_while_its_capture_is_on_its_way(
         assert judge._analysed.cache_info().hits == 2
 
 
+def test_a_live_page_is_not_read_when_its_capture_answered_while_it_waited_its_turn() -> None:
+    """One page at a time is read (`_CPU`): a live page whose capture answers while it waits for its turn is left to
+    the capture's reading, which is the evidence (or, if the capture is unusable, to the reading at the end)."""
+    import threading
+    from concurrent.futures import Future
+
+    from verify import judge
+    from verify.http import Fetched, Outcome
+    from verify.pipeline import _CPU, _speculate
+
+    html = "<html><body><article><p>The ferry budget rose to 12 million dollars in 2023.</p></article></body></html>"
+    live = Fetched("https://example.org/r", Outcome.OK, "https://example.org/r", 200, (), "text/html", html, "", 1.0)
+    archived: Future[Any] = Future()
+    judge._analysed.cache_clear()
+    with _CPU:  # another page is being read
+        waiting = threading.Thread(target=_speculate, args=("https://example.org/r", live, archived, ["A claim."]))
+        waiting.start()
+        archived.set_result(None)
+    waiting.join(5)
+    assert not waiting.is_alive()
+    assert judge._analysed.cache_info().currsize == 0
+
+
 @pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.\d+$"])
 def test_a_live_run_reads_live_pages_while_captures_are_on_their_way_and_reports_as_without(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -732,6 +732,8 @@ def _speculate(url: str, live: Fetched, archived: Future[ArchiveResult], claims:
     if archived.done() or not live.ok or live.elapsed < SPECULATE_AFTER:
         return
     with _CPU:
+        if archived.done():  # the archive answered while other pages were read: its answer is read instead
+            return
         sentences = _sentences(live, url)
         if sentences:
             prepare(claims, sentences)
