@@ -839,6 +839,50 @@ def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statemen
     assert verdict.label is not Label.DISPUTED
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Did a shark swim down a flooded highway?",
+        "A shark may have swum down a flooded highway.",
+    ],
+    ids=["question", "hedged"],
+)
+def test_a_hoax_leaves_a_statement_that_asks_or_hedges_it_unsourced(statement: str) -> None:
+    # Not contradicted (it does not assert the story), and not supported by the sentence that tells the story either.
+    verdict = judge_claim(statement, SHARK_HOAX)
+    assert verdict.label is Label.UNSOURCED
+    assert "the source calls it untrue ('hoax')" in verdict.reason
+
+
+def test_a_headline_in_title_case_hedges_with_may() -> None:
+    verdict = judge_claim(
+        "Fighters May Have Contracted The Virus In Mosul",
+        "Reports that the fighters contracted the virus in Mosul are a hoax, the health ministry said on Monday.",
+    )
+    assert verdict.label is Label.UNSOURCED
+    assert "the source calls it untrue ('hoax')" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("Fighters May Have Contracted The Virus", False),
+        ("May the best team win", False),
+        ("The bridge reopens in May after repairs", True),
+        ("The vote on May 5 was close", True),
+        ("The May elections were close", True),
+        ("the bridge may reopen", False),
+    ],
+)
+def test_a_capitalised_may_is_the_month_only_where_a_month_goes(text: str, month: bool) -> None:
+    from verify.judge.tokens import _claim_tokens, month_may
+
+    tokens = _claim_tokens(text)
+    k = tokens.lower.index("may")
+    assert month_may(tokens.lower, tokens.capital, k) is month
+    assert any(q.kind == "month" for q in tokens.quantities) is month
+
+
 def test_a_source_sentence_that_tells_the_rumours_does_not_contradict_a_denial() -> None:
     verdict = judge_claim(
         "The mayor of Springfield did not resign on Monday.",

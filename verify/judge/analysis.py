@@ -27,6 +27,7 @@ from verify.judge.checks import (
     missing_words,
     rare_words,
     untrue_call,
+    untrue_unasserted,
     word_keys,
 )
 from verify.judge.model import FEATURES, Features
@@ -154,6 +155,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         gaps.append("the passage does not say " + ", ".join(map(repr, missing_here)))
     if hedging:
         gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
+    doubted = untrue_unasserted(claim, doc) if not untrue else None
+    if doubted:
+        gaps.append(f"the source calls it untrue ({doubted!r})")
     near = doc.tokens[max(0, best.start - 1) : best.end + 1]
     weekdays = [w for w in dict.fromkeys(claim.lower) if w in _WEEKDAYS and not any(w in t.lower_set for t in near)]
     unsaid = {m.casefold() for m in missing_anywhere}  # said already: "the source never says 'Monday'"
@@ -198,6 +202,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         hedged=float(bool(hedging)),
         weekdays_missing=float(len(weekdays)),
         source_rare_missing=float(len(rare_words(missing_anywhere))),
+        called_untrue=float(bool(doubted)),
     )
     passages = tuple(w for w in (best, second, third) if w is not None)
     unique = tuple(dict.fromkeys(conflicts))

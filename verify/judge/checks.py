@@ -44,6 +44,7 @@ from verify.judge.tokens import (
     _unknown_name,
     _word_set,
     _written,
+    month_may,
 )
 from verify.text import fold_typography
 
@@ -380,7 +381,7 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
 def _hedging(tokens: _Tokens) -> list[str]:
     found = []
     for k, word in enumerate(tokens.lower):
-        if word == "may" and tokens.capital[k]:  # the month
+        if word == "may" and month_may(tokens.lower, tokens.capital, k):
             continue
         if word in HEDGES or (word in HEDGES_BEFORE_TO and tokens.lower[k + 1 : k + 2] == ("to",)):
             found.append(tokens.spelled[k])
@@ -568,6 +569,18 @@ def untrue_call(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
         return f"the source calls it untrue: {found[0]!r}", found[1]
     opening = lead_debunked(claim, doc)
     return (f"the source's opening calls it untrue: {opening[0]!r}", opening[1]) if opening else None
+
+
+def untrue_unasserted(claim: _Tokens, doc: _Document) -> str | None:
+    """The words by which the source calls untrue a statement that only asks or hedges it ("A shark may have swum down
+    the highway" against "the photograph of the shark is a hoax"). It is no contradiction, as the statement does not
+    assert it (`untrue_call`), but no support either: the passage that tells the story is not the source's word."""
+    if not (_question(claim) or _hedging(claim)) or not claim.lower_set.isdisjoint(DEBUNKING | _DENIALS | _REFUTING):
+        return None
+    if claim.negated_outside_quotes:
+        return None
+    found = debunked(claim, doc) or lead_debunked(claim, doc)
+    return found[0] if found else None
 
 
 def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:

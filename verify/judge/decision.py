@@ -63,6 +63,7 @@ def checks_pass(features: Features) -> bool:
         and not features.source_rare_missing
         and not features.hedged
         and not features.weekdays_missing
+        and not features.called_untrue
     )
 
 

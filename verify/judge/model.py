@@ -60,6 +60,8 @@ class Features:
     weekdays_missing: float = 0.0
     #: The statement's content words rare in English (checks.rare_words) that the whole source does not carry.
     source_rare_missing: float = 0.0
+    #: 1.0 when the source calls untrue a statement that only asks or hedges it (checks.untrue_unasserted).
+    called_untrue: float = 0.0
 
     def value(self, name: str) -> float:
         """The feature called `name` (one of FEATURES)."""

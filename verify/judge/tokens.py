@@ -38,6 +38,46 @@ _NEGATIONS = _word_set(
     "not no never none nobody nothing neither nor without cannot can't won't don't doesn't didn't isn't aren't "
     "wasn't weren't hasn't haven't hadn't couldn't shouldn't wouldn't denied denies deny refused refuses"
 )
+# Words after which a capitalised "May" is the month ("in May", "since May", "the May elections").
+_BEFORE_MONTH = frozenset(
+    [
+        "in",
+        "on",
+        "of",
+        "since",
+        "until",
+        "till",
+        "by",
+        "last",
+        "next",
+        "this",
+        "early",
+        "late",
+        "mid",
+        "from",
+        "to",
+        "through",
+        "between",
+        "the",
+        "and",
+        "or",
+        "during",
+        "before",
+        "after",
+    ]
+)
+
+
+def month_may(lower: Sequence[str], capital: Sequence[bool], k: int) -> bool:
+    """Whether the word "may" at `k` is the month: capitalised, and with a number after it ("May 5", "May 2015") or a
+    word before it that goes with a month ("in May"). Otherwise it is the modal, capitalised in a title or at the start
+    of a sentence ("ISIS Fighters May Have Contracted Ebola")."""
+    if not capital[k]:
+        return False
+    after = lower[k + 1] if k + 1 < len(lower) else ""
+    return after[:1].isdigit() or (k > 0 and lower[k - 1] in _BEFORE_MONTH)
+
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -227,7 +267,7 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
         elif (match := _ORDINAL.match(token)) is not None:
             value, kind = float(match.group(1)), "ordinal"
             i += 1
-        elif token in _MONTHS and (token != "may" or capital[i]) and (len(token) > 3 or capital[i]):
+        elif token in _MONTHS and (token != "may" or month_may(lower, capital, i)) and (len(token) > 3 or capital[i]):
             value, kind = float(_MONTHS[token]), "month"
             i += 1
         elif _number_word(token) and token not in _SCALES:
