@@ -741,8 +741,8 @@ def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
 
 
 _DENIALS = _word_set("deny denies denied denying")
-# A statement that reports a story denied or refuted ("Judd Nelson rebuffs rumours that he died") agrees with a source that calls
-# the story untrue. FNC-1 fresh, tune and dev halves: 6 false alarms of 6 calls.
+# A statement that reports a story denied or refuted ("Judd Nelson rebuffs rumours that he died") agrees with a source
+# that calls the story untrue. FNC-1 fresh, tune and dev halves: 6 false alarms of 6 calls.
 _REFUTING = _REJECTING | _word_set("rebut rebuts rebutted rebuff rebuffs rebuffed disavow disavows disavowed")
 
 
