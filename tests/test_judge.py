@@ -961,21 +961,23 @@ def test_a_source_that_says_it_is_not_confirmed_does_not_contradict(source: str)
     assert verdict.label is Label.UNSOURCED
 
 
-def test_the_same_denial_reaching_another_word_is_not_an_opposite_claim() -> None:
-    statement = "The striker is not on a suspension for failing a drug test."
-    source = "The striker is not serving a suspension for failing a drug test, his agent said on Monday."
-    verdict = judge_claim(statement, source)
-    assert not any(c.startswith("negation") for c in verdict.conflicts)
-    assert verdict.label is not Label.DISPUTED
-
-
-def test_a_source_that_tells_the_story_and_its_denial_does_not_contradict_the_denial() -> None:
-    # News of a denial tells what was said before: that sentence, without a negation, is no opposite claim.
-    statement = "The actor will not play the inventor in the new film."
-    source = (
-        "The actor will not be starring as the inventor in the new film, his agent said on Monday. Last week the "
-        "studio said the actor had agreed to play the inventor in the new film without an audition."
-    )
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        (
+            "The striker is not on a suspension for failing a drug test.",
+            "The striker is not serving a suspension for failing a drug test, his agent said on Monday.",
+        ),
+        # News of a denial tells what was said before: that sentence, without a negation, is no opposite claim.
+        (
+            "The actor will not play the inventor in the new film.",
+            "The actor will not be starring as the inventor in the new film, his agent said on Monday. Last week the "
+            "studio said the actor had agreed to play the inventor in the new film without an audition.",
+        ),
+    ],
+    ids=["the-same-denial-reaching-another-word", "the-source-tells-the-story-and-its-denial"],
+)
+def test_a_source_that_denies_as_the_statement_does_is_no_opposite_claim(statement: str, source: str) -> None:
     verdict = judge_claim(statement, source)
     assert not any(c.startswith("negation") for c in verdict.conflicts)
     assert verdict.label is not Label.DISPUTED
