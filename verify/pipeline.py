@@ -320,8 +320,8 @@ def check_article(
             likely = [url for url in likely_targets(article.citations, anchors) if _is_web_url(url)]
             guessed.update(url for url in likely if url not in pending)
             start(likely, cited=False)
-        # The article's own reading waits until the archive lookups have begun: run beside them, it would hold the
-        # interpreter while they are being sent.
+        # The article's own reading waits until the archive lookups' requests have left: run beside them, it would
+        # hold the interpreter while they are being sent.
         launches.settle()
         original_text, original_note = _original_text(original)
         targets = recover_targets(
@@ -386,7 +386,6 @@ def check_article(
     )
 
 
-# A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
 class _Launches:
     """The archive lookups whose first request has not left yet: the main thread's own work waits for them.
 
@@ -404,11 +403,12 @@ class _Launches:
     def track(self, work: Callable[..., T]) -> Callable[..., T]:
         with self._changed:
             self._waiting += 1
-        gone = threading.Event()
+        gone = False
 
-        def left() -> None:
-            if not gone.is_set():
-                gone.set()
+        def left() -> None:  # on the lookup's own thread: when its first request leaves, and when it ends
+            nonlocal gone
+            if not gone:
+                gone = True
                 with self._changed:
                     self._waiting -= 1
                     self._changed.notify_all()
@@ -427,6 +427,7 @@ class _Launches:
             self._changed.wait_for(lambda: self._waiting == 0, self.SETTLE)
 
 
+# A page that answered that it is gone, and that the archive never kept: read as far as it can be, not unverifiable.
 def _unread(
     original: LinkCheck,
     original_text: Extracted | None,
