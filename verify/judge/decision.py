@@ -51,7 +51,8 @@ def decide(model: Model, features: Features, probability: float | None = None) -
 def checks_pass(features: Features) -> bool:
     """The checks a sourced statement passes whatever weighs the passage (the lexical model or an entailment model):
     its quoted words and every number in the source, its rare names and every other word of it rare in English too
-    (`checks.rare_words`), its negation in the closest passages, and nothing conflicting."""
+    (`checks.rare_words`), its negation in the closest passages, and nothing conflicting; a statement that only asks
+    or hedges what the source calls untrue is not carried by it (`checks.untrue_unasserted`)."""
     return (
         features.quotes_found == 1.0
         and features.document_number_coverage == 1.0
