@@ -510,15 +510,24 @@ def _role_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
     mayor defeated the challenger" against "the challenger defeated the mayor"). Passives ("A was beaten by B") and
     predicates that read the same either way ("met", "married") are left out."""
     starts = _participant_starts(claim)
+    verbs = {a: _after_participant(claim, a) for a in starts[:-1]}
+    # Each sentence's participants, worked out once for all the statement's pairs; a sentence that hedges where the
+    # statement does not is left out.
+    theirs_by_sentence: list[tuple[_Tokens, list[int]]] | None = None
     for a, b in itertools.combinations(starts, 2):
-        verb = _after_participant(claim, a)
+        verb = verbs[a]
         if verb is None or verb >= b or claim.stems[verb] in SYMMETRIC or claim.lower[verb + 1 : verb + 2] == ("by",):
             continue
         first, second = claim.lower[a], claim.lower[b]
-        for sentence in sentences:
-            if _hedging(sentence) and not _hedging(claim):
-                continue
-            for j in _participant_starts(sentence):
+        if theirs_by_sentence is None:
+            claim_hedges = bool(_hedging(claim))
+            theirs_by_sentence = [
+                (sentence, _participant_starts(sentence))
+                for sentence in sentences
+                if claim_hedges or not _hedging(sentence)
+            ]
+        for sentence, participants in theirs_by_sentence:
+            for j in participants:
                 if sentence.lower[j] != second:
                     continue
                 theirs = _after_participant(sentence, j)
