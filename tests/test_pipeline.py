@@ -315,11 +315,16 @@ def test_a_guessed_target_that_recovery_does_not_confirm_is_fetched_but_never_re
     from e2e_bench import Archive, no_such_domains
 
     from verify.batch import Settings
+    from verify.http import Http
     from verify.report import report_json
 
     guessed: list[list[str]] = []
     likely = pipeline.likely_targets
     monkeypatch.setattr(pipeline, "likely_targets", lambda *args: guessed.append(likely(*args)) or guessed[-1])
+    events: list[str] = []  # the requests as they start, and the original's extraction
+    fetch, original_text = Http.fetch, pipeline._original_text
+    monkeypatch.setattr(Http, "fetch", lambda self, url, *a, **k: events.append(url) or fetch(self, url, *a, **k))
+    monkeypatch.setattr(pipeline, "_original_text", lambda *a: events.append("extract") or original_text(*a))
     story = [
         "The council published its budget for the coming year on Monday after a meeting that ran late.",
         "Spending on the harbour rises by a tenth, and the ferry subsidy is kept at last year's level.",
@@ -350,6 +355,11 @@ def test_a_guessed_target_that_recovery_does_not_confirm_is_fetched_but_never_re
     with no_such_domains(), pipeline.Checker.for_settings(settings) as checker:
         report = checker.check(parse_article(stored, "budget.md"), "budget")
     assert guessed == [["https://aside.example/report"]]
+    # The guess's archive lookup left before the original was extracted; the recovered target's after.
+    lookups = [i for i, event in enumerate(events) if "/cdx/search/cdx?" in event]
+    aside = next(i for i in lookups if "aside.example" in events[i])
+    council = next(i for i in lookups if "council.example" in events[i])
+    assert aside < events.index("extract") < council
     data = report_json(report)
     assert [c["url"] for c in data["citations"]] == ["https://council.example/reports"]
     assert "https://aside.example/report" not in json.dumps(data)
