@@ -10,6 +10,7 @@ import pytest
 from verify.archive import Archive, ArchiveOutcome, ArchiveResult, Capture
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter
 from verify.memento import (
+    MAX_TIMEMAP_PAGES,
     TIME_TRAVEL,
     HostLimiters,
     Memento,
@@ -261,3 +262,115 @@ def test_a_redis_cache_without_the_redis_client_is_a_usage_error(monkeypatch: py
     result = CliRunner().invoke(main, ["check", "examples/demo/tram-line.md", "--no-record", "--cache", "redis://h/0"])
     assert result.exit_code == 2
     assert "a Redis cache needs the redis client: pip install 'verify[redis]'" in result.output
+
+
+# Paged TimeMaps (RFC 7089 lets a large TimeMap come in pages: each links the next, or an index lists them)
+
+ARCHIVE = "https://arquivo.pt/wayback"
+AGGREGATOR = "http://timetravel.mementoweb.org/timemap/link/"
+
+
+def _entry(moment: dt.datetime) -> str:
+    stamp = moment.strftime("%Y%m%d%H%M%S")
+    when = moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return f'<{ARCHIVE}/{stamp}/{PAGE}>; rel="memento"; datetime="{when}"'
+
+
+def _timemap(moments: list[dt.datetime], *extra: str) -> str:
+    return ",\n".join([f'<{PAGE}>; rel="original"', *extra, *(_entry(m) for m in moments)]) + "\n"
+
+
+def _range(link: str, first: dt.datetime, last: dt.datetime, rel: str) -> str:
+    return (
+        f'<{link}>; rel="{rel}"; type="application/link-format"; '
+        f'from="{first.strftime("%a, %d %b %Y %H:%M:%S GMT")}"; until="{last.strftime("%a, %d %b %Y %H:%M:%S GMT")}"'
+    )
+
+
+ARTICLE_PAGE = (
+    "<html><head><title>Port expansion approved</title></head><body><article>"
+    + "<p>The port authority approved the expansion of the container terminal on Thursday after a long debate.</p>" * 12
+    + "</article></body></html>"
+)
+
+
+class PagedHttp:
+    """Answers the TimeMap pages and mementos it is given, and records what was asked, in order."""
+
+    def __init__(self, pages: dict[str, str]) -> None:
+        self.pages = pages
+        self.requested: list[str] = []
+
+    def fetch(self, url: str, **_: object) -> Fetched:
+        self.requested.append(url)
+        if url in self.pages:
+            kind = "application/link-format"
+            return Fetched(url, Outcome.OK, url, 200, (), kind, self.pages[url], "HTTP 200", 0.1)
+        if url.startswith(ARCHIVE):
+            return Fetched(url, Outcome.OK, url, 200, (), "text/html", ARTICLE_PAGE, "HTTP 200", 0.1)
+        return Fetched(url, Outcome.DEAD, url, 404, (), "text/html", "", "HTTP 404", 0.1)
+
+
+def _at(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=dt.timezone.utc)
+
+
+def test_a_paged_timemap_is_read_up_to_the_page_that_reaches_the_date() -> None:
+    second, third = AGGREGATOR + "2/" + PAGE, AGGREGATOR + "3/" + PAGE
+    http = PagedHttp(
+        {
+            AGGREGATOR + PAGE: _timemap(
+                [_at(2019, 1, 5), _at(2020, 3, 1)], _range(second, _at(2024, 4, 30), _at(2024, 6, 1), "next")
+            ),
+            second: _timemap(
+                [_at(2024, 4, 30, 9), _at(2024, 6, 1)], _range(third, _at(2025, 1, 1), _at(2025, 2, 1), "next")
+            ),
+            third: _timemap([_at(2025, 1, 1), _at(2025, 2, 1)]),
+        }
+    )
+    result = Memento(http, TIME_TRAVEL, HostLimiters(unlimited=True)).closest(PAGE, DATE)  # type: ignore[arg-type]
+    assert result.outcome is ArchiveOutcome.FOUND and result.capture is not None
+    assert result.capture.timestamp == "20240430090000"  # the closest before the date, on the second page
+    assert third not in http.requested  # the second page already lies on both sides of the date
+    assert http.requested[:2] == [AGGREGATOR + PAGE, second]
+
+
+def test_a_timemap_index_reads_only_the_page_whose_range_holds_the_date() -> None:
+    pages = [AGGREGATOR + f"{n}/" + PAGE for n in (1, 2, 3)]
+    spans = [
+        (_at(2015, 1, 1), _at(2019, 12, 31)),
+        (_at(2020, 1, 1), _at(2024, 12, 31)),
+        (_at(2025, 1, 1), _at(2026, 6, 1)),
+    ]
+    index = ",\n".join(_range(page, *span, "timemap") for page, span in zip(pages, spans, strict=True))
+    index += (
+        f',\n<{AGGREGATOR.replace("/link/", "/json/")}{PAGE}>; rel="timemap"; type="application/json"'  # not a page
+    )
+    http = PagedHttp(
+        {
+            AGGREGATOR + PAGE: f'<{PAGE}>; rel="original",\n' + index,
+            pages[0]: _timemap([_at(2015, 6, 1)]),
+            pages[1]: _timemap([_at(2024, 5, 1, 8), _at(2024, 5, 9)]),
+            pages[2]: _timemap([_at(2025, 3, 1)]),
+        }
+    )
+    result = Memento(http, TIME_TRAVEL, HostLimiters(unlimited=True)).closest(PAGE, DATE)  # type: ignore[arg-type]
+    assert result.capture is not None and result.capture.timestamp == "20240501080000"
+    assert pages[0] not in http.requested and pages[2] not in http.requested
+    assert "2 of the TimeMap's 3 pages were not read" in result.detail
+
+
+def test_a_timemap_longer_than_the_pages_read_says_so() -> None:
+    links = [AGGREGATOR + f"{n}/" + PAGE for n in range(1, 9)]
+    pages = {
+        (AGGREGATOR + PAGE if n == 0 else links[n - 1]): _timemap(
+            [_at(2010 + n, 1, 1)], _range(links[n], _at(2011 + n, 1, 1), _at(2011 + n, 1, 1), "next")
+        )
+        for n in range(8)
+    }
+    http = PagedHttp(pages)
+    result = Memento(http, TIME_TRAVEL, HostLimiters(unlimited=True)).closest(PAGE, DATE)  # type: ignore[arg-type]
+    timemaps = [url for url in http.requested if url.startswith(AGGREGATOR)]
+    assert len(timemaps) == MAX_TIMEMAP_PAGES
+    assert result.capture is not None and result.capture.timestamp == "20140101000000"  # the latest read, before
+    assert f"the TimeMap has more pages than the {MAX_TIMEMAP_PAGES} read" in result.detail

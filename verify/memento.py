@@ -9,7 +9,9 @@ URL, as a TimeMap in link format (RFC 7089 section 5, the syntax of RFC 5988's L
     <https://arquivo.pt/wayback/20240301101500/https://news.example/a>; rel="first memento";
       datetime="Fri, 01 Mar 2024 10:15:00 GMT",
 
-A TimeMap gives no archived status, so candidates are ranked by the Wayback rule with every memento presumed 2xx
+A large TimeMap may come in pages, each linking the next (``rel="next"``) or listed by an index of pages
+(``rel="timemap"`` entries with ``from`` and ``until``): pages are read only as far as the article's date needs
+(`Memento._pages`), `MAX_TIMEMAP_PAGES` at most. A TimeMap gives no archived status, so candidates are ranked by the Wayback rule with every memento presumed 2xx
 (closest before the article's date, else closest after) and each one's page, as fetched, says what it is: an
 archived error page or a junk page is rejected as in `verify.archive.junk_reason`. Mementos of the Wayback Machine
 are left out (its own lookup judged them). Where the archive runs Wayback software (pywb, OpenWayback) the raw
@@ -229,7 +231,7 @@ class Memento:
         failure = _timemap_failure(fetched, timemap)
         if failure is not None:
             return _result(url, *failure)
-        listed = mementos(parse_link_format(fetched.text or fetched.body.decode("utf-8", "replace")))
+        listed, unread = self._pages(parse_link_format(fetched.text or fetched.body.decode("utf-8", "replace")), target)
         captures = []
         skipped = 0
         for memento_url, moment in listed:
@@ -258,6 +260,8 @@ class Memento:
             detail = f"Memento ({raw}): {result.detail}"
         else:
             detail = f"Memento aggregator: {result.detail}"
+        if unread:
+            detail += f"; {unread}"
         return ArchiveResult(
             url=url,
             outcome=result.outcome,
@@ -266,6 +270,90 @@ class Memento:
             rejected=result.rejected,
             detail=detail,
         )
+
+    def _pages(self, first: list[Link], target: dt.datetime | None) -> tuple[list[tuple[str, dt.datetime]], str]:
+        """The mementos of a TimeMap that may come in pages (RFC 7089 leaves a large TimeMap to be split: each page
+        links the next with ``rel="next"``, or an index lists the pages as ``rel="timemap"`` entries with ``from`` and
+        ``until``), and what was left unread, in words ("" when nothing was).
+
+        Pages are read only as far as the closest memento needs: the next page until the mementos seen lie on both
+        sides of the target date, or on one side with the pages running away from it (`_bracketed`; with no date, up
+        to the last page); of an index, the page whose range holds the date, else the nearest one on each side of it;
+        at most `MAX_TIMEMAP_PAGES` in all.
+        """
+        listed = mementos(first)
+        read = 1
+        pages = [
+            link
+            for link in first
+            if "timemap" in link.rels and link.target and link.param("type") in (None, "application/link-format")
+        ]
+        if pages and not listed:  # an index of pages
+            chosen = _pages_for(pages, target)
+            for link in chosen[: MAX_TIMEMAP_PAGES - 1]:
+                listed += self._page(link.target)
+                read += 1
+            unread = len(pages) - min(len(chosen), MAX_TIMEMAP_PAGES - 1)
+            return listed, (
+                f"{unread} of the TimeMap's {len(pages)} pages were not read: far from the date" if unread else ""
+            )
+        links = first
+        while True:
+            after = next((link for link in links if "next" in link.rels and link.target), None)
+            if after is None:
+                return listed, ""
+            if _bracketed(listed, target):
+                return listed, ""
+            if read >= MAX_TIMEMAP_PAGES:
+                return listed, f"the TimeMap has more pages than the {MAX_TIMEMAP_PAGES} read ({after.target})"
+            links = self._page_links(after.target)
+            listed += mementos(links)
+            read += 1
+
+    def _page(self, page: str) -> list[tuple[str, dt.datetime]]:
+        return mementos(self._page_links(page))
+
+    def _page_links(self, page: str) -> list[Link]:
+        """A further page of a TimeMap; a page that cannot be read adds nothing (the pages read still count)."""
+        fetched = self._http.fetch(page, limiter=self.limiters(page), accept="application/link-format")
+        if _timemap_failure(fetched, page) is not None:
+            return []
+        return parse_link_format(fetched.text or fetched.body.decode("utf-8", "replace"))
+
+
+#: The most pages of one TimeMap read for a URL (each is a request to the aggregator, at its polite rate).
+MAX_TIMEMAP_PAGES = 5
+
+
+def _bracketed(listed: list[tuple[str, dt.datetime]], target: dt.datetime | None) -> bool:
+    """Whether further pages could hold no memento closer to `target` than these: some lie on each side of it, or
+    all on one side in an order that runs away from it (oldest first and all after it, or newest first and all
+    before it)."""
+    if target is None or not listed:
+        return False
+    moments = [moment for _, moment in listed]
+    before, after = any(m <= target for m in moments), any(m >= target for m in moments)
+    if before and after:
+        return True
+    if len(set(moments)) < 2:  # one moment tells no order
+        return False
+    return (after and moments == sorted(moments)) or (before and moments == sorted(moments, reverse=True))
+
+
+def _pages_for(pages: list[Link], target: dt.datetime | None) -> list[Link]:
+    """The pages of a TimeMap index to read for `target`: the one whose ``from``-``until`` range holds it, else the
+    nearest before and the nearest after it; with no date (or no ranges given), the last page first."""
+    ranged = [(link, _http_date(link.param("from")), _http_date(link.param("until"))) for link in pages]
+    if target is None or any(start is None or end is None for _, start, end in ranged):
+        return list(reversed(pages))
+    holding = [link for link, start, end in ranged if start is not None and end is not None and start <= target <= end]
+    if holding:
+        return holding
+    before = [(end, link) for link, _, end in ranged if end is not None and end < target]
+    later = [(start, link) for link, start, _ in ranged if start is not None and start > target]
+    chosen = [max(before, key=lambda pair: pair[0])[1]] if before else []
+    chosen += [min(later, key=lambda pair: pair[0])[1]] if later else []
+    return chosen
 
 
 def _capture(url: str, memento_url: str, moment: dt.datetime) -> Capture:
