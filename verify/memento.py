@@ -11,7 +11,9 @@ URL, as a TimeMap in link format (RFC 7089 section 5, the syntax of RFC 5988's L
 
 A large TimeMap may come in pages, each linking the next (``rel="next"``) or listed by an index of pages
 (``rel="timemap"`` entries with ``from`` and ``until``): pages are read only as far as the article's date needs
-(`Memento._pages`), `MAX_TIMEMAP_PAGES` at most. A TimeMap gives no archived status, so candidates are ranked by the Wayback rule with every memento presumed 2xx
+(`Memento._pages`), `MAX_TIMEMAP_PAGES` at most.
+
+A TimeMap gives no archived status, so candidates are ranked by the Wayback rule with every memento presumed 2xx
 (closest before the article's date, else closest after) and each one's page, as fetched, says what it is: an
 archived error page or a junk page is rejected as in `verify.archive.junk_reason`. Mementos of the Wayback Machine
 are left out (its own lookup judged them). Where the archive runs Wayback software (pywb, OpenWayback) the raw
