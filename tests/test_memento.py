@@ -175,6 +175,9 @@ def test_an_aggregator_that_is_down_is_unreachable(http: Http) -> None:
 @pytest.mark.vcr
 def test_an_aggregator_that_rate_limits_is_rate_limited(http: Http) -> None:
     limiters = HostLimiters(rate=1e9, burst=10**6)
+    limiter = limiters(TIME_TRAVEL)
+    assert limiter is not None
+    limiter.pause = 0.01  # a real pause is seconds; the test needs only the slowing down
     result = Memento(http, TIME_TRAVEL, limiters).closest(PAGE, DATE)
     assert result.outcome is ArchiveOutcome.RATE_LIMITED
     aggregator = limiters(TIME_TRAVEL)
