@@ -155,7 +155,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         gaps.append("the passage does not say " + ", ".join(map(repr, missing_here)))
     if hedging:
         gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
-    doubted = untrue_unasserted(claim, doc) if not untrue else None
+    doubted = untrue_unasserted(claim, doc)  # a statement that asks or hedges: never `untrue`
     if doubted:
         gaps.append(f"the source calls it untrue ({doubted!r})")
     near = doc.tokens[max(0, best.start - 1) : best.end + 1]

@@ -564,32 +564,35 @@ def _quote_frame_conflicts(claim_text: str, passage_text: str) -> list[str]:
 def untrue_call(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     """The conflict, and the index of the source's sentence that makes it, when a sentence of the source about the
     statement (`debunked`), or else the source's opening (`lead_debunked`), calls it untrue, where the statement
-    asserts it: not one that uses such a word itself ("Rumour debunked: ..." is a statement about a hoax, not one the source
-    calls a hoax), denies or negates it ("No, a shark did not swim down the highway", which the hoax supports), asks
-    it or hedges it."""
-    if not claim.lower_set.isdisjoint(DEBUNKING):
-        return None
-    if claim.negated_outside_quotes or not claim.lower_set.isdisjoint(_REFUTING):
-        return None
+    asserts it: not one that uses such a word itself ("Rumour debunked: ..." is a statement about a hoax, not one the
+    source calls a hoax), denies, refutes or negates it ("No, a shark did not swim down the highway", which the hoax
+    supports), asks it or hedges it."""
     if _question(claim) or _hedging(claim):
         return None
-    found = debunked(claim, doc)
-    if found:
-        return f"the source calls it untrue: {found[0]!r}", found[1]
-    opening = lead_debunked(claim, doc)
-    return (f"the source's opening calls it untrue: {opening[0]!r}", opening[1]) if opening else None
+    call = _called_untrue(claim, doc)
+    return (f"{call[0]}: {call[1]!r}", call[2]) if call else None
 
 
 def untrue_unasserted(claim: _Tokens, doc: _Document) -> str | None:
     """The words by which the source calls untrue a statement that only asks or hedges it ("A shark may have swum down
     the highway" against "the photograph of the shark is a hoax"). It is no contradiction, as the statement does not
     assert it (`untrue_call`), but no support either: the passage that tells the story is not the source's word."""
-    if not (_question(claim) or _hedging(claim)) or not claim.lower_set.isdisjoint(DEBUNKING | _REFUTING):
+    if not (_question(claim) or _hedging(claim)):
         return None
-    if claim.negated_outside_quotes:
+    call = _called_untrue(claim, doc)
+    return call[1] if call else None
+
+
+def _called_untrue(claim: _Tokens, doc: _Document) -> tuple[str, str, int] | None:
+    """Who calls the statement untrue ("the source", or "the source's opening"), by which words, in which sentence;
+    None when the statement itself calls something untrue, denies, refutes or negates it."""
+    if not claim.lower_set.isdisjoint(DEBUNKING | _REFUTING) or claim.negated_outside_quotes:
         return None
-    found = debunked(claim, doc) or lead_debunked(claim, doc)
-    return found[0] if found else None
+    found = debunked(claim, doc)
+    if found:
+        return "the source calls it untrue", *found
+    opening = lead_debunked(claim, doc)
+    return ("the source's opening calls it untrue", *opening) if opening else None
 
 
 def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:

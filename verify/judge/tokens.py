@@ -39,32 +39,8 @@ _NEGATIONS = _word_set(
     "wasn't weren't hasn't haven't hadn't couldn't shouldn't wouldn't denied denies deny refused refuses"
 )
 # Words after which a capitalised "May" is the month ("in May", "since May", "the May elections").
-_BEFORE_MONTH = frozenset(
-    [
-        "in",
-        "on",
-        "of",
-        "since",
-        "until",
-        "till",
-        "by",
-        "last",
-        "next",
-        "this",
-        "early",
-        "late",
-        "mid",
-        "from",
-        "to",
-        "through",
-        "between",
-        "the",
-        "and",
-        "or",
-        "during",
-        "before",
-        "after",
-    ]
+_BEFORE_MONTH = _word_set(
+    "in on of since until till by last next this early late mid from to through between the and or during before after"
 )
 
 
