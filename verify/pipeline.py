@@ -290,7 +290,7 @@ def check_article(
                 pending[url] = (http.submit(pool, url, http.fetch, url), lookups[url])
             if cited:
                 for url in wanted:
-                    if url not in prepared and (url in fresh or url in guessed):
+                    if url not in prepared and (url in lookups or url in guessed):
                         prepared[url] = _prepared(url)
 
         def _prepared(url: str) -> Future[tuple[LinkCheck, _SourceText]]:
