@@ -706,6 +706,26 @@ def test_shared_numbers_alone_do_not_make_an_opposite_about_the_same_thing() -> 
     assert verdict.label is not Label.DISPUTED
 
 
+def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
+    # "big" describes the crater, "small" the rock: WordNet's antonyms, but the source does not turn the statement.
+    statement = "A meteorite made a big crater near the city's airport."
+    source = "The boom was made by a small meteorite that left a crater near the city's airport, officials said."
+    verdict = judge_claim(statement, source)
+    assert not any(c.startswith("opposite") for c in verdict.conflicts)
+    turned = judge_claim(statement, "A meteorite made a small crater near the city's airport, officials said.")
+    assert "opposite: the statement says 'big', the source says 'small'" in turned.conflicts
+    passive = judge_claim("The plan was approved by the council on Monday.", "The council rejected the plan on Monday.")
+    assert "opposite: the statement says 'approved', the source says 'rejected'" in passive.conflicts
+
+
+def test_counts_of_different_things_are_no_other_value() -> None:
+    statement = "A mass grave was found after 40 students disappeared in the protest."
+    source = "Investigators found nine mass graves while searching for the students who disappeared in the protest."
+    assert not any(c.startswith("number") for c in judge_claim(statement, source).conflicts)
+    other = "Investigators found a mass grave after 43 students disappeared in the protest, officials said."
+    assert "number: the statement says '40', the source says '43'" in judge_claim(statement, other).conflicts
+
+
 def test_a_word_set_off_by_a_comma_is_no_subject_of_what_follows() -> None:
     statement = "Danish Jan Novak thought to be the gunman in the harbour shooting."
     source = "The gunman, thought to be Jan Novak, in a photo released by Danish media."

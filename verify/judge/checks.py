@@ -39,6 +39,7 @@ from verify.judge.tokens import (
     _kind,
     _negation,
     _plain,
+    _Quantity,
     _stem,
     _Tokens,
     _unknown_name,
@@ -84,16 +85,33 @@ def _repeating(clause: _Tokens, doc: _Document) -> Iterator[_Tokens]:
 def _beside(tokens: _Tokens, k: int) -> set[str]:
     """The stems of the nearest words before and after word `k` that are not stop words, capitalised names or numbers
     (within three words)."""
-    found: set[str] = set()
+    return {stem for stem in _sides(tokens, k) if stem is not None}
+
+
+def _sides(tokens: _Tokens, k: int) -> tuple[str | None, str | None]:
+    """`_beside`'s words, (before, after), None where there is none."""
+    found: list[str | None] = []
     for step in (-1, 1):
-        j = k + step
+        j, stem = k + step, None
         while 0 <= j < len(tokens.lower) and abs(j - k) <= 3:
             word = tokens.lower[j]
             if word not in _STOP and word.isalpha() and not tokens.capital[j]:
-                found.add(tokens.stems[j])
+                stem = tokens.stems[j]
                 break
             j += step
-    return found
+        found.append(stem)
+    return found[0], found[1]
+
+
+def _about_one_thing(claim: _Tokens, k: int, sentence: _Tokens, j: int) -> bool:
+    """Whether word `k` of the statement and word `j` of the sentence are said of the same thing: they share a word
+    beside them, and the words after them, where both have one, are one word or that word is beside the other ("big
+    crater" and "small meteorite" describe two things; "approved by the council" and "the council rejected" one)."""
+    ours, theirs = _sides(claim, k), _sides(sentence, j)
+    if {w for w in ours if w}.isdisjoint(w for w in theirs if w):
+        return False
+    after, their_after = ours[1], theirs[1]
+    return after is None or their_after is None or after == their_after or after in theirs or their_after in ours
 
 
 def _clause_name_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
@@ -224,12 +242,32 @@ def _number_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]
         for p, theirs, their_context, sentence in beside:
             if _kind(p) != _kind(q) or (_kind(p), p.value) in said:  # one the statement gives too is no other value
                 continue
-            if near & theirs and len(around & their_context) >= 2:
+            if near & theirs and len(around & their_context) >= 2 and not _counts_other(claim, q, sentence, p):
                 kind = _KIND_WORDS[q.kind]
                 ours, other = _written(claim, q), _written(sentence, p)
                 conflicts.append(f"{kind}: the statement says {ours!r}, the source says {other!r}")
                 break
     return conflicts
+
+
+def _counted(tokens: _Tokens, q: _Quantity) -> str | None:
+    """What a count counts: the stem of the lower-case word right after it that is not a stop word ("40 students",
+    "ONE WEEK"); None: nothing is named there ("cost $5,000.", "in 2023 the", "1954 Supreme Court"), or the number is
+    not a count."""
+    k = q.last + 1
+    if q.kind != "count" or k >= len(tokens.lower) or tokens.capital[k]:
+        return None
+    return tokens.stems[k] if tokens.lower[k].isalpha() and tokens.lower[k] not in _STOP else None
+
+
+def _counts_other(claim: _Tokens, q: _Quantity, sentence: _Tokens, p: _Quantity) -> bool:
+    """Whether two counts count different things: each is followed by a word, and neither's word follows the other
+    within two words ("40 students" against "nine mass graves", "six weeks" against "two reports"). Words that begin
+    alike are taken for one unit spelled two ways ("metres", "meters")."""
+    ours, theirs = _counted(claim, q), _counted(sentence, p)
+    if ours is None or theirs is None or ours[:3] == theirs[:3]:
+        return False
+    return ours not in sentence.stems[p.last + 1 : p.last + 3] and theirs not in claim.stems[q.last + 1 : q.last + 3]
 
 
 def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
@@ -424,6 +462,8 @@ def _antonym_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
                 if their_key in LIGHT_VERBS or theirs in _STOP:
                     continue
                 if claim.negated_stems.get(stem, False) != sentence.negated_stems.get(sentence.stems[j], False):
+                    continue
+                if not _about_one_thing(claim, k, sentence, j):
                     continue
                 if _rest_shared(claim, sentence, {stem}):
                     return [
