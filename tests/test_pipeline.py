@@ -176,7 +176,9 @@ def test_a_live_run_reads_live_pages_while_captures_are_on_their_way_and_reports
     assert str(bench) in sys.path
     reads: list[str] = []
     sentences = pipeline._sentences
-    monkeypatch.setattr(pipeline, "_sentences", lambda page, url: reads.append(url) or sentences(page, url))
+    monkeypatch.setattr(
+        pipeline, "_sentences", lambda page, url, **wanted: reads.append(url) or sentences(page, url, **wanted)
+    )
 
     def checked(speculate: bool) -> dict[str, Any]:
         judge._analysed.cache_clear()

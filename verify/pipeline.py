@@ -22,7 +22,7 @@ from verify.archive import WAYBACK, Archive, ArchiveOutcome, ArchiveResult, Page
 from verify.article import STATEMENT_BLOCKS, Article, BlockKind, Statement
 from verify.cassette import recording
 from verify.compare import Change, Comparison, StatementChange, compare
-from verify.extract import Extracted, extract, page_anchors, source_paragraphs
+from verify.extract import Extracted, extract, page_anchors
 from verify.http import Fetched, Http, HttpOptions, Outcome, RateLimiter, on_departure
 from verify.judge import (
     NOT_A_WEB_LINK,
@@ -51,6 +51,7 @@ from verify.links import (
     link_check,
     recover_targets,
 )
+from verify.reader import READER, page_sentences
 from verify.report import Coverage, Report, StatementResult
 from verify.text import evidence_sentences, normalise
 
@@ -135,6 +136,7 @@ class Checker:
         replay = (replay_http, _archive(replay_http, settings, base_url, _Unlimited(), replaying=True))
         checker = cls(http, archive, options, settings.cassette_dir, settings.record_mode, replay)
         checker.start_workers(settings.jobs if settings.record_mode == "off" else 1)
+        READER.start()  # ready well before the first cited page comes back from a real network
         return checker
 
     def __enter__(self) -> Checker:
@@ -597,10 +599,11 @@ def _read_capture(url: str, archived: ArchiveResult, claims: Sequence[str], http
 
 
 def _weighed(read: Callable[[], _SourceText], claims: Sequence[str]) -> _SourceText:
-    """A cited page's text (`read`), with the statements analysed against it, one such task at a time (`_CPU`)."""
-    with _CPU:
-        text = read()
-        if text.sentences:
+    """A cited page's text (`read`), with the statements analysed against it, one such task at a time (`_CPU`; the
+    reading takes it too, unless the page is read by the other process)."""
+    text = read()
+    if text.sentences:
+        with _CPU:
             prepare(claims, text.sentences)
     return text
 
@@ -679,17 +682,24 @@ def _page_text(page: Fetched, url: str, capture_url: str | None) -> _SourceText:
     return _SourceText(sentences, None, capture_url, url)
 
 
-def _sentences(page: Fetched, url: str) -> tuple[str, ...] | None:
-    """The sentences of a page's text; None when the page is neither HTML nor text."""
+def _sentences(page: Fetched, url: str, wanted: Callable[[], bool] = lambda: True) -> tuple[str, ...] | None:
+    """The sentences of a page's text; None when the page is neither HTML nor text. An HTML page is read by the page
+    reader's process when it is free (`verify.reader`), else here, one reading at a time (`_CPU`), and then only if
+    it is still `wanted` once its turn comes (empty when not)."""
     mime = page.content_type.lower()
     if "html" in mime or (not mime and page.outcome is not Outcome.NOT_HTML):
-        paragraphs: Sequence[str] = source_paragraphs(page.body or page.text, base_url=url)
-    elif page.text.strip():
+        html = page.body or page.text
+        read = READER.read(html, url)
+        if read is not None:
+            return read
+        with _CPU:
+            return page_sentences(html, url) if wanted() else ()
+    if page.text.strip():
         # Plain text, or the text Http extracted from a PDF.
         paragraphs = [p for p in re.split(r"\n\s*\n", page.text) if p.strip()]
-    else:
-        return None
-    return tuple(s for p in paragraphs for s in evidence_sentences(p))
+        with _CPU:
+            return tuple(s for p in paragraphs for s in evidence_sentences(p))
+    return None
 
 
 def _unavailable_reason(live: Fetched, archived: ArchiveResult) -> str:
@@ -732,12 +742,12 @@ def _speculate(url: str, live: Fetched, archived: Future[ArchiveResult], claims:
     """
     if archived.done() or not live.ok or live.elapsed < SPECULATE_AFTER:
         return
-    with _CPU:
-        if archived.done():  # the archive answered while other pages were read: its answer is read instead
-            return
-        sentences = _sentences(live, url)
-        if sentences:
-            prepare(claims, sentences)
+    # The archive may answer while this page waits for its turn: its answer is then read instead.
+    sentences = _sentences(live, url, wanted=lambda: not archived.done())
+    if sentences:
+        with _CPU:
+            if not archived.done():
+                prepare(claims, sentences)
 
 
 def _judge(
