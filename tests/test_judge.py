@@ -718,6 +718,15 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
     assert "opposite: the statement says 'approved', the source says 'rejected'" in passive.conflicts
 
 
+def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() -> None:
+    # A denial reported is no opposite claim (the union may be wrong), but it carries nothing of "agreed".
+    source = "The union has denied agreeing to any pay deal with the council, its secretary said on Monday."
+    verdict = judge_claim("The union agreed to a pay deal with the council.", source)
+    assert verdict.label is Label.UNSOURCED
+    assert "the passage negates 'agreed'" in verdict.reason
+    assert judge_claim("The union has denied agreeing to a pay deal with the council.", source).label is Label.SOURCED
+
+
 def test_counts_of_different_things_are_no_other_value() -> None:
     statement = "A mass grave was found after 40 students disappeared in the protest."
     source = "Investigators found nine mass graves while searching for the students who disappeared in the protest."

@@ -25,6 +25,7 @@ from verify.judge.checks import (
     denied_too,
     hedges,
     missing_words,
+    negated_in_passage,
     rare_words,
     untrue_call,
     untrue_unasserted,
@@ -155,6 +156,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         gaps.append("the passage does not say " + ", ".join(map(repr, missing_here)))
     if hedging:
         gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
+    denied = negated_in_passage(claim, doc.tokens[best.start : best.end])
+    if denied:
+        gaps.append(f"the passage negates {denied!r}")
     doubted = untrue_unasserted(claim, doc)  # a statement that asks or hedges: never `untrue`
     if doubted:
         gaps.append(f"the source calls it untrue ({doubted!r})")
@@ -203,6 +207,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         weekdays_missing=float(len(weekdays)),
         source_rare_missing=float(len(rare_words(missing_anywhere))),
         called_untrue=float(bool(doubted)),
+        passage_negates=float(bool(denied)),
     )
     passages = tuple(w for w in (best, second, third) if w is not None)
     unique = tuple(dict.fromkeys(conflicts))

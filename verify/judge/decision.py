@@ -52,7 +52,8 @@ def checks_pass(features: Features) -> bool:
     """The checks a sourced statement passes whatever weighs the passage (the lexical model or an entailment model):
     its quoted words and every number in the source, its rare names and every other word of it rare in English too
     (`checks.rare_words`), its negation in the closest passages, and nothing conflicting; a statement that only asks
-    or hedges what the source calls untrue is not carried by it (`checks.untrue_unasserted`)."""
+    or hedges what the source calls untrue is not carried by it (`checks.untrue_unasserted`), nor one that asserts
+    what the passage negates (`checks.negated_in_passage`)."""
     return (
         features.quotes_found == 1.0
         and features.document_number_coverage == 1.0
@@ -65,6 +66,7 @@ def checks_pass(features: Features) -> bool:
         and not features.hedged
         and not features.weekdays_missing
         and not features.called_untrue
+        and not features.passage_negates
     )
 
 

@@ -62,6 +62,8 @@ class Features:
     source_rare_missing: float = 0.0
     #: 1.0 when the source calls untrue a statement that only asks or hedges it (checks.untrue_unasserted).
     called_untrue: float = 0.0
+    #: 1.0 when the passage negates a word that the statement asserts (checks.negated_in_passage).
+    passage_negates: float = 0.0
 
     def value(self, name: str) -> float:
         """The feature called `name` (one of FEATURES)."""
