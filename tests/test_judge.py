@@ -727,6 +727,42 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
     assert judge_claim("The union has denied agreeing to a pay deal with the council.", source).label is Label.SOURCED
 
 
+@pytest.mark.parametrize(
+    ("statement", "source", "gap"),
+    [
+        ("The team won the final.", "The team did not win the final, losing 2-1.", "the passage negates 'won'"),
+        (
+            "The company fired 200 workers.",
+            "The company denied reports that it fired 200 workers.",
+            "the passage negates 'fired'",
+        ),
+        (
+            "The mayor took bribes from the developer.",
+            "A lawsuit claims that the mayor took bribes from the developer.",
+            "the passage hedges ('claims')",
+        ),
+        (
+            "The mayor took bribes from the developer.",
+            "Rumours that the mayor took bribes from the developer spread on social media.",
+            "the passage hedges ('Rumours')",
+        ),
+    ],
+    ids=["irregular-verb", "denied-reports", "claims-that", "rumours-that"],
+)
+def test_a_passage_that_denies_or_only_reports_a_plain_statement_does_not_source_it(
+    statement: str, source: str, gap: str
+) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.UNSOURCED
+    assert gap in verdict.reason
+
+
+def test_a_statement_that_reports_a_claim_is_sourced_by_the_passage_that_reports_it() -> None:
+    source = "A lawsuit claims that the mayor took bribes from the developer."
+    verdict = judge_claim("The mayor took bribes from the developer, the lawsuit claims.", source)
+    assert verdict.label is Label.SOURCED
+
+
 def test_counts_of_different_things_are_no_other_value() -> None:
     statement = "A mass grave was found after 40 students disappeared in the protest."
     source = "Investigators found nine mass graves while searching for the students who disappeared in the protest."
