@@ -734,7 +734,12 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         (
             "The company fired 200 workers.",
             "The company denied reports that it fired 200 workers.",
-            "the passage negates 'fired'",
+            "the passage denies it ('denied')",
+        ),
+        (
+            "The police confirmed the arrest on Monday.",
+            "The police declined to confirm the arrest on Monday.",
+            "the passage negates 'confirmed'",
         ),
         (
             "The mayor took bribes from the developer.",
@@ -747,7 +752,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage hedges ('Rumours')",
         ),
     ],
-    ids=["irregular-verb", "denied-reports", "claims-that", "rumours-that"],
+    ids=["irregular-verb", "denied-reports", "declined-to", "claims-that", "rumours-that"],
 )
 def test_a_passage_that_denies_or_only_reports_a_plain_statement_does_not_source_it(
     statement: str, source: str, gap: str
@@ -755,6 +760,15 @@ def test_a_passage_that_denies_or_only_reports_a_plain_statement_does_not_source
     verdict = judge_claim(statement, source)
     assert verdict.label is Label.UNSOURCED
     assert gap in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "source", ["The bill failed to pass the Senate on Tuesday.", "The bill did not pass the Senate on Tuesday."]
+)
+def test_a_verb_that_denies_what_follows_its_to_negates_like_not(source: str) -> None:
+    verdict = judge_claim("The bill passed the Senate on Tuesday.", source)
+    assert verdict.label is Label.DISPUTED
+    assert verdict.reason.startswith("contradicted by the evidence: negation")
 
 
 def test_a_statement_that_reports_a_claim_is_sourced_by_the_passage_that_reports_it() -> None:

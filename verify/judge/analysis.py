@@ -158,7 +158,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
     denied = negated_in_passage(claim, doc.tokens[best.start : best.end])
     if denied:
-        gaps.append(f"the passage negates {denied!r}")
+        gaps.append(denied)
     doubted = untrue_unasserted(claim, doc)  # a statement that asks or hedges: never `untrue`
     if doubted:
         gaps.append(f"the source calls it untrue ({doubted!r})")

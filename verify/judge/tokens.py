@@ -165,7 +165,8 @@ class _Tokens:
         "No," that opens an answer ("No, the bridge has not closed"), which negates no word after it."""
         answer = _ANSWER.match(self.text) is not None
         return tuple(
-            _negation(w) and self.lower[i + 1 : i + 2] != ("only",) and not (i == 0 and answer)
+            (_negation(w) and self.lower[i + 1 : i + 2] != ("only",) and not (i == 0 and answer))
+            or (w in _FAILING and self.lower[i + 1 : i + 2] == ("to",))
             for i, w in enumerate(self.lower)
         )
 
@@ -312,7 +313,9 @@ def _tokenise(text: str) -> _Tokens:
         bigrams=frozenset(itertools.pairwise(content_seq)),
         quantities=quantities,
         names=names,
-        negated="n't" in joined or not _NEGATIONS.isdisjoint(lower),
+        negated="n't" in joined
+        or not _NEGATIONS.isdisjoint(lower)
+        or any(w in _FAILING and lower[i + 1 : i + 2] == ("to",) for i, w in enumerate(lower)),
     )
 
 
@@ -323,6 +326,10 @@ def _claim_tokens(claim: str) -> _Tokens:
     """A statement's tokens, worked out once: it is weighed against every source of its article. Statements over
     2,000 characters (hostile input, not prose) are not kept, so the cache stays small."""
     return _kept_tokens(claim) if len(claim) <= 2000 else _tokenise(claim)
+
+
+# Verbs that deny what follows their "to" ("failed to pass", "declined to confirm"): they negate like "not".
+_FAILING = _word_set("fail fails failed failing decline declines declined declining neglect neglects neglected")
 
 
 def _negation(token: str) -> bool:
