@@ -777,6 +777,13 @@ def test_a_statement_that_reports_a_claim_is_sourced_by_the_passage_that_reports
     assert verdict.label is Label.SOURCED
 
 
+def test_a_number_the_source_gives_only_as_a_bound_is_named_with_its_bound() -> None:
+    verdict = judge_claim("The hospital treated 12 patients.", "The hospital treated at least 12 patients on Monday.")
+    assert verdict.label is Label.UNSOURCED
+    assert "it never gives '12' exactly, only 'at least 12'" in verdict.reason
+    assert "the statement's number" not in verdict.reason  # the source does give 12, as a bound
+
+
 def test_counts_of_different_things_are_no_other_value() -> None:
     statement = "A mass grave was found after 40 students disappeared in the protest."
     source = "Investigators found nine mass graves while searching for the students who disappeared in the protest."

@@ -12,7 +12,7 @@ from verify.judge.evidence import _evidence
 from verify.judge.model import Features, Model, default_model
 from verify.judge.nli import Entailment
 from verify.judge.retrieval import _NumberMatch, _rare_names_missing
-from verify.judge.tokens import _claim_tokens, _document
+from verify.judge.tokens import _claim_tokens, _Document, _document, _kind, _Tokens, _written
 from verify.judge.verdict import (
     LEXICAL,
     NO_CITATION,
@@ -198,9 +198,12 @@ def judge_statement(
             missing = _numbers_not_given(text, source.sentences)
             claim = _claim_tokens(text)
             unnamed = _rare_names_missing(claim, _document(tuple(source.sentences)))
+            bounds = _given_as_bounds(claim, _document(tuple(source.sentences)), missing)
+            missing = [number for number in missing if number not in bounds]
             gaps = []
             if missing:
                 gaps.append(f"gives the statement's {_plural('number', missing)} " + ", ".join(map(repr, missing)))
+            gaps += [f"gives {number!r} exactly, only {bound!r}" for number, bound in bounds.items()]
             if unnamed:
                 spelled = dict(zip(claim.lower, claim.spelled, strict=True))
                 gaps.append("names " + ", ".join(repr(spelled[n]) for n in unnamed))
@@ -349,6 +352,29 @@ def entailment_needed(entailment: Entailment | None) -> float:
 def _numbers_not_given(claim: str, sentences: Sequence[str]) -> list[str]:
     """The statement's numbers that no sentence of the source gives, as the statement writes them."""
     return _NumberMatch(_claim_tokens(claim), _document(tuple(sentences))).not_given()
+
+
+def _given_as_bounds(claim: _Tokens, doc: _Document, missing: Sequence[str]) -> dict[str, str]:
+    """Of the statement's numbers that the source does not give (`missing`), those it gives only as a bound of the
+    same value ("12" against "at least 12"), each with the source's words: a bound does not give an exact number, and
+    "never gives '12'" would misquote a source that says "at least 12"."""
+    found: dict[str, str] = {}
+    for q in claim.quantities:
+        if q.text not in missing or q.comparator in "<>" or q.text in found:
+            continue
+        for sentence in doc.tokens:
+            p = next(
+                (
+                    p
+                    for p in sentence.quantities
+                    if p.comparator in "<>" and _kind(p) == _kind(q) and p.value == q.value
+                ),
+                None,
+            )
+            if p is not None:
+                found[q.text] = _written(sentence, p)
+                break
+    return found
 
 
 def _plural(word: str, items: Sequence[object]) -> str:
