@@ -11,11 +11,11 @@ import pytest
 from verify import reader
 from verify.reader import PageReader, page_sentences
 
+FILLER = "<p>Residents asked about the ferry timetable. Officials promised an update in the spring.</p>\n" * 120
 PAGE = (
     "<html><head><title>Harbour report</title></head><body><nav><a href='/'>Home</a></nav><article>"
     "<h1>Harbour report</h1><p>The council approved the harbour budget on Monday. It rose to 4 million dollars.</p>"
-    "<p>Residents asked about the ferry timetable. Officials promised an update in the spring.</p>"
-    "</article><footer>Example News</footer></body></html>"
+    f"{FILLER}</article><footer>Example News</footer></body></html>"
 )
 URL = "https://news.example/harbour"
 
@@ -43,6 +43,13 @@ def test_a_page_read_by_the_child_has_the_sentences_it_has_here(pages: PageReade
     assert here[:2] == ("The council approved the harbour budget on Monday.", "It rose to 4 million dollars.")
     assert pages.read(PAGE, URL) == here
     assert pages.read(PAGE.encode(), URL) == here  # a page's raw bytes too
+
+
+def test_a_short_page_is_left_to_the_caller(pages: PageReader) -> None:
+    # Sending a page of a few KB costs about what reading it does.
+    short = "<html><body><article><p>The council met on Monday.</p></article></body></html>"
+    assert len(short) < reader.MIN_SIZE <= len(PAGE)
+    assert pages.read(short, URL) is None
 
 
 def test_a_busy_reader_leaves_the_page_to_the_caller(pages: PageReader) -> None:
@@ -82,5 +89,5 @@ def test_a_one_core_machine_starts_no_child(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_a_page_the_child_cannot_read_is_left_to_the_caller(pages: PageReader) -> None:
     # The caller reads it again and meets the error itself; the child reads the next page.
-    assert pages.read(12345, URL) is None  # type: ignore[arg-type]
+    assert pages.read(b"\xff" * reader.MIN_SIZE + b"<p>", 12345) is None  # type: ignore[arg-type]
     assert pages.read(PAGE, URL) == page_sentences(PAGE, URL)

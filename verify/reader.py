@@ -31,6 +31,10 @@ from verify.text import evidence_sentences
 
 #: The environment variable that turns the child off ("0").
 SWITCH = "VERIFY_PAGE_READER"
+#: Pages shorter than this (characters or bytes) are read here: a news page is 25 KB to 1.5 MB and takes 18 ms or more
+#: to read (`../shared/bench/articles`), a page of a few KB a few milliseconds, about what sending it to the child and
+#: waking it costs; and the child would take the second processor from whatever else runs there.
+MIN_SIZE = 10_000
 _WARM_UP = "<html><body><article><p>The council met on Monday. It approved the plan.</p></article></body></html>"
 
 
@@ -67,9 +71,9 @@ class PageReader:
                 self._failed = True
 
     def read(self, html: str | bytes, url: str) -> tuple[str, ...] | None:
-        """`page_sentences` of the page, read by the child; None when the child is not ready, busy or gone: the caller
-        reads the page itself."""
-        if not self._usable() or not self._busy.acquire(blocking=False):
+        """`page_sentences` of the page, read by the child; None when the page is short (`MIN_SIZE`) or the child is
+        not ready, busy or gone: the caller reads the page itself."""
+        if len(html) < MIN_SIZE or not self._usable() or not self._busy.acquire(blocking=False):
             return None
         try:
             process = self._process
