@@ -91,3 +91,28 @@ def test_a_page_the_child_cannot_read_is_left_to_the_caller(pages: PageReader) -
     # The caller reads it again and meets the error itself; the child reads the next page.
     assert pages.read(b"\xff" * reader.MIN_SIZE + b"<p>", 12345) is None  # type: ignore[arg-type]
     assert pages.read(PAGE, URL) == page_sentences(PAGE, URL)
+
+
+def test_a_forked_copy_of_the_process_reads_pages_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The child and its pipes are the parent's: a copy that used them would mix its pages with the parent's.
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    reader.READER.start()
+    _ready(reader.READER)
+    pid = os.fork()
+    if pid == 0:  # the copy
+        os._exit(0 if reader.READER._process is None and reader.READER.read(PAGE, URL) is None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert reader.READER.read(PAGE, URL) == page_sentences(PAGE, URL)  # the parent's child is untouched
+
+
+def test_a_batch_worker_process_starts_no_page_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    # --jobs N replays in N worker processes, which use every core already.
+    import signal
+
+    from verify import batch
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setenv(reader.SWITCH, "1")
+    batch._start_worker()
+    assert os.environ[reader.SWITCH] == "0"

@@ -8,6 +8,7 @@ import fnmatch
 import glob
 import itertools
 import multiprocessing
+import os
 import signal
 import subprocess
 import sys
@@ -282,6 +283,9 @@ _worker_checker: tuple[Settings, object] | None = None
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the run
+    from verify.reader import SWITCH  # imported here: it imports the extractor, which `verify --help` does not need
+
+    os.environ[SWITCH] = "0"  # the workers use every core already: no page reader of their own
 
 
 def _check_in_worker(path: str, slug: str, settings: Settings) -> Outcome:

@@ -57,7 +57,7 @@ class PageReader:
         """Start the child now, if the machine has a second processor and nothing has turned it off; it takes a
         fraction of a second to import the extractor, during which pages are read here."""
         with self._lock:
-            if self._process is not None or self._failed or not _wanted():
+            if self._process is not None or self._failed or not _wanted() or not sys.executable:
                 return
             try:
                 self._process = subprocess.Popen(
@@ -129,6 +129,11 @@ class PageReader:
             self._failed = True
         self.close()
 
+    def _forget(self) -> None:
+        """In a forked copy of this process: the child and its pipes are the parent's; this copy reads pages itself."""
+        self._lock, self._busy = threading.Lock(), threading.Lock()
+        self._process, self._ready, self._failed = None, False, True
+
 
 def _wanted() -> bool:
     return os.environ.get(SWITCH, "1") != "0" and (os.cpu_count() or 1) > 1 and os.name == "posix"
@@ -162,6 +167,8 @@ def _send(stream: IO[bytes], value: object) -> None:
 READER = PageReader()
 
 atexit.register(READER.close)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=READER._forget)
 
 if __name__ == "__main__":
     # The answers go out on a copy of standard output; what a library might print goes where stderr goes (nowhere).
