@@ -784,6 +784,16 @@ def test_a_number_the_source_gives_only_as_a_bound_is_named_with_its_bound() -> 
     assert "the statement's number" not in verdict.reason  # the source does give 12, as a bound
 
 
+def test_a_number_swapped_in_a_sentence_otherwise_word_for_word_the_same_is_disputed() -> None:
+    # No content word stands beside the year ("down" and "in" are stop words): the alignment shows the swap.
+    verdict = judge_claim("The chief executive stepped down in 2021.", "The chief executive stepped down in 2012.")
+    assert verdict.label is Label.DISPUTED
+    assert verdict.conflicts == ("year: the statement says '2021', the source says '2012'",)
+    assert judge_claim("About 300 people came to the meeting.", "About 320 people came to the meeting.").label is (
+        Label.SOURCED
+    )  # estimates within 10% of each other can both be true
+
+
 def test_counts_of_different_things_are_no_other_value() -> None:
     statement = "A mass grave was found after 40 students disappeared in the protest."
     source = "Investigators found nine mass graves while searching for the students who disappeared in the protest."

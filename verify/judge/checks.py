@@ -299,6 +299,7 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
             conflicts.append(f"negation: the statement {said} what the source {other}")
         if op != "replace":
             continue
+        conflicts += _swapped_number(claim, sentence, (i1, i2), (j1, j2))
         ours = [k for k in range(i1, i2) if claim.capital[k] and claim.lower[k] in claim.names]
         theirs = [k for k in range(j1, j2) if sentence.capital[k] and sentence.lower[k] in sentence.names]
         if ours and theirs and len(ours) == i2 - i1 and not any(claim.lower[k] in everywhere for k in ours):
@@ -306,6 +307,22 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
             other = " ".join(sentence.spelled[j1:j2])
             conflicts.append(f"name: the statement says {said!r}, the source says {other!r}")
     return conflicts
+
+
+def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], theirs: tuple[int, int]) -> list[str]:
+    """A number of the statement that its closest sentence, aligned word for word, has replaced by another of the same
+    kind that cannot also be true ("stepped down in 2021" against "stepped down in 2012"): the words around it are the
+    same words, where `_number_conflicts` asks for a content word beside each number."""
+    mine = [q for q in claim.quantities if ours[0] <= q.first and q.last < ours[1]]
+    other = [p for p in sentence.quantities if theirs[0] <= p.first and p.last < theirs[1]]
+    if len(mine) != 1 or len(other) != 1:
+        return []
+    q, p = mine[0], other[0]
+    if _kind(q) != _kind(p) or _compatible(q, p):
+        return []
+    return [
+        f"{_KIND_WORDS[q.kind]}: the statement says {_written(claim, q)!r}, the source says {_written(sentence, p)!r}"
+    ]
 
 
 def _quote_conflicts(quotes: Sequence[str], plain: str, document_plain: str) -> list[str]:
