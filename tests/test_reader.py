@@ -116,3 +116,22 @@ def test_a_batch_worker_process_starts_no_page_reader(monkeypatch: pytest.Monkey
     monkeypatch.setenv(reader.SWITCH, "1")
     batch._start_worker()
     assert os.environ[reader.SWITCH] == "0"
+
+
+def test_closing_the_reader_in_the_middle_of_a_page_stops_the_child_at_once(pages: PageReader) -> None:
+    # A run that ends (its time limit spent) while the child reads a long page does not wait for the page.
+    import threading
+
+    long_page = PAGE.replace(FILLER, FILLER * 100)  # about 1 MB: seconds of reading
+    answers: list[object] = []
+    reading = threading.Thread(target=lambda: answers.append(pages.read(long_page, URL)))
+    reading.start()
+    deadline = time.monotonic() + 10
+    while not pages._busy.locked():
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    started = time.monotonic()
+    pages.close()
+    reading.join(timeout=10)
+    assert not reading.is_alive() and answers == [None]
+    assert time.monotonic() - started < 2

@@ -95,17 +95,24 @@ class PageReader:
             self._process, self._ready = None, False
         if process is None:
             return
-        if not ready:  # still importing the extractor (a short run): there is nothing to wait for
-            process.kill()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):  # a child that died leaves a pipe that cannot be flushed
-                    stream.close()  # the child's next read ends: it exits
+        idle = self._busy.acquire(blocking=False)
         try:
-            process.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            if not ready or not idle:
+                # Still importing the extractor (a short run), or in the middle of a page whose reader thread holds
+                # the pipe: there is nothing to wait for, and the thread's read ends with the child.
+                process.kill()
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):  # a child that died leaves a pipe that cannot be flushed
+                        stream.close()  # the child's next read ends: it exits
+            try:
+                process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        finally:
+            if idle:
+                self._busy.release()
 
     def _usable(self) -> bool:
         with self._lock:
