@@ -771,6 +771,29 @@ def test_a_verb_that_denies_what_follows_its_to_negates_like_not(source: str) ->
     assert verdict.reason.startswith("contradicted by the evidence: negation")
 
 
+@pytest.mark.parametrize(
+    ("source", "hedge"),
+    [
+        ("The club is in talks to sign the striker, its manager said on Monday.", "talks"),
+        ("The club threatened to sign the striker, its manager said on Monday.", "threatened"),
+        ("The club plans to sign the striker, its manager said on Monday.", "plans"),
+    ],
+)
+def test_a_passage_that_only_intends_what_the_statement_says_was_done_does_not_source_it(
+    source: str, hedge: str
+) -> None:
+    verdict = judge_claim("The club signed the striker on Monday.", source)
+    assert verdict.label is Label.UNSOURCED
+    assert f"the passage hedges ('{hedge}')" in verdict.reason
+
+
+def test_a_hedge_of_another_verb_does_not_hedge_the_statement() -> None:
+    # "trying to" governs "track down", not "abandoned".
+    source = "A shelter is trying to track down the owner who abandoned the dog at the station on Monday."
+    verdict = judge_claim("The owner abandoned the dog at the station on Monday.", source)
+    assert "hedges" not in verdict.reason
+
+
 def test_a_statement_that_reports_a_claim_is_sourced_by_the_passage_that_reports_it() -> None:
     source = "A lawsuit claims that the mayor took bribes from the developer."
     verdict = judge_claim("The mayor took bribes from the developer, the lawsuit claims.", source)

@@ -483,7 +483,7 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     discuss 1465 -> 1422); the dev halves of the other sets unchanged."""
     if _hedging(claim):
         return []
-    found = _hedging(sentence)
+    found = _hedging(sentence, {predicate_key(word) for word in claim.lower})
     if not _unconfirmed(claim):
         found += _uncertainty(sentence)
     if _asserts_plainly(claim) and claim.lower_set.isdisjoint(HEARSAY | _REPORTING) and not _attribution(claim):
@@ -492,13 +492,23 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     return found
 
 
-def _hedging(tokens: _Tokens) -> list[str]:
+def _hedging(tokens: _Tokens, keys: set[str] | None = None) -> list[str]:
+    """The hedge words of a text. With a statement's word `keys` (`predicate_key`), a hedge that governs its "to"
+    ("plans to", "is in talks to", "threatened to") counts only when what follows the "to" is the statement's: "is
+    trying to track down the owner who abandoned the dog" does not hedge "abandoned". FNC-1 fresh, tune and dev
+    halves, with the hedges of that kind that came with it ("talks", "poised", "about", "ready", "prepared",
+    "willing", "try", "attempt", "threaten", "vow", "promise", "pledge"): agree precision of sourced 32.8 -> 32.9,
+    false alarms of disputed 353 -> 347, none found lost; dev halves of the other sets unchanged."""
     found = []
     for k, word in enumerate(tokens.lower):
         if word == "may" and month_may(tokens.lower, tokens.capital, k):
             continue
-        if word in HEDGES or (word in HEDGES_BEFORE_TO and tokens.lower[k + 1 : k + 2] == ("to",)):
+        if word in HEDGES:
             found.append(tokens.spelled[k])
+        elif word in HEDGES_BEFORE_TO and tokens.lower[k + 1 : k + 2] == ("to",):
+            after = tokens.lower[k + 2 : k + 3]
+            if keys is None or (after and predicate_key(after[0]) in keys):
+                found.append(tokens.spelled[k])
     return found
 
 
