@@ -675,6 +675,11 @@ def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> 
             "number: the statement says '3 million', the source says '3 billion'",
         ),
         (
+            "The senator voted against the bill.",
+            "The senator voted for the bill on Monday.",
+            "opposite: the statement says 'against', the source says 'for'",
+        ),
+        (
             'The mayor called the plan "a costly mistake for the city".',
             'The mayor called the plan "a costly but necessary step for the city" at the meeting.',
             "quote: the statement quotes 'a costly mistake for the city', the source has 'a costly but necessary step "
@@ -690,6 +695,7 @@ def test_a_source_without_words_supports_nothing(sentences: tuple[str, ...]) -> 
         "antonym-beside-a-date",
         "before-after",
         "scale",
+        "for-against",
         "quote-after-same-words",
     ],
 )

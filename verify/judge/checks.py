@@ -300,6 +300,10 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
         if op != "replace":
             continue
         conflicts += _swapped_number(claim, sentence, (i1, i2), (j1, j2))
+        if i2 - i1 == 1 and j2 - j1 == 1 and _STANCE_OPPOSITES.get(claim.lower[i1]) == sentence.lower[j1]:
+            conflicts.append(
+                f"opposite: the statement says {claim.spelled[i1]!r}, the source says {sentence.spelled[j1]!r}"
+            )
         ours = [k for k in range(i1, i2) if claim.capital[k] and claim.lower[k] in claim.names]
         theirs = [k for k in range(j1, j2) if sentence.capital[k] and sentence.lower[k] in sentence.names]
         if ours and theirs and len(ours) == i2 - i1 and not any(claim.lower[k] in everywhere for k in ours):
@@ -307,6 +311,11 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
             other = " ".join(sentence.spelled[j1:j2])
             conflicts.append(f"name: the statement says {said!r}, the source says {other!r}")
     return conflicts
+
+
+# Opposites among the stop words, which the antonym table leaves out: one in place of the other in a sentence that is
+# otherwise the statement word for word turns it round ("voted against the bill" against "voted for the bill").
+_STANCE_OPPOSITES = {"for": "against", "against": "for", "above": "below", "below": "above"}
 
 
 def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], theirs: tuple[int, int]) -> list[str]:
