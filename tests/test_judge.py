@@ -793,6 +793,15 @@ def test_a_passage_that_only_intends_what_the_statement_says_was_done_does_not_s
     assert f"the passage hedges ('{hedge}')" in verdict.reason
 
 
+def test_a_passage_that_tells_as_to_come_what_the_statement_tells_as_done_does_not_source_it() -> None:
+    verdict = judge_claim("The bridge was closed for repairs.", "The bridge will be closed for repairs next year.")
+    assert verdict.label is Label.UNSOURCED
+    assert "the passage tells it as to come ('will')" in verdict.reason
+    assert judge_claim(
+        "The bridge closes for repairs in June.", "The bridge will close for repairs in June."
+    ).label is (Label.SOURCED)  # a present tense tells what is scheduled
+
+
 def test_a_hedge_of_another_verb_does_not_hedge_the_statement() -> None:
     # "trying to" governs "track down", not "abandoned".
     source = "A shelter is trying to track down the owner who abandoned the dog at the station on Monday."

@@ -23,6 +23,7 @@ from verify.judge.checks import (
     _swap_conflicts,
     debunked,
     denied_too,
+    future_only,
     hedges,
     missing_words,
     negated_in_passage,
@@ -156,6 +157,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         gaps.append("the passage does not say " + ", ".join(map(repr, missing_here)))
     if hedging:
         gaps.append("the passage hedges (" + ", ".join(map(repr, dict.fromkeys(hedging))) + ")")
+    future = future_only(claim, closest)
+    if future:
+        gaps.append(f"the passage tells it as to come ({future!r})")
     denied = negated_in_passage(claim, doc.tokens[best.start : best.end])
     if denied:
         gaps.append(denied)
@@ -203,7 +207,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         near_number_coverage=numbers.coverage([q for t in near for q in t.quantities]),
         source_missing=float(len(missing_anywhere)),
         source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
-        hedged=float(bool(hedging)),
+        hedged=float(bool(hedging) or bool(future)),
         weekdays_missing=float(len(weekdays)),
         source_rare_missing=float(len(rare_words(missing_anywhere))),
         called_untrue=float(bool(doubted)),

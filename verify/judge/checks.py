@@ -501,6 +501,35 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     return found
 
 
+_FUTURE = _word_set("will shall")
+# "said that closures would be announced" tells of the future as it was then: no past.
+_FUTURE_IN_PAST = _word_set("would could might may")
+_BETWEEN_FUTURE = _word_set("be been have not also still soon finally then now only")
+
+
+def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
+    """The future word ("will") of a passage sentence that tells as to come what the statement tells as done: its verb,
+    a word or two after "will" ("will be closed", "will close"), is one the statement has in the past ("closed",
+    "won"; not a participle after "be"), and the statement has no future word of its own ("would", "may" included). "The bridge was closed for repairs" is not carried by
+    "The bridge will be closed for repairs next year". None: no such word."""
+    if not claim.lower_set.isdisjoint(_FUTURE | _FUTURE_IN_PAST):
+        return None
+    past = {
+        predicate_key(w)
+        for k, w in enumerate(claim.lower)
+        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and claim.lower[k - 1 : k] not in (("be",), ("been",))
+    }
+    for k, word in enumerate(sentence.lower):
+        if word not in _FUTURE:
+            continue
+        j = k + 1
+        while j < len(sentence.lower) and j <= k + 3 and sentence.lower[j] in _BETWEEN_FUTURE:
+            j += 1
+        if j < len(sentence.lower) and predicate_key(sentence.lower[j]) in past:
+            return sentence.spelled[k]
+    return None
+
+
 def _hedging(tokens: _Tokens, keys: set[str] | None = None) -> list[str]:
     """The hedge words of a text. With a statement's word `keys` (`predicate_key`), a hedge that governs its "to"
     ("plans to", "is in talks to", "threatened to") counts only when what follows the "to" is the statement's: "is
