@@ -748,6 +748,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage negates 'confirmed'",
         ),
         (
+            "The ferry sank near the harbour.",
+            "The ferry nearly sank near the harbour on Monday.",
+            "the passage says only 'nearly sank'",
+        ),
+        (
             "The mayor took bribes from the developer.",
             "A lawsuit claims that the mayor took bribes from the developer.",
             "the passage hedges ('claims')",
@@ -758,7 +763,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage hedges ('Rumours')",
         ),
     ],
-    ids=["irregular-verb", "denied-reports", "declined-to", "claims-that", "rumours-that"],
+    ids=["irregular-verb", "denied-reports", "declined-to", "nearly", "claims-that", "rumours-that"],
 )
 def test_a_passage_that_denies_or_only_reports_a_plain_statement_does_not_source_it(
     statement: str, source: str, gap: str
