@@ -417,6 +417,8 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
     that negate too (a passage that asserts what they negate), it cost WiCE dev a correct sourced."""
     if not _asserts_plainly(claim):
         return None
+    if not any(t.negated or not t.lower_set.isdisjoint(_REJECTING | _SHORT_OF) for t in sentences):
+        return None  # most passages: nothing to look for
     # Each word's key, and for each of its uses in the passage: negated ("not"), denied (after "denied"), or neither.
     uses: dict[str, list[str]] = {}
     verbs: list[str] = []
@@ -424,18 +426,18 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
         denied = _denied_after(sentence)
         if denied < len(sentence.lower):
             verbs.append(sentence.spelled[denied])
-        for j, word in enumerate(sentence.lower):
+        for j, (word, key) in enumerate(zip(sentence.lower, _keys(sentence.lower), strict=True)):
             if word in _STOP or not word.isalpha():
                 continue
             negated = sentence.negated_stems.get(sentence.stems[j], False)
             short = j > 0 and sentence.lower[j - 1] in _SHORT_OF
             use = "not" if negated else "denied" if j > denied else f"{sentence.spelled[j - 1]} {word}" if short else ""
-            uses.setdefault(predicate_key(word), []).append(use)
+            uses.setdefault(key, []).append(use)
     found: list[tuple[str, list[str]]] = []
-    for k, word in enumerate(claim.lower):
+    for k, key in enumerate(_keys(claim.lower)):
         if claim.stems[k] not in claim.content or claim.stems[k] in _NEGATIONS:
             continue
-        theirs = uses.get(predicate_key(word), [])
+        theirs = uses.get(key, [])
         if theirs and all(theirs):
             found.append((claim.spelled[k], theirs))
     negated_word = next((word for word, theirs in found if "not" in theirs), None)
@@ -444,6 +446,12 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
     if any("denied" in theirs for _, theirs in found):
         return f"the passage denies it ({verbs[0]!r})"
     return f"the passage says only {found[0][1][0]!r}" if found else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _keys(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`predicate_key` of each word, kept: a passage's sentences are weighed against every statement of an article."""
+    return tuple(map(predicate_key, words))
 
 
 # Adverbs by which a passage says a thing all but happened ("the ship nearly sank"): it did not.
@@ -501,7 +509,7 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     discuss 1465 -> 1422); the dev halves of the other sets unchanged."""
     if _hedging(claim):
         return []
-    found = _hedging(sentence, {predicate_key(word) for word in claim.lower})
+    found = _hedging(sentence, claim)
     if not _unconfirmed(claim):
         found += _uncertainty(sentence)
     if _asserts_plainly(claim) and claim.lower_set.isdisjoint(HEARSAY | _REPORTING) and not _attribution(claim):
@@ -521,7 +529,7 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
     a word or two after "will" ("will be closed", "will close"), is one the statement has in the past ("closed",
     "won"; not a participle after "be"), and the statement has no future word of its own ("would", "may" included). "The bridge was closed for repairs" is not carried by
     "The bridge will be closed for repairs next year". None: no such word."""
-    if not claim.lower_set.isdisjoint(_FUTURE | _FUTURE_IN_PAST):
+    if sentence.lower_set.isdisjoint(_FUTURE) or not claim.lower_set.isdisjoint(_FUTURE | _FUTURE_IN_PAST):
         return None
     past = {
         predicate_key(w)
@@ -539,10 +547,10 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
     return None
 
 
-def _hedging(tokens: _Tokens, keys: set[str] | None = None) -> list[str]:
-    """The hedge words of a text. With a statement's word `keys` (`predicate_key`), a hedge that governs its "to"
-    ("plans to", "is in talks to", "threatened to") counts only when what follows the "to" is the statement's: "is
-    trying to track down the owner who abandoned the dog" does not hedge "abandoned". FNC-1 fresh, tune and dev
+def _hedging(tokens: _Tokens, claim: _Tokens | None = None) -> list[str]:
+    """The hedge words of a text. Asked for a statement (`claim`), a hedge that governs its "to" ("plans to", "is in
+    talks to", "threatened to") counts only when what follows the "to" is the statement's: "is trying to track down
+    the owner who abandoned the dog" does not hedge "abandoned". FNC-1 fresh, tune and dev
     halves, with the hedges of that kind that came with it ("talks", "poised", "about", "ready", "prepared",
     "willing", "try", "attempt", "threaten", "vow", "promise", "pledge"): agree precision of sourced 32.8 -> 32.9,
     false alarms of disputed 353 -> 347, none found lost; dev halves of the other sets unchanged."""
@@ -554,7 +562,7 @@ def _hedging(tokens: _Tokens, keys: set[str] | None = None) -> list[str]:
             found.append(tokens.spelled[k])
         elif word in HEDGES_BEFORE_TO and tokens.lower[k + 1 : k + 2] == ("to",):
             after = tokens.lower[k + 2 : k + 3]
-            if keys is None or (after and predicate_key(after[0]) in keys):
+            if claim is None or (after and predicate_key(after[0]) in _keys(claim.lower)):
                 found.append(tokens.spelled[k])
     return found
 
