@@ -7,10 +7,10 @@ The child reads a page when it is idle; a page that finds it busy (or not starte
 page ever waits for the child. Its sentences are the ones `page_sentences` gives in this process: the same code on
 the same text.
 
-The child is one per process, started on first use as `python -m verify.reader` (a fork of a process whose threads
-hold locks can deadlock, and multiprocessing's spawn would import the caller's main script again), in its own session
-so that Ctrl-C at the terminal reaches only this process, which stops it; it also ends when its pipe closes, with this
-process. Pages and sentences go as pickles over its standard input and output. `VERIFY_PAGE_READER=0` keeps every
+The child is one per process, started on first use as `python -m verify.reader` would be (a fork of a process whose
+threads hold locks can deadlock, and multiprocessing's spawn would import the caller's main script again), at a lower
+priority, in its own session so that Ctrl-C at the terminal reaches only this process, which stops it; it also ends
+when its pipe closes, with this process. Pages and sentences go as pickles over its standard input and output. `VERIFY_PAGE_READER=0` keeps every
 reading in this process.
 """
 
@@ -28,6 +28,16 @@ from typing import IO, Any
 
 from verify.extract import source_paragraphs
 from verify.text import evidence_sentences
+
+# The child runs at a lower priority from its first instruction (its imports included): it reads pages on a processor
+# that is otherwise idle, and never takes one from the run it serves or from the rest of the machine. On the speed
+# bench, its start-up (importing the extractor, about a second of processor time) fell on the first articles timed.
+_BOOT = (
+    "import os, runpy\n"
+    "if hasattr(os, 'nice'):\n"
+    "    os.nice(10)\n"
+    "runpy.run_module('verify.reader', run_name='__main__', alter_sys=True)\n"
+)
 
 #: The environment variable that turns the child off ("0").
 SWITCH = "VERIFY_PAGE_READER"
@@ -61,7 +71,7 @@ class PageReader:
                 return
             try:
                 self._process = subprocess.Popen(
-                    [sys.executable, "-m", "verify.reader"],
+                    [sys.executable, "-c", _BOOT],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
