@@ -315,7 +315,10 @@ def _tokenise(text: str) -> _Tokens:
         names=names,
         negated="n't" in joined
         or not _NEGATIONS.isdisjoint(lower)
-        or any(w in _FAILING and lower[i + 1 : i + 2] == ("to",) for i, w in enumerate(lower)),
+        or (
+            not _FAILING.isdisjoint(lower)
+            and any(w in _FAILING and lower[i + 1 : i + 2] == ("to",) for i, w in enumerate(lower))
+        ),
     )
 
 
