@@ -10,8 +10,8 @@ the same text.
 The child is one per process, started on first use as `python -m verify.reader` would be (a fork of a process whose
 threads hold locks can deadlock, and multiprocessing's spawn would import the caller's main script again), at a lower
 priority, in its own session so that Ctrl-C at the terminal reaches only this process, which stops it; it also ends
-when its pipe closes, with this process. Pages and sentences go as pickles over its standard input and output. `VERIFY_PAGE_READER=0` keeps every
-reading in this process.
+when its pipe closes, with this process. Pages and sentences go as pickles over its standard input and output.
+`VERIFY_PAGE_READER=0` keeps every reading in this process.
 """
 
 from __future__ import annotations

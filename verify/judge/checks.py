@@ -527,8 +527,9 @@ _BETWEEN_FUTURE = _word_set("be been have not also still soon finally then now o
 def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
     """The future word ("will") of a passage sentence that tells as to come what the statement tells as done: its verb,
     a word or two after "will" ("will be closed", "will close"), is one the statement has in the past ("closed",
-    "won"; not a participle after "be"), and the statement has no future word of its own ("would", "may" included). "The bridge was closed for repairs" is not carried by
-    "The bridge will be closed for repairs next year". None: no such word."""
+    "won"; not a participle after "be"), and the statement has no future word of its own ("would", "may" included).
+    "The bridge was closed for repairs" is not carried by "The bridge will be closed for repairs next year". None: no
+    such word."""
     if sentence.lower_set.isdisjoint(_FUTURE) or not claim.lower_set.isdisjoint(_FUTURE | _FUTURE_IN_PAST):
         return None
     past = {
@@ -550,10 +551,10 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
 def _hedging(tokens: _Tokens, claim: _Tokens | None = None) -> list[str]:
     """The hedge words of a text. Asked for a statement (`claim`), a hedge that governs its "to" ("plans to", "is in
     talks to", "threatened to") counts only when what follows the "to" is the statement's: "is trying to track down
-    the owner who abandoned the dog" does not hedge "abandoned". FNC-1 fresh, tune and dev
-    halves, with the hedges of that kind that came with it ("talks", "poised", "about", "ready", "prepared",
-    "willing", "try", "attempt", "threaten", "vow", "promise", "pledge"): agree precision of sourced 32.8 -> 32.9,
-    false alarms of disputed 353 -> 347, none found lost; dev halves of the other sets unchanged."""
+    the owner who abandoned the dog" does not hedge "abandoned". FNC-1 fresh, tune and dev halves, with the hedges of
+    that kind that came with it ("talks", "poised", "about", "ready", "prepared", "willing", "try", "attempt",
+    "threaten", "vow", "promise", "pledge"): agree precision of sourced 32.8 -> 32.9, false alarms of disputed 353 ->
+    347, none found lost; dev halves of the other sets unchanged."""
     found = []
     for k, word in enumerate(tokens.lower):
         if word == "may" and month_may(tokens.lower, tokens.capital, k):

@@ -196,9 +196,9 @@ def judge_statement(
         if source.sentences:
             assessment = next(a for s, a in assessed if s is source)
             missing = _numbers_not_given(text, source.sentences)
-            claim = _claim_tokens(text)
-            unnamed = _rare_names_missing(claim, _document(tuple(source.sentences)))
-            bounds = _given_as_bounds(claim, _document(tuple(source.sentences)), missing)
+            claim, doc = _claim_tokens(text), _document(tuple(source.sentences))
+            unnamed = _rare_names_missing(claim, doc)
+            bounds = _given_as_bounds(claim, doc, missing)
             missing = [number for number in missing if number not in bounds]
             gaps = []
             if missing:

@@ -53,7 +53,8 @@ class Features:
     #: The share of the statement's numbers and dates that the passage, or a sentence either side of it, gives.
     near_number_coverage: float = 1.0
     source_missing_share: float = 0.0
-    #: 1.0 when the passage hedges ("may", "if", "plans to") where the statement asserts.
+    #: 1.0 when the passage hedges ("may", "if", "plans to"), or tells as to come what the statement tells as done
+    #: ("will be closed" for "was closed": checks.future_only), where the statement asserts.
     hedged: float = 0.0
     #: The statement's weekdays that neither the passage nor a sentence either side of it names (a weekday is a date:
     #: "voted on Monday" is not carried by a passage that never says when).
@@ -62,7 +63,8 @@ class Features:
     source_rare_missing: float = 0.0
     #: 1.0 when the source calls untrue a statement that only asks or hedges it (checks.untrue_unasserted).
     called_untrue: float = 0.0
-    #: 1.0 when the passage negates a word that the statement asserts (checks.negated_in_passage).
+    #: 1.0 when the passage negates, denies or only nearly says a word that the statement asserts
+    #: (checks.negated_in_passage).
     passage_negates: float = 0.0
 
     def value(self, name: str) -> float:
