@@ -725,7 +725,8 @@ def _unavailable_reason(live: Fetched, archived: ArchiveResult) -> str:
 # article's check waits on, was ready later. `python bench/speed_bench.py --one --no-cli`, three rounds each,
 # interleaved (load 0.5): critical-path ratio 1.27/1.29/1.30 without the lock, 1.22/1.26/1.26 with it; a gate that
 # put captures' text before speculation (1.22/1.26/1.28) was no better. Articles/s at 20 ms a request unchanged
-# (2.99/3.80 without, 3.63/3.42 with: noise).
+# (2.99/3.80 without, 3.63/3.42 with: noise). Reading and weighing now take it one after the other, each on its own
+# (`_sentences`, `_weighed`), so that a page read by the page reader's process (`verify.reader`) holds it for nothing.
 _CPU = threading.Lock()
 
 
