@@ -1043,6 +1043,76 @@ def test_a_statement_that_calls_a_story_untrue_is_not_contradicted_by_a_negation
     assert judge_claim(statement, source).label is not Label.DISPUTED
 
 
+LIBRARY_CLOSES = "The council will close the library on Friday. The decision follows years of cuts to its budget."
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Fake news: the council will close the library on Friday",
+        "The claim that the council will close the library on Friday is false",
+        "The council will close the library on Friday? The story is a hoax",
+    ],
+    ids=["fake-news", "claim-false", "story-hoax"],
+)
+def test_a_source_that_tells_as_fact_what_the_statement_calls_untrue_disputes_it(statement: str) -> None:
+    verdict = judge_claim(statement, LIBRARY_CLOSES)
+    assert verdict.label is Label.DISPUTED
+    assert any("the source tells it as fact" in c for c in verdict.conflicts)
+    assert verdict.evidence[0].quote == "The council will close the library on Friday."
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # The source hedges, reports, doubts or negates the story: it is not its own plain word.
+        ("Fake news: the council will close the library on Friday", "The council may close the library on Friday."),
+        (
+            "Fake news: the council will close the library on Friday",
+            "The council will close the library on Friday, the mayor said.",
+        ),
+        (
+            "Fake news: the council will close the library on Friday",
+            "Rumours claim the council will close the library on Friday.",
+        ),
+        (
+            "Fake news: the council will close the library on Friday",
+            "The council will not close the library on Friday.",
+        ),
+        # The source calls something untrue itself: the other rules read it.
+        (
+            "Fake news: the council will close the library on Friday",
+            "The council will close the library on Friday. A fake notice said it would close in May.",
+        ),
+        # The statement tells what someone said, asks, negates its untruth word, or calls another thing fake.
+        ("The council said reports that it will close the library on Friday are false", LIBRARY_CLOSES),
+        ("Is the story that the council will close the library on Friday fake?", LIBRARY_CLOSES),
+        ("The story that the council will close the library on Friday is not fake", LIBRARY_CLOSES),
+        (
+            "Police warn of fake charity collectors in Springfield",
+            "Police warn that charity collectors are going door to door in Springfield.",
+        ),
+        # Too little story to look for.
+        ("The jury found the claims to be false", "The jury found him guilty of fraud."),
+    ],
+    ids=[
+        "hedged",
+        "said",
+        "rumour",
+        "negated",
+        "source-calls-untrue",
+        "reported",
+        "question",
+        "not-fake",
+        "other-thing",
+        "no-story",
+    ],
+)
+def test_a_story_called_untrue_is_not_disputed_by_what_does_not_tell_it_as_fact(statement: str, source: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert not any("the source tells it as fact" in c for c in verdict.conflicts)
+
+
 # A report that disputes a story says so in its opening, often without the story's words there.
 MAYOR_LEAD = (
     "Rumours spread quickly on social media this week. But there is one problem: the whole thing is a hoax. "

@@ -28,6 +28,7 @@ from verify.judge.checks import (
     missing_words,
     negated_in_passage,
     rare_words,
+    told_as_fact,
     untrue_call,
     untrue_unasserted,
     word_keys,
@@ -137,7 +138,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         if not any(c.startswith("name") for c in conflicts):
             conflicts += _clause_name_conflicts(claim, doc)
     earlier = bool(conflicts)  # found in the best passage, or clause by clause
-    untrue = untrue_call(claim, doc)  # it finds the sentences about the statement itself
+    untrue = untrue_call(claim, doc) or told_as_fact(claim, doc)  # it finds the sentences about the statement
     conflicts += [untrue[0]] if untrue else []
     if claim.negated_outside_quotes and any(c.startswith("negation") for c in conflicts) and debunked(claim, doc):
         # A statement that denies a story, and a source that calls the story untrue: they agree, whatever sentence of

@@ -765,6 +765,76 @@ def untrue_unasserted(claim: _Tokens, doc: _Document) -> str | None:
     return call[1] if call else None
 
 
+# The share of a story's words (`told_as_fact`) a source sentence must have to tell that story. FNC-1 fresh, tune and
+# dev halves: a half found 4 more disagreeing pairs and 3 false alarms, by sentences that told another thing
+# ("Putin spoke at the dedication of a new monument" for a video of a bird on Putin); two thirds and three quarters
+# found the same 6 with none.
+_STORY_SHARE = 0.75
+
+
+def told_as_fact(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
+    """The conflict, and the index of the source's sentence that makes it, when the statement calls a story untrue
+    ("Fake news: the council will close the library on Friday", "The claim that the mayor resigned is false") and the
+    source tells that story as its own plain word ("The council will close the library on Friday."). The story is the
+    statement's content words less its untruth words and its words for a story as told or charged ("news", "claim",
+    "allegations"), three or more; the sentence has three quarters of them (`_STORY_SHARE`) and no hedge, hearsay,
+    reporting verb, negation, denial or doubt; and the source calls nothing untrue anywhere (where it does, it is
+    read by `debunked`). Not for a statement that asks, hedges, negates, refutes, tells what someone says ("the
+    minister said the report was false") or uses its untruth word of another thing ("fake charity collectors").
+
+    FNC-1 fresh, tune and dev halves: 6 more disagreeing pairs found, no false alarm; the dev halves of WiCE,
+    FEVER-Symmetric and CLIMATE-FEVER and `bench/dispute_bench.py` unchanged."""
+    if _question(claim) or _hedging(claim) or claim.negated_outside_quotes:
+        return None
+    if not claim.lower_set.isdisjoint(_REFUTING) or _reports_someone(claim):
+        return None
+    calls = [k for k in range(len(claim.lower)) if _untruth_at(claim, k) and not _describes_other(claim, k)]
+    if not calls:
+        return None
+    untruth = {claim.stems[k] for k in range(len(claim.lower)) if _untruth_at(claim, k)}
+    story = {
+        stem
+        for word, stem in zip(claim.lower, claim.stems, strict=True)
+        if stem in claim.content and stem not in untruth and word not in _TOLD and word not in _CHARGES
+    }
+    if len(story) < 3:
+        return None  # "the jury found the claims to be false": no story to look for
+    if any(_may_call_untrue(t) and any(_untruth_at(t, k) for k in range(len(t.lower))) for t in doc.tokens):
+        return None
+    best: tuple[int, int] | None = None
+    for index, sentence in enumerate(doc.tokens):
+        shared = len(story & sentence.content)
+        if shared < math.ceil(_STORY_SHARE * len(story)) or (best and shared <= best[0]):
+            continue
+        if _question(sentence) or sentence.negated or _hedging(sentence) or _unconfirmed(sentence):
+            continue
+        if not sentence.lower_set.isdisjoint(_NOT_OWN_WORD) or "://" in sentence.text:
+            continue
+        best = (shared, index)
+    if best is None:
+        return None
+    return f"the statement calls it untrue ({claim.spelled[calls[0]]!r}); the source tells it as fact", best[1]
+
+
+def _reports_someone(claim: _Tokens) -> bool:
+    """Whether a statement tells what someone says ("the minister said the report was false", "WHO says reports of
+    cases are untrue"), not that a story is untrue: a reporting verb that is not a word for the story as told, nor
+    said by one ("a hoax report claims ...")."""
+    return any(
+        word in _REPORTING and word not in _TOLD and (k == 0 or claim.lower[k - 1] not in _TOLD)
+        for k, word in enumerate(claim.lower)
+    )
+
+
+def _describes_other(claim: _Tokens, k: int) -> bool:
+    """Whether the statement's untruth word at `k` describes a thing named right after it that is not a story as
+    told ("fake charity collectors", "a fake ID"): the statement calls that thing fake, not a story untrue."""
+    if claim.lower[k] not in DEBUNKING or k + 1 >= len(claim.lower):
+        return False
+    after = claim.lower[k + 1]
+    return after.isalpha() and after not in _STOP and after not in _TOLD and _adjacent(claim, k)
+
+
 def _called_untrue(claim: _Tokens, doc: _Document) -> tuple[str, str, int] | None:
     """Who calls the statement untrue ("the source", or "the source's opening"), by which words, in which sentence;
     None when the statement itself calls something untrue, denies, refutes or negates it."""
@@ -938,6 +1008,11 @@ _DENIALS = _word_set("deny denies denied denying")
 # A statement that reports a story denied or refuted ("Judd Nelson rebuffs rumours that he died") agrees with a source
 # that calls the story untrue. FNC-1 fresh, tune and dev halves: 6 false alarms of 6 calls.
 _REFUTING = _REJECTING | _word_set("rebut rebuts rebutted rebuff rebuffs rebuffed disavow disavows disavowed")
+
+# Words for what someone is accused of, as told: not the story's own words ("the allegations are false").
+_CHARGES = HEARSAY | _word_set("allegation allegations accusation accusations charge charges")
+# Words by which a sentence tells what others say, deny or suspect rather than what is so.
+_NOT_OWN_WORD = HEARSAY | _REJECTING | _REPORTING | _word_set("deny denies denied denying suspect suspected apparently")
 
 
 _UNCERTAIN = _word_set("unconfirmed unclear unverified uncertain")
