@@ -969,8 +969,12 @@ SHARK_HOAX = (
         "The weather service denies that a shark swam down a flooded highway.",
         "Did a shark swim down a flooded highway?",
         "A shark may have swum down a flooded highway.",
+        "Scientists cast doubt on the shark swimming down a flooded highway.",
+        "Officials shoot down the story of a shark swimming down a flooded highway.",
+        "Reports that a shark swam down a flooded highway are incorrect.",
+        "The video of a shark swimming down a flooded highway was staged.",
     ],
-    ids=["negated", "denial", "question", "hedged"],
+    ids=["negated", "denial", "question", "hedged", "cast-doubt", "shoot-down", "incorrect", "staged"],
 )
 def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statement: str) -> None:
     verdict = judge_claim(statement, SHARK_HOAX)

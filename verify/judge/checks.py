@@ -838,13 +838,42 @@ def _describes_other(claim: _Tokens, k: int) -> bool:
 def _called_untrue(claim: _Tokens, doc: _Document) -> tuple[str, str, int] | None:
     """Who calls the statement untrue ("the source", or "the source's opening"), by which words, in which sentence;
     None when the statement itself calls something untrue, denies, refutes or negates it."""
-    if not claim.lower_set.isdisjoint(DEBUNKING | _REFUTING) or claim.negated_outside_quotes:
+    if _doubts_itself(claim) or claim.negated_outside_quotes:
         return None
     found = debunked(claim, doc)
     if found:
         return "the source calls it untrue", *found
     opening = lead_debunked(claim, doc)
     return ("the source's opening calls it untrue", *opening) if opening else None
+
+
+def _doubts_itself(claim: _Tokens) -> bool:
+    """Whether a statement itself calls its story untrue, refutes or doubts it ("Expert casts doubt on spider story",
+    "Police shoot down rumours", "Reports of cases are incorrect", "the video was staged"): a source that calls the
+    story untrue agrees with it."""
+    if not claim.lower_set.isdisjoint(DEBUNKING | _REFUTING | _DOUBTING):
+        return True
+    return any(
+        claim.lower[k : k + len(phrase)] == phrase
+        for phrase in DEBUNKING_PHRASES + _DOUBTING_PHRASES
+        for k in range(len(claim.lower))
+        if claim.lower[k] == phrase[0]
+    )
+
+
+# Words and phrases by which a statement doubts or refutes its story, besides the untruth words (`DEBUNKING`) and the
+# verbs that refute (`_REFUTING`).
+_DOUBTING = _word_set(
+    "incorrect inaccurate erroneous unconfirmed unverified staged misleading myth myths prank pranked trolled fooled duped"
+)
+_DOUBTING_PHRASES = (
+    ("shoots", "down"),
+    ("shoot", "down"),
+    ("shot", "down"),
+    ("put", "to", "rest"),
+    ("made", "up"),
+    ("makes", "up"),
+)
 
 
 def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
