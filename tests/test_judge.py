@@ -973,8 +973,9 @@ SHARK_HOAX = (
         "Officials shoot down the story of a shark swimming down a flooded highway.",
         "Reports that a shark swam down a flooded highway are incorrect.",
         "The video of a shark swimming down a flooded highway was staged.",
+        "A shark swam down a flooded highway? Drivers share the photograph",
     ],
-    ids=["negated", "denial", "question", "hedged", "cast-doubt", "shoot-down", "incorrect", "staged"],
+    ids=["negated", "denial", "question", "hedged", "cast-doubt", "shoot-down", "incorrect", "staged", "asks-first"],
 )
 def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statement: str) -> None:
     verdict = judge_claim(statement, SHARK_HOAX)
@@ -987,8 +988,9 @@ def test_a_hoax_does_not_dispute_a_statement_that_denies_asks_or_hedges(statemen
     [
         "Did a shark swim down a flooded highway?",
         "A shark may have swum down a flooded highway.",
+        "A shark swam down a flooded highway? Drivers share the photograph",
     ],
-    ids=["question", "hedged"],
+    ids=["question", "hedged", "asks-first"],
 )
 def test_a_hoax_leaves_a_statement_that_asks_or_hedges_it_unsourced(statement: str) -> None:
     # Not contradicted (it does not assert the story), and not supported by the sentence that tells the story either.

@@ -749,7 +749,7 @@ def untrue_call(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     asserts it: not one that uses such a word itself ("Rumour debunked: ..." is a statement about a hoax, not one the
     source calls a hoax), denies, refutes or negates it ("No, a shark did not swim down the highway", which the hoax
     supports), asks it or hedges it."""
-    if _question(claim) or _hedging(claim):
+    if _asks(claim) or _hedging(claim):
         return None
     call = _called_untrue(claim, doc)
     return (f"{call[0]}: {call[1]!r}", call[2]) if call else None
@@ -759,7 +759,7 @@ def untrue_unasserted(claim: _Tokens, doc: _Document) -> str | None:
     """The words by which the source calls untrue a statement that only asks or hedges it ("A shark may have swum down
     the highway" against "the photograph of the shark is a hoax"). It is no contradiction, as the statement does not
     assert it (`untrue_call`), but no support either: the passage that tells the story is not the source's word."""
-    if not (_question(claim) or _hedging(claim)):
+    if not (_asks(claim) or _hedging(claim)):
         return None
     call = _called_untrue(claim, doc)
     return call[1] if call else None
@@ -1070,3 +1070,9 @@ def _uncertainty(tokens: _Tokens) -> list[str]:
 
 def _question(tokens: _Tokens) -> bool:
     return tokens.text.rstrip().endswith("?")
+
+
+def _asks(claim: _Tokens) -> bool:
+    """Whether a statement asks its story, at its end or before what it adds ("Batmobile stolen in Detroit? Good one,
+    joker!", "Rock star dead? Fans freak out over rumours")."""
+    return "?" in claim.text
