@@ -1297,6 +1297,61 @@ def test_who_said_it_and_a_possessive_need_not_be_repeated_by_the_source() -> No
     assert judge_claim(statement, source).label is Label.SOURCED
 
 
+def test_a_clause_with_a_reporting_verb_that_holds_the_statement_is_not_who_said_it() -> None:
+    # "Video shows American's execution" is the statement, not a note of who said it: its words must be carried.
+    statement = "US officials: Video shows American's execution"
+    verdict = judge_claim(statement, "In a new video, the militants show American-made weapons they say they seized.")
+    assert verdict.label is Label.UNSOURCED
+    assert "execution" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("One seven-year-old girl wrote to the company", [1.0, 7.0]),
+        ("twenty one people", [21.0]),
+        ("one hundred twenty three votes", [123.0]),
+        ("twelve thousand five hundred fans", [12500.0]),
+        ("twenty thirty", [20.0, 30.0]),
+    ],
+)
+def test_number_words_side_by_side_make_one_number_only_as_english_composes_them(
+    text: str, numbers: list[float]
+) -> None:
+    from verify.judge.tokens import _tokenise
+
+    assert [q.value for q in _tokenise(text).quantities] == numbers
+
+
+@pytest.mark.parametrize(
+    ("statement", "source", "other"),
+    [
+        ("Forty years ago, the company wrote to parents", "One seven-year-old girl wrote to the company", True),
+        ("The 12-year-old boy won the final", "The 14-year-old boy won the final", False),
+        ("The boy, 12 years old, won the final", "The boy, 14 years old, won the final", False),
+    ],
+)
+def test_an_age_counts_another_thing_than_a_span_of_years(statement: str, source: str, other: bool) -> None:
+    from verify.judge.checks import _counts_other
+    from verify.judge.tokens import _claim_tokens, _tokenise
+
+    claim, sentence = _claim_tokens(statement), _tokenise(source)
+    q = next(q for q in claim.quantities if q.value in (12, 40))
+    p = next(p for p in sentence.quantities if p.value in (7, 14))
+    assert _counts_other(claim, q, sentence, p) is other
+
+
+def test_two_ages_of_one_person_dispute() -> None:
+    verdict = judge_claim("The 12-year-old boy won the chess final", "The 14-year-old boy won the chess final.")
+    assert verdict.label is Label.DISPUTED
+
+
+def test_a_number_the_source_never_gives_is_named_as_the_statement_writes_it() -> None:
+    verdict = judge_claim("Forty houses were sold on Friday.", "Several houses were sold on Friday.")
+    assert verdict.label is Label.UNSOURCED
+    assert "'Forty'" in verdict.reason
+
+
 # A word of untruth in the source that is about something else leaves a statement the source says in full alone.
 @pytest.mark.parametrize(
     ("statement", "source"),

@@ -264,10 +264,24 @@ def _counts_other(claim: _Tokens, q: _Quantity, sentence: _Tokens, p: _Quantity)
     """Whether two counts count different things: each is followed by a word, and neither's word follows the other
     within two words ("40 students" against "nine mass graves", "six weeks" against "two reports"). Words that begin
     alike are taken for one unit spelled two ways ("metres", "meters")."""
+    if _age(claim, q) != _age(sentence, p):
+        return True  # "a seven-year-old girl" against "forty years ago": an age is not a span of time
     ours, theirs = _counted(claim, q), _counted(sentence, p)
     if ours is None or theirs is None or ours[:3] == theirs[:3]:
         return False
     return ours not in sentence.stems[p.last + 1 : p.last + 3] and theirs not in claim.stems[q.last + 1 : q.last + 3]
+
+
+_AGE_UNITS = _word_set("year years month months week weeks day days")
+
+
+def _age(tokens: _Tokens, q: _Quantity) -> bool:
+    """Whether a count is someone's age ("a 7-year-old", "aged 7 years old")."""
+    return (
+        tokens.lower[q.last + 1 : q.last + 2] != ()
+        and tokens.lower[q.last + 1] in _AGE_UNITS
+        and (tokens.lower[q.last + 2 : q.last + 3] == ("old",))
+    )
 
 
 def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
@@ -484,14 +498,23 @@ def _attribution(claim: _Tokens) -> frozenset[str]:
     "according to" in its clause."""
     found: set[str] = set()
     clauses = claim.clauses
-    for clause in clauses:
+    sizes = [len(clause.content - _REPORTING_STEMS) for clause in clauses]
+    for k, clause in enumerate(clauses):
         words = clause.lower
-        if len(clauses) > 1 and len(words) <= 7 and not _REPORTING.isdisjoint(words):
+        if (
+            len(clauses) > 1
+            and len(words) <= 7
+            and not _REPORTING.isdisjoint(words)
+            and max(size for j, size in enumerate(sizes) if j != k) >= sizes[k]
+        ):
             found.update(words)
         for k in range(len(words) - 1):
             if words[k : k + 2] == ("according", "to"):
                 found.update(words[k + 2 :])
     return frozenset(found)
+
+
+_REPORTING_STEMS = frozenset(map(_stem, _REPORTING))
 
 
 def word_keys(words: Iterable[str]) -> frozenset[str]:

@@ -201,9 +201,16 @@ def judge_statement(
             bounds = _given_as_bounds(claim, doc, missing)
             missing = [number for number in missing if number not in bounds]
             gaps = []
+            # As the statement writes them ("Forty", not "forty").
+            written = {q.text: " ".join(claim.spelled[q.first : q.last + 1]) for q in claim.quantities}
             if missing:
-                gaps.append(f"gives the statement's {_plural('number', missing)} " + ", ".join(map(repr, missing)))
-            gaps += [f"gives {number!r} exactly, only {bound!r}" for number, bound in bounds.items()]
+                gaps.append(
+                    f"gives the statement's {_plural('number', missing)} "
+                    + ", ".join(repr(written.get(number, number)) for number in missing)
+                )
+            gaps += [
+                f"gives {written.get(number, number)!r} exactly, only {bound!r}" for number, bound in bounds.items()
+            ]
             if unnamed:
                 spelled = dict(zip(claim.lower, claim.spelled, strict=True))
                 gaps.append("names " + ", ".join(repr(spelled[n]) for n in unnamed))
@@ -350,7 +357,7 @@ def entailment_needed(entailment: Entailment | None) -> float:
 
 
 def _numbers_not_given(claim: str, sentences: Sequence[str]) -> list[str]:
-    """The statement's numbers that no sentence of the source gives, as the statement writes them."""
+    """The statement's numbers that no sentence of the source gives (`_Quantity.text`: lower case)."""
     return _NumberMatch(_claim_tokens(claim), _document(tuple(sentences))).not_given()
 
 

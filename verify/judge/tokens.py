@@ -248,9 +248,11 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
             value, kind = float(_MONTHS[token]), "month"
             i += 1
         elif _number_word(token) and token not in _SCALES:
-            total, current = 0.0, 0.0
+            total, current, previous = 0.0, 0.0, ""
             while i < n and (_number_word(lower[i])):
                 word = lower[i]
+                if (word in _UNITS or word in _TENS) and (previous in _UNITS or (previous in _TENS and word in _TENS)):
+                    break  # "one seven-year-old", "twenty thirty": two numbers, not one
                 if word in _UNITS:
                     current += _UNITS[word]
                 elif word in _TENS:
@@ -262,6 +264,7 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
                 else:
                     total += (current or 1) * _SCALES[word]
                     current = 0.0
+                previous = word
                 i += 1
             value = total + current
         else:
