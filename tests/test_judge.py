@@ -1352,6 +1352,26 @@ def test_a_number_the_source_never_gives_is_named_as_the_statement_writes_it() -
     assert "'Forty'" in verdict.reason
 
 
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        (
+            "Fighters in the city have reportedly contracted the virus",
+            "Few fighters in the city came from abroad, and there have been no reports of the virus among fighters.",
+        ),
+        (
+            "Reports: the militia uses chlorine gas against the army",
+            "An official said he had no reports of the use of chlorine gas by the militia against the army.",
+        ),
+    ],
+)
+def test_a_word_for_how_it_is_told_negated_on_one_side_is_no_opposite_claim(statement: str, source: str) -> None:
+    # "No reports of it" doubts the statement (it stays unsourced), but does not say the opposite of "reportedly".
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.UNSOURCED
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+
+
 # A word of untruth in the source that is about something else leaves a statement the source says in full alone.
 @pytest.mark.parametrize(
     ("statement", "source"),

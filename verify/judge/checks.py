@@ -160,6 +160,7 @@ def _clause_negation_conflicts(claim: _Tokens, doc: _Document) -> list[str]:
                     and stem in theirs
                     and ours[stem] != theirs[stem]
                     and stem not in _NEGATIONS
+                    and stem not in _NOT_TOLD_STEMS
                     and not _denial_reaches(clause if theirs[stem] else sentence, stem)
                 ):
                     return [_negation_conflict(clause, stem, ours[stem])]
@@ -216,6 +217,7 @@ def _negation_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[st
                 stem in theirs
                 and theirs[stem] != negated
                 and stem not in _NEGATIONS
+                and stem not in _NOT_TOLD_STEMS
                 and not _denial_reaches(sentence if negated else claim, stem)
             ):
                 return [_negation_conflict(claim, stem, negated)]
@@ -369,6 +371,11 @@ _REPORTING = _word_set(
     reports say said saying says show showed shown shows state stated statement statements states tell telling tells
     told write writes wrote written"""
 )
+
+# The stems of words that tell how a thing is told (hedges, reporting and hearsay words: "reportedly", "reports",
+# "claims"), not what is so: one negated on one side only is no opposite claim ("ISIS fighters have reportedly
+# contracted Ebola" against "there have been no reports of the disease").
+_NOT_TOLD_STEMS = frozenset(map(_stem, HEDGES | HEARSAY | _REPORTING))
 
 
 def _carried(word: str, stem: str, content: frozenset[str], keys: frozenset[str]) -> bool:
