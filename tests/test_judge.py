@@ -1372,6 +1372,41 @@ def test_a_word_for_how_it_is_told_negated_on_one_side_is_no_opposite_claim(stat
     assert not any(c.startswith("negation") for c in verdict.conflicts)
 
 
+def test_no_one_is_no_count() -> None:
+    verdict = judge_claim(
+        "No one was injured in the fire at the warehouse",
+        "Nobody was injured in the fire at the warehouse, firefighters said.",
+    )
+    assert verdict.label is Label.SOURCED
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        ("One person was injured in the fire", "Two people were injured in the fire."),
+        ("Three children were rescued from the river", "One child was rescued from the river."),
+    ],
+)
+def test_a_count_of_people_disputes_another_count_of_people(statement: str, source: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.DISPUTED
+    assert verdict.conflicts[0].startswith("number")
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("No one in the town is allowed to fish", {"allow"}),
+        ("Nobody at the club was told", {"told"}),
+        ("No one was injured", {"injur"}),
+    ],
+)
+def test_no_one_negates_what_is_done_not_where(text: str, negated: set[str]) -> None:
+    from verify.judge.tokens import _tokenise
+
+    assert {stem for stem, no in _tokenise(text).negated_stems.items() if no} == negated
+
+
 # A word of untruth in the source that is about something else leaves a statement the source says in full alone.
 @pytest.mark.parametrize(
     ("statement", "source"),

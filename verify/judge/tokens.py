@@ -110,9 +110,15 @@ _STEMMER = snowballstemmer.stemmer("english")
 _COMPARATOR_ENDS = frozenset(phrase[-1] for phrase, _sign in _COMPARATORS)
 
 
+_IRREGULAR_PLURALS = {"people": "person", "men": "man", "women": "woman", "children": "child"}
+
+
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """Snowball (Porter 2) stem, so that "killed", "kills" and "killing" match."""
+    """Snowball (Porter 2) stem, so that "killed", "kills" and "killing" match; a plural that the stemmer leaves
+    apart from its singular ("people", "children") is stemmed as the singular."""
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
     if len(word) <= 3 or not word.isalpha():
         return word.removesuffix("'s")
     return str(_STEMMER.stemWord(word))
@@ -216,6 +222,12 @@ def _number_word(token: str) -> bool:
     return token in _UNITS or token in _TENS or token in _SCALES or token == "dozen"
 
 
+# Words after which "one" stands for a person or thing, not a count.
+_ONE_AS_PRONOUN = frozenset(
+    (w,) for w in ("no", "the", "this", "that", "every", "any", "each", "which", "another", "good")
+)
+
+
 def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantity, ...]:
     found: list[_Quantity] = []
     i = 0
@@ -224,6 +236,9 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
         token = lower[i]
         if not token[0].isdigit() and token not in _NUMERIC_WORDS:
             i += 1
+            continue
+        if token == "one" and (lower[i - 1 : i] in _ONE_AS_PRONOUN or lower[i + 1 : i + 2] == ("another",)):
+            i += 1  # "no one was hurt", "the one who", "one another": no count
             continue
         first = i
         kind = "count"
@@ -470,16 +485,34 @@ def _negated_stems(tokens: _Tokens) -> dict[str, bool]:
     """Each content stem of a text, and whether a negation governs it ("did not reopen": reopen -> True). The
     negation reaches over adverbs to the word they modify ("was not ultimately scrapped": scrapped -> True)."""
     scope: dict[str, bool] = {}
-    pending = False
-    for word, stem, negates in zip(tokens.lower, tokens.stems, tokens.negations, strict=True):
+    pending = where = False
+    for k, (word, stem, negates) in enumerate(zip(tokens.lower, tokens.stems, tokens.negations, strict=True)):
         if negates:
             pending = True
+            # "No one in North Korea is allowed", "Nobody at the club was told": the negation is of what is done, not
+            # of the words that say where or among whom, up to the verb.
+            after = k + 2 if tokens.lower[k + 1 : k + 2] == ("one",) else k + 1
+            where = (
+                (word in _NOBODY or after == k + 2)
+                and tokens.lower[after : after + 1] in _WHERE
+                and not _AUXILIARIES.isdisjoint(tokens.lower[after:])
+            )
+            continue
+        if where:
+            where = word not in _AUXILIARIES
             continue
         if word in _STOP or not word.isalpha():
             continue
         scope[stem] = scope.get(stem, False) or pending
         pending = pending and _adverb(word)
     return scope
+
+
+_NOBODY = _word_set("nobody none nothing")
+_WHERE = frozenset((w,) for w in ("in", "at", "from", "of", "on", "inside", "outside", "within", "among"))
+_AUXILIARIES = _word_set(
+    "is was were are be been has have had can could will would may might shall should must do does did"
+)
 
 
 def _loosely_negated(tokens: _Tokens, reach: int = 3) -> frozenset[str]:
