@@ -724,6 +724,18 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
     assert "opposite: the statement says 'approved', the source says 'rejected'" in passive.conflicts
 
 
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        ("Some residents backed the plan.", "All residents backed the plan, the survey found."),
+        ("Many residents backed the plan.", "Most residents backed the plan, the survey found."),
+        ("The fire started close to the station.", "The fire started close to the station on Monday."),
+    ],
+)
+def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
+    assert judge_claim(statement, source).label is Label.SOURCED
+
+
 def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() -> None:
     # A denial reported is no opposite claim (the union may be wrong), but it carries nothing of "agreed".
     source = "The union has denied agreeing to any pay deal with the council, its secretary said on Monday."
@@ -753,6 +765,26 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage says only 'nearly sank'",
         ),
         (
+            "The river flooded the town centre.",
+            "The river came close to flooding the town centre on Monday.",
+            "the passage says only 'close to flooding'",
+        ),
+        (
+            "The bank collapsed last year.",
+            "The bank was on the verge of collapse last year.",
+            "the passage says only 'verge of collapse'",
+        ),
+        (
+            "Most residents backed the plan.",
+            "A few residents backed the plan, the survey found.",
+            "the passage says 'few residents', not 'Most'",
+        ),
+        (
+            "All flights were cancelled on Monday.",
+            "Several flights were cancelled on Monday.",
+            "the passage says 'Several flights', not 'All'",
+        ),
+        (
             "The mayor took bribes from the developer.",
             "A lawsuit claims that the mayor took bribes from the developer.",
             "the passage hedges ('claims')",
@@ -763,7 +795,18 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage hedges ('Rumours')",
         ),
     ],
-    ids=["irregular-verb", "denied-reports", "declined-to", "nearly", "claims-that", "rumours-that"],
+    ids=[
+        "irregular-verb",
+        "denied-reports",
+        "declined-to",
+        "nearly",
+        "close-to",
+        "verge-of",
+        "most-few",
+        "all-several",
+        "claims-that",
+        "rumours-that",
+    ],
 )
 def test_a_passage_that_denies_or_only_reports_a_plain_statement_does_not_source_it(
     statement: str, source: str, gap: str

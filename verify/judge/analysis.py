@@ -31,6 +31,7 @@ from verify.judge.checks import (
     told_as_fact,
     untrue_call,
     untrue_unasserted,
+    weaker_quantifier,
     word_keys,
 )
 from verify.judge.model import FEATURES, Features
@@ -161,7 +162,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     future = future_only(claim, closest)
     if future:
         gaps.append(f"the passage tells it as to come ({future!r})")
-    denied = negated_in_passage(claim, doc.tokens[best.start : best.end])
+    denied = negated_in_passage(claim, doc.tokens[best.start : best.end]) or weaker_quantifier(
+        claim, doc.tokens[best.start : best.end]
+    )
     if denied:
         gaps.append(denied)
     doubted = untrue_unasserted(claim, doc)  # a statement that asks or hedges: never `untrue`

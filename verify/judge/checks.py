@@ -438,7 +438,7 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
     that negate too (a passage that asserts what they negate), it cost WiCE dev a correct sourced."""
     if not _asserts_plainly(claim):
         return None
-    if not any(t.negated or not t.lower_set.isdisjoint(_REJECTING | _SHORT_OF) for t in sentences):
+    if not any(t.negated or not t.lower_set.isdisjoint(_REJECTING | _SHORT_OF | _SHORT_OF_ENDS) for t in sentences):
         return None  # most passages: nothing to look for
     # Each word's key, and for each of its uses in the passage: negated ("not"), denied (after "denied"), or neither.
     uses: dict[str, list[str]] = {}
@@ -451,8 +451,9 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
             if word in _STOP or not word.isalpha():
                 continue
             negated = sentence.negated_stems.get(sentence.stems[j], False)
-            short = j > 0 and sentence.lower[j - 1] in _SHORT_OF
-            use = "not" if negated else "denied" if j > denied else f"{sentence.spelled[j - 1]} {word}" if short else ""
+            before = _short_of_before(sentence.lower, j)
+            said = " ".join(sentence.spelled[j - before : j + 1])
+            use = "not" if negated else "denied" if j > denied else said if before else ""
             uses.setdefault(key, []).append(use)
     found: list[tuple[str, list[str]]] = []
     for k, key in enumerate(_keys(claim.lower)):
@@ -469,6 +470,64 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
     return f"the passage says only {found[0][1][0]!r}" if found else None
 
 
+def weaker_quantifier(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | None:
+    """Why the passage does not carry a statement that says how many of a thing with a stronger word than the passage
+    does for the same thing: "Most residents backed the plan" against "A few residents backed the plan" ("the passage
+    says 'few residents', not 'most'"). All is more than most, most more than many, many more than some, a few or
+    several; a passage with the stronger word carries the weaker ("all" carries "some")."""
+    if claim.lower_set.isdisjoint(_QUANTIFIERS):
+        return None
+    for k, word in enumerate(claim.lower):
+        if word not in _QUANTIFIERS:
+            continue
+        thing = _quantified(claim, k)
+        if thing is None:
+            continue
+        for sentence in sentences:
+            if sentence.lower_set.isdisjoint(_QUANTIFIERS):
+                continue
+            for j, theirs in enumerate(sentence.lower):
+                if (
+                    theirs in _QUANTIFIERS
+                    and _QUANTIFIERS[theirs] < _QUANTIFIERS[word]
+                    and _quantified(sentence, j) == thing
+                ):
+                    named = sentence.spelled[j + 1 : j + 1 + _distance(sentence, j)]
+                    return f"the passage says {' '.join([sentence.spelled[j], *named])!r}, not {claim.spelled[k]!r}"
+    return None
+
+
+# How many of a thing a word says, in order: some (a few, several) < many < most < all.
+_QUANTIFIERS = {
+    "some": 1,
+    "few": 1,
+    "several": 1,
+    "many": 2,
+    "numerous": 2,
+    "most": 3,
+    "majority": 3,
+    "all": 4,
+    "every": 4,
+}
+
+
+def _quantified(tokens: _Tokens, k: int) -> str | None:
+    """The stem of the thing the quantifier at `k` counts: the first content word within three words after it, past
+    "of the" ("most of the residents"); None: there is none."""
+    d = _distance(tokens, k)
+    return tokens.stems[k + d] if d else None
+
+
+def _distance(tokens: _Tokens, k: int) -> int:
+    for d in range(1, 4):
+        if k + d >= len(tokens.lower):
+            return 0
+        word = tokens.lower[k + d]
+        if word.isalpha() and word not in _STOP and word not in _QUANTIFIERS:
+            return d
+    return 0
+
+
 @functools.lru_cache(maxsize=8192)
 def _keys(words: tuple[str, ...]) -> tuple[str, ...]:
     """`predicate_key` of each word, kept: a passage's sentences are weighed against every statement of an article."""
@@ -477,6 +536,16 @@ def _keys(words: tuple[str, ...]) -> tuple[str, ...]:
 
 # Adverbs by which a passage says a thing all but happened ("the ship nearly sank"): it did not.
 _SHORT_OF = _word_set("nearly almost")
+# Phrases that say the same ("came close to flooding", "on the verge of collapse", "on the brink of war").
+_SHORT_OF_PHRASES = (("close", "to"), ("verge", "of"), ("brink", "of"))
+_SHORT_OF_ENDS = frozenset(phrase[-1] for phrase in _SHORT_OF_PHRASES)
+
+
+def _short_of_before(lower: Sequence[str], j: int) -> int:
+    """How many words right before word `j` say it all but happened ("nearly" 1, "close to" 2); 0: none."""
+    if j > 0 and lower[j - 1] in _SHORT_OF:
+        return 1
+    return 2 if j > 1 and tuple(lower[j - 2 : j]) in _SHORT_OF_PHRASES else 0
 
 
 def _asserts_plainly(claim: _Tokens) -> bool:

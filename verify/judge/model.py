@@ -64,7 +64,8 @@ class Features:
     #: 1.0 when the source calls untrue a statement that only asks or hedges it (checks.untrue_unasserted).
     called_untrue: float = 0.0
     #: 1.0 when the passage negates, denies or only nearly says a word that the statement asserts
-    #: (checks.negated_in_passage).
+    #: (checks.negated_in_passage), or says how many of a thing with a weaker word ("a few" for "most":
+    #: checks.weaker_quantifier).
     passage_negates: float = 0.0
 
     def value(self, name: str) -> float:
