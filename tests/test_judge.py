@@ -730,6 +730,7 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("Some residents backed the plan.", "All residents backed the plan, the survey found."),
         ("Many residents backed the plan.", "Most residents backed the plan, the survey found."),
         ("The fire started close to the station.", "The fire started close to the station on Monday."),
+        ("The company hired 200 engineers.", "The company hired 200 engineers and is hiring more."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
@@ -780,6 +781,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage says 'few residents', not 'Most'",
         ),
         (
+            "The company has hired 200 engineers.",
+            "The company is hiring 200 engineers, its chief executive said.",
+            "the passage tells it as under way ('is hiring')",
+        ),
+        (
             "All flights were cancelled on Monday.",
             "Several flights were cancelled on Monday.",
             "the passage says 'Several flights', not 'All'",
@@ -803,6 +809,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "close-to",
         "verge-of",
         "most-few",
+        "under-way",
         "all-several",
         "claims-that",
         "rumours-that",

@@ -29,6 +29,7 @@ from verify.judge.checks import (
     negated_in_passage,
     rare_words,
     told_as_fact,
+    under_way,
     untrue_call,
     untrue_unasserted,
     weaker_quantifier,
@@ -162,6 +163,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     future = future_only(claim, closest)
     if future:
         gaps.append(f"the passage tells it as to come ({future!r})")
+    going = under_way(claim, closest)
+    if going:
+        gaps.append(f"the passage tells it as under way ({going!r})")
     denied = negated_in_passage(claim, doc.tokens[best.start : best.end]) or weaker_quantifier(
         claim, doc.tokens[best.start : best.end]
     )
@@ -211,7 +215,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         near_number_coverage=numbers.coverage([q for t in near for q in t.quantities]),
         source_missing=float(len(missing_anywhere)),
         source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
-        hedged=float(bool(hedging) or bool(future)),
+        hedged=float(bool(hedging) or bool(future) or bool(going)),
         weekdays_missing=float(len(weekdays)),
         source_rare_missing=float(len(rare_words(missing_anywhere))),
         called_untrue=float(bool(doubted)),

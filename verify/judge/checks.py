@@ -647,6 +647,29 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
     return None
 
 
+def under_way(claim: _Tokens, sentence: _Tokens) -> str | None:
+    """The words of a passage sentence that tell as still under way what the statement tells as done: "is" or "are"
+    before the "-ing" form of a verb the statement has in the past ("The company has hired 200 engineers" against
+    "The company is hiring 200 engineers"). None: no such words, or the statement has that "-ing" form too."""
+    if sentence.lower_set.isdisjoint(_PRESENT_BE):
+        return None
+    done = {
+        predicate_key(w)
+        for k, w in enumerate(claim.lower)
+        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and claim.lower[k - 1 : k] not in (("be",), ("been",))
+    }
+    going = {predicate_key(w) for w in claim.lower if w.endswith("ing")}
+    told_done = {predicate_key(w) for w in sentence.lower if not w.endswith("ing")}  # "hired 200 and is hiring more"
+    for k, word in enumerate(sentence.lower[:-1]):
+        after = sentence.lower[k + 1]
+        if word in _PRESENT_BE and after.endswith("ing") and predicate_key(after) in done - going - told_done:
+            return f"{sentence.spelled[k]} {sentence.spelled[k + 1]}"
+    return None
+
+
+_PRESENT_BE = _word_set("is are am")
+
+
 def _hedging(tokens: _Tokens, claim: _Tokens | None = None) -> list[str]:
     """The hedge words of a text. Asked for a statement (`claim`), a hedge that governs its "to" ("plans to", "is in
     talks to", "threatened to") counts only when what follows the "to" is the statement's: "is trying to track down
