@@ -731,10 +731,19 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("Many residents backed the plan.", "Most residents backed the plan, the survey found."),
         ("The fire started close to the station.", "The fire started close to the station on Monday."),
         ("The company hired 200 engineers.", "The company hired 200 engineers and is hiring more."),
+        ("The budget rose last year.", "The budget rose last year and will rise next year, the council said."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
     assert judge_claim(statement, source).label is Label.SOURCED
+
+
+def test_next_week_against_last_week_is_another_date() -> None:
+    verdict = judge_claim("The council will vote on the plan next week.", "The council voted on the plan last week.")
+    assert verdict.label is Label.DISPUTED
+    assert "date: the statement says 'next week', the source says 'last week'" in verdict.conflicts
+    same = judge_claim("The council voted on the plan last week.", "The council voted on the plan last week.")
+    assert same.label is Label.SOURCED
 
 
 def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() -> None:

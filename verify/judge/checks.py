@@ -642,9 +642,23 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
         j = k + 1
         while j < len(sentence.lower) and j <= k + 3 and sentence.lower[j] in _BETWEEN_FUTURE:
             j += 1
-        if j < len(sentence.lower) and predicate_key(sentence.lower[j]) in past:
+        if j < len(sentence.lower) and predicate_key(sentence.lower[j]) in past - _told_done(sentence):
             return sentence.spelled[k]
     return None
+
+
+def _told_done(sentence: _Tokens) -> set[str]:
+    """The keys of the verbs a sentence has in the past ("rose", "hired"): "the budget rose last year and will rise next
+    year" tells the rise done, whatever it adds to come."""
+    return {
+        predicate_key(w)
+        for k, w in enumerate(sentence.lower)
+        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and sentence.lower[k - 1 : k] not in _NOT_DONE_BEFORE
+    }
+
+
+# Words before a past form that make it no past ("will be closed", "has been hired" stays done: "been" is not here).
+_NOT_DONE_BEFORE = frozenset((w,) for w in ("be", "will", "to", "would", "may", "might", "could", "should"))
 
 
 def under_way(claim: _Tokens, sentence: _Tokens) -> str | None:
@@ -659,7 +673,7 @@ def under_way(claim: _Tokens, sentence: _Tokens) -> str | None:
         if (w.endswith("ed") or predicate_key(w) != _stem(w)) and claim.lower[k - 1 : k] not in (("be",), ("been",))
     }
     going = {predicate_key(w) for w in claim.lower if w.endswith("ing")}
-    told_done = {predicate_key(w) for w in sentence.lower if not w.endswith("ing")}  # "hired 200 and is hiring more"
+    told_done = _told_done(sentence)  # "hired 200 engineers and is hiring more"
     for k, word in enumerate(sentence.lower[:-1]):
         after = sentence.lower[k + 1]
         if word in _PRESENT_BE and after.endswith("ing") and predicate_key(after) in done - going - told_done:
@@ -741,11 +755,29 @@ def _swap_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
     the same thing gives differently ("on Thursday" against "on Tuesday"), the passage not having the statement's."""
     passage_lower = {w for s in sentences for w in s.lower}
     for k, word in enumerate(claim.lower):
+        unit = claim.lower[k + 1 : k + 2]
         if word in _WEEKDAYS:
             kind, others = "weekday", _WEEKDAYS - {word}
         elif word in ORDER_OPPOSITES:
             kind, others = "order", frozenset({ORDER_OPPOSITES[word]})
+        elif word in _TIME_DIRECTION and unit and unit[0] in _TIME_UNITS:
+            kind, others = "date", frozenset({_TIME_DIRECTION[word]})
         else:
+            continue
+        if kind == "date":
+            # "next week" against "last week": the same unit, the other way; said in full in the reason.
+            for sentence in sentences:
+                j = next(
+                    (j for j, w in enumerate(sentence.lower[:-1]) if w in others and sentence.lower[j + 1] == unit[0]),
+                    None,
+                )
+                if (
+                    j is not None
+                    and (word, unit[0]) not in itertools.pairwise(sentence.lower)
+                    and _rest_shared(claim, sentence, {claim.stems[k], claim.stems[k + 1]})
+                ):
+                    ours, theirs = " ".join(claim.spelled[k : k + 2]), " ".join(sentence.spelled[j : j + 2])
+                    return [f"date: the statement says {ours!r}, the source says {theirs!r}"]
             continue
         if word in passage_lower:
             continue
@@ -754,6 +786,14 @@ def _swap_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
             if j is not None and _rest_shared(claim, sentence, {claim.stems[k]}):
                 return [f"{kind}: the statement says {claim.spelled[k]!r}, the source says {sentence.spelled[j]!r}"]
     return []
+
+
+# "next week" against "last week": the time a statement points to, and the other way.
+_TIME_DIRECTION = {"next": "last", "last": "next"}
+_TIME_UNITS = _word_set(
+    "week weekend month year season summer winter spring autumn term session monday tuesday wednesday thursday "
+    "friday saturday sunday"
+)
 
 
 def _name_starts(tokens: _Tokens) -> list[int]:
