@@ -738,6 +738,23 @@ def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, sourc
     assert judge_claim(statement, source).label is Label.SOURCED
 
 
+@pytest.mark.parametrize(
+    ("statement", "source", "conflict"),
+    [
+        ("Turnout was 65 percent", "Turnout was 56 percent.", "percentage: the statement says '65 percent'"),
+        (
+            "The bridge cost 12 million dollars",
+            "The bridge cost 21 million dollars.",
+            "the statement says '12 million'",
+        ),
+    ],
+)
+def test_a_number_swapped_before_its_unit_is_disputed(statement: str, source: str, conflict: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.DISPUTED
+    assert any(conflict in c for c in verdict.conflicts)
+
+
 def test_next_week_against_last_week_is_another_date() -> None:
     verdict = judge_claim("The council will vote on the plan next week.", "The council voted on the plan last week.")
     assert verdict.label is Label.DISPUTED

@@ -338,8 +338,9 @@ def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], th
     """A number of the statement that its closest sentence, aligned word for word, has replaced by another of the same
     kind that cannot also be true ("stepped down in 2021" against "stepped down in 2012"): the words around it are the
     same words, where `_number_conflicts` asks for a content word beside each number."""
-    mine = [q for q in claim.quantities if ours[0] <= q.first and q.last < ours[1]]
-    other = [p for p in sentence.quantities if theirs[0] <= p.first and p.last < theirs[1]]
+    # A quantity that begins in the replaced span ("65" of "65 percent", whose unit is the same on both sides).
+    mine = [q for q in claim.quantities if ours[0] <= q.first < ours[1]]
+    other = [p for p in sentence.quantities if theirs[0] <= p.first < theirs[1]]
     if len(mine) != 1 or len(other) != 1:
         return []
     q, p = mine[0], other[0]
