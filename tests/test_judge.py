@@ -812,6 +812,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage tells it as under way ('is hiring')",
         ),
         (
+            "The city banned cars from the centre.",
+            "The city considered banning cars from the centre last year.",
+            "the passage hedges ('considered')",
+        ),
+        (
             "All flights were cancelled on Monday.",
             "Several flights were cancelled on Monday.",
             "the passage says 'Several flights', not 'All'",
@@ -836,6 +841,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "verge-of",
         "most-few",
         "under-way",
+        "considered-banning",
         "all-several",
         "claims-that",
         "rumours-that",

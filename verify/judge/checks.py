@@ -702,7 +702,19 @@ def _hedging(tokens: _Tokens, claim: _Tokens | None = None) -> list[str]:
             after = tokens.lower[k + 2 : k + 3]
             if claim is None or (after and predicate_key(after[0]) in _keys(claim.lower)):
                 found.append(tokens.spelled[k])
+        elif word in _HEDGES_BEFORE_ING and tokens.lower[k + 1 : k + 2] and tokens.lower[k + 1].endswith("ing"):
+            after = tokens.lower[k + 1 : k + 2]
+            if claim is None or predicate_key(after[0]) in _keys(claim.lower):
+                found.append(tokens.spelled[k])
     return found
+
+
+# Verbs that hedge the "-ing" form after them ("considered banning cars", "is weighing raising taxes"), counted as
+# `HEDGES_BEFORE_TO` are: only for the statement's own verb.
+_HEDGES_BEFORE_ING = _word_set(
+    "consider considers considered weigh weighs weighed weighing mull mulls mulled mulling discuss discusses "
+    "discussed discussing debate debates debated debating"
+)
 
 
 def _rest_shared(claim: _Tokens, sentence: _Tokens, left_out: set[str]) -> bool:
