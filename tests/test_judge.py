@@ -732,6 +732,7 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("The fire started close to the station.", "The fire started close to the station on Monday."),
         ("The company hired 200 engineers.", "The company hired 200 engineers and is hiring more."),
         ("The budget rose last year.", "The budget rose last year and will rise next year, the council said."),
+        ("The company denied the allegations.", "The company denied the allegations in a statement."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
@@ -817,6 +818,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage hedges ('considered')",
         ),
         (
+            "The company denied the allegations.",
+            "The company did not deny the allegations, its lawyer said.",
+            "the passage negates 'denied'",
+        ),
+        (
             "All flights were cancelled on Monday.",
             "Several flights were cancelled on Monday.",
             "the passage says 'Several flights', not 'All'",
@@ -842,6 +848,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "most-few",
         "under-way",
         "considered-banning",
+        "denial-negated",
         "all-several",
         "claims-that",
         "rumours-that",

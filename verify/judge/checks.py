@@ -438,7 +438,7 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
     68, discuss 1537 -> 1465); the dev halves of WiCE, FEVER-Symmetric and CLIMATE-FEVER unchanged. Asked of statements
     that negate too (a passage that asserts what they negate), it cost WiCE dev a correct sourced."""
     if not _asserts_plainly(claim):
-        return None
+        return _denial_negated(claim, sentences)
     if not any(t.negated or not t.lower_set.isdisjoint(_REJECTING | _SHORT_OF | _SHORT_OF_ENDS) for t in sentences):
         return None  # most passages: nothing to look for
     # Each word's key, and for each of its uses in the passage: negated ("not"), denied (after "denied"), or neither.
@@ -527,6 +527,23 @@ def _distance(tokens: _Tokens, k: int) -> int:
         if word.isalpha() and word not in _STOP and word not in _QUANTIFIERS:
             return d
     return 0
+
+
+def _denial_negated(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | None:
+    """Why the passage does not carry a statement that denies ("The company denied the allegations") and negates
+    nothing else, when the passage negates the denial ("The company did not deny the allegations", "declined to deny
+    them"): "the passage negates 'denied'". None: the statement negates more than by a denial verb, or the passage
+    does not negate the verb."""
+    denials = [k for k, word in enumerate(claim.lower) if word in _DENIALS]
+    if not denials or any(negates and k not in denials for k, negates in enumerate(claim.negations)):
+        return None
+    if not claim.lower_set.isdisjoint(DEBUNKING | _REFUTING - _DENIALS):
+        return None
+    for sentence in sentences:
+        for j, word in enumerate(sentence.lower):
+            if word in _DENIALS and any(sentence.negations[max(0, j - 3) : j]):
+                return f"the passage negates {claim.spelled[denials[0]]!r}"
+    return None
 
 
 @functools.lru_cache(maxsize=8192)
