@@ -32,6 +32,7 @@ from verify.judge.tokens import (
     _QUOTED,
     _STOP,
     _WEEKDAYS,
+    _claim_tokens,
     _common_words,
     _compatible,
     _Document,
@@ -439,7 +440,7 @@ def negated_in_passage(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | No
     that negate too (a passage that asserts what they negate), it cost WiCE dev a correct sourced."""
     if not _asserts_plainly(claim):
         return _denial_negated(claim, sentences)
-    if not any(t.negated or not t.lower_set.isdisjoint(_REJECTING | _SHORT_OF | _SHORT_OF_ENDS) for t in sentences):
+    if not any(t.negated or not t.lower_set.isdisjoint(_PASSAGE_CUES) for t in sentences):
         return None  # most passages: nothing to look for
     # Each word's key, and for each of its uses in the passage: negated ("not"), denied (after "denied"), or neither.
     uses: dict[str, list[str]] = {}
@@ -556,7 +557,6 @@ def _keys(words: tuple[str, ...]) -> tuple[str, ...]:
 _SHORT_OF = _word_set("nearly almost")
 # Phrases that say the same ("came close to flooding", "on the verge of collapse", "on the brink of war").
 _SHORT_OF_PHRASES = (("close", "to"), ("verge", "of"), ("brink", "of"))
-_SHORT_OF_ENDS = frozenset(phrase[-1] for phrase in _SHORT_OF_PHRASES)
 
 
 def _short_of_before(lower: Sequence[str], j: int) -> int:
@@ -589,9 +589,14 @@ def rare_words(words: Iterable[str]) -> list[str]:
 def _attribution(claim: _Tokens) -> frozenset[str]:
     """The words by which a statement says who said it, which its source need not repeat: a short clause with a
     reporting word beside the statement's own ("..., the library's closure notice said"), and what follows
-    "according to" in its clause."""
+    "according to" in its clause. Worked out once a statement (`_attribution_of`): it is asked of every passage."""
+    return _attribution_of(claim.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribution_of(text: str) -> frozenset[str]:
     found: set[str] = set()
-    clauses = claim.clauses
+    clauses = _claim_tokens(text).clauses
     sizes = [len(clause.content - _REPORTING_STEMS) for clause in clauses]
     for k, clause in enumerate(clauses):
         words = clause.lower
@@ -709,6 +714,8 @@ def _hedging(tokens: _Tokens, claim: _Tokens | None = None) -> list[str]:
     that kind that came with it ("talks", "poised", "about", "ready", "prepared", "willing", "try", "attempt",
     "threaten", "vow", "promise", "pledge"): agree precision of sourced 32.8 -> 32.9, false alarms of disputed 353 ->
     347, none found lost; dev halves of the other sets unchanged."""
+    if tokens.lower_set.isdisjoint(_HEDGE_CUES):
+        return []
     found = []
     for k, word in enumerate(tokens.lower):
         if word == "may" and month_may(tokens.lower, tokens.capital, k):
@@ -732,6 +739,7 @@ _HEDGES_BEFORE_ING = _word_set(
     "consider considers considered weigh weighs weighed weighing mull mulls mulled mulling discuss discusses "
     "discussed discussing debate debates debated debating"
 )
+_HEDGE_CUES = HEDGES | HEDGES_BEFORE_TO | _HEDGES_BEFORE_ING
 
 
 def _rest_shared(claim: _Tokens, sentence: _Tokens, left_out: set[str]) -> bool:
@@ -976,7 +984,7 @@ def told_as_fact(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
 
     FNC-1 fresh, tune and dev halves: 6 more disagreeing pairs found, no false alarm; the dev halves of WiCE,
     FEVER-Symmetric and CLIMATE-FEVER and `bench/dispute_bench.py` unchanged."""
-    if _question(claim) or _hedging(claim) or claim.negated_outside_quotes:
+    if not _may_call_untrue(claim) or _question(claim) or _hedging(claim) or claim.negated_outside_quotes:
         return None
     if not claim.lower_set.isdisjoint(_REFUTING) or _reports_someone(claim):
         return None
@@ -1043,11 +1051,13 @@ def _doubts_itself(claim: _Tokens) -> bool:
     """Whether a statement itself calls its story untrue, refutes or doubts it ("Expert casts doubt on spider story",
     "Police shoot down rumours", "Reports of cases are incorrect", "the video was staged"): a source that calls the
     story untrue agrees with it."""
-    if not claim.lower_set.isdisjoint(DEBUNKING | _REFUTING | _DOUBTING):
+    if not claim.lower_set.isdisjoint(_DOUBT_WORDS):
         return True
+    if claim.lower_set.isdisjoint(_DOUBT_PHRASE_STARTS):
+        return False
     return any(
         claim.lower[k : k + len(phrase)] == phrase
-        for phrase in DEBUNKING_PHRASES + _DOUBTING_PHRASES
+        for phrase in _DOUBT_PHRASES
         for k in range(len(claim.lower))
         if claim.lower[k] == phrase[0]
     )
@@ -1066,6 +1076,10 @@ _DOUBTING_PHRASES = (
     ("made", "up"),
     ("makes", "up"),
 )
+
+
+_DOUBT_PHRASES = DEBUNKING_PHRASES + _DOUBTING_PHRASES
+_DOUBT_PHRASE_STARTS = frozenset(phrase[0] for phrase in _DOUBT_PHRASES)
 
 
 def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
@@ -1229,6 +1243,10 @@ _DENIALS = _word_set("deny denies denied denying")
 # A statement that reports a story denied or refuted ("Judd Nelson rebuffs rumours that he died") agrees with a source
 # that calls the story untrue. FNC-1 fresh, tune and dev halves: 6 false alarms of 6 calls.
 _REFUTING = _REJECTING | _word_set("rebut rebuts rebutted rebuff rebuffs rebuffed disavow disavows disavowed")
+_DOUBT_WORDS = DEBUNKING | _REFUTING | _DOUBTING
+# The words without which a passage neither denies nor falls short of anything (`negated_in_passage`'s quick test:
+# "close", not "to").
+_PASSAGE_CUES = _REJECTING | _SHORT_OF | frozenset(phrase[0] for phrase in _SHORT_OF_PHRASES)
 
 # Words for what someone is accused of, as told: not the story's own words ("the allegations are false").
 _CHARGES = HEARSAY | _word_set("allegation allegations accusation accusations charge charges")
