@@ -733,6 +733,7 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("The company hired 200 engineers.", "The company hired 200 engineers and is hiring more."),
         ("The budget rose last year.", "The budget rose last year and will rise next year, the council said."),
         ("The company denied the allegations.", "The company denied the allegations in a statement."),
+        ("The council voted to close the library.", "The council voted to close the library in May."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
@@ -823,6 +824,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage negates 'denied'",
         ),
         (
+            "The company acquired its rival for 2 billion dollars.",
+            "The company agreed to acquire its rival for 2 billion dollars.",
+            "the passage hedges ('agreed')",
+        ),
+        (
             "All flights were cancelled on Monday.",
             "Several flights were cancelled on Monday.",
             "the passage says 'Several flights', not 'All'",
@@ -849,6 +855,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "under-way",
         "considered-banning",
         "denial-negated",
+        "agreed-to",
         "all-several",
         "claims-that",
         "rumours-that",

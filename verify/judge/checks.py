@@ -631,13 +631,31 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     discuss 1465 -> 1422); the dev halves of the other sets unchanged."""
     if _hedging(claim):
         return []
-    found = _hedging(sentence, claim)
+    found = _hedging(sentence, claim) + _agreed_only(claim, sentence)
     if not _unconfirmed(claim):
         found += _uncertainty(sentence)
     if _asserts_plainly(claim) and claim.lower_set.isdisjoint(HEARSAY | _REPORTING) and not _attribution(claim):
         rejected = _denied_after(sentence)  # "rejected claims that ...": what the claims say is denied, not told
         found += [sentence.spelled[k] for k, word in enumerate(sentence.lower) if word in HEARSAY and k < rejected]
     return found
+
+
+def _agreed_only(claim: _Tokens, sentence: _Tokens) -> list[str]:
+    """The words by which a passage tells that the statement's act was agreed, decided or voted on, not done ("agreed
+    to acquire its rival" for "acquired its rival"): counted as hedges on the passage's side only, so that a statement
+    that itself says "agreed to" is read as a plain one."""
+    if sentence.lower_set.isdisjoint(_AGREEING) or not claim.lower_set.isdisjoint(_AGREEING):
+        return []
+    return [
+        sentence.spelled[k]
+        for k, word in enumerate(sentence.lower[:-2])
+        if word in _AGREEING
+        and sentence.lower[k + 1] == "to"
+        and predicate_key(sentence.lower[k + 2]) in _keys(claim.lower)
+    ]
+
+
+_AGREEING = _word_set("agree agrees agreed decide decides decided vote votes voted")
 
 
 _FUTURE = _word_set("will shall")
