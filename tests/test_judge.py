@@ -734,6 +734,7 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("The budget rose last year.", "The budget rose last year and will rise next year, the council said."),
         ("The company denied the allegations.", "The company denied the allegations in a statement."),
         ("The council voted to close the library.", "The council voted to close the library in May."),
+        ("The bridge is one of the longest in Europe.", "The bridge is one of the longest in Europe, officials said."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
@@ -829,6 +830,16 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage hedges ('agreed')",
         ),
         (
+            "The bridge is the longest in Europe.",
+            "The bridge is one of the longest in Europe, its builders said.",
+            "the passage says only 'one of the longest'",
+        ),
+        (
+            "The company is the largest employer in the region.",
+            "The company is the second-largest employer in the region.",
+            "the passage says only 'second largest'",
+        ),
+        (
             "All flights were cancelled on Monday.",
             "Several flights were cancelled on Monday.",
             "the passage says 'Several flights', not 'All'",
@@ -856,6 +867,8 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "considered-banning",
         "denial-negated",
         "agreed-to",
+        "one-of-the",
+        "second-largest",
         "all-several",
         "claims-that",
         "rumours-that",

@@ -28,6 +28,7 @@ from verify.judge.checks import (
     missing_words,
     negated_in_passage,
     rare_words,
+    superlative_weakened,
     told_as_fact,
     under_way,
     untrue_call,
@@ -166,8 +167,11 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     going = under_way(claim, closest)
     if going:
         gaps.append(f"the passage tells it as under way ({going!r})")
-    denied = negated_in_passage(claim, doc.tokens[best.start : best.end]) or weaker_quantifier(
-        claim, doc.tokens[best.start : best.end]
+    best_sentences = doc.tokens[best.start : best.end]
+    denied = (
+        negated_in_passage(claim, best_sentences)
+        or weaker_quantifier(claim, best_sentences)
+        or superlative_weakened(claim, best_sentences)
     )
     if denied:
         gaps.append(denied)

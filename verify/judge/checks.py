@@ -499,6 +499,32 @@ def weaker_quantifier(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | Non
     return None
 
 
+def superlative_weakened(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | None:
+    """Why the passage does not carry a statement that says a thing is the most of something ("the longest bridge in
+    Europe", "the largest employer") when the passage says it is only one of them or comes later ("one of the
+    longest", "the second-largest"): "the passage says only 'one of the longest'". None: no such words."""
+    for k, word in enumerate(claim.lower):
+        if not (k and claim.lower[k - 1] == "the" and word.endswith("est") and len(word) > 4):
+            continue
+        if claim.lower[max(0, k - 3) : k - 1] == ("one", "of") or claim.lower[k - 2 : k - 1] in _PLACES:
+            continue  # the statement says as little itself
+        for sentence in sentences:
+            for j, theirs in enumerate(sentence.lower):
+                if theirs != word:
+                    continue
+                if sentence.lower[max(0, j - 3) : j] == ("one", "of", "the"):
+                    return f"the passage says only {' '.join(sentence.spelled[j - 3 : j + 1])!r}"
+                if sentence.lower[j - 1 : j] in _PLACES:
+                    return f"the passage says only {' '.join(sentence.spelled[j - 1 : j + 1])!r}"
+    return None
+
+
+# Ordinals that put a superlative's thing after the first ("the second-largest").
+_PLACES = frozenset(
+    (w,) for w in ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+)
+
+
 # How many of a thing a word says, in order: some (a few, several) < many < most < all.
 _QUANTIFIERS = {
     "some": 1,

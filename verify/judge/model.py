@@ -66,7 +66,8 @@ class Features:
     called_untrue: float = 0.0
     #: 1.0 when the passage negates, denies or only nearly says a word that the statement asserts
     #: (checks.negated_in_passage), or says how many of a thing with a weaker word ("a few" for "most":
-    #: checks.weaker_quantifier).
+    #: checks.weaker_quantifier), or ranks it lower ("one of the longest" for "the longest":
+    #: checks.superlative_weakened).
     passage_negates: float = 0.0
 
     def value(self, name: str) -> float:
