@@ -735,6 +735,8 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("The company denied the allegations.", "The company denied the allegations in a statement."),
         ("The council voted to close the library.", "The council voted to close the library in May."),
         ("The bridge is one of the longest in Europe.", "The bridge is one of the longest in Europe, officials said."),
+        ("The factory employed 300 people.", "The factory employed 300 people until it closed in 2015."),
+        ("The museum is open until 8pm.", "The museum is open until 8pm on Fridays."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
@@ -835,6 +837,16 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage says only 'one of the longest'",
         ),
         (
+            "The factory employs 300 people.",
+            "The factory employed 300 people until it closed in 2015.",
+            "the passage says it held only 'until it closed in 2015'",
+        ),
+        (
+            "The mayor is a member of the Green party.",
+            "The mayor was a member of the Green party until 2019.",
+            "the passage says it held only 'until 2019'",
+        ),
+        (
             "The company is the largest employer in the region.",
             "The company is the second-largest employer in the region.",
             "the passage says only 'second largest'",
@@ -868,6 +880,8 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "denial-negated",
         "agreed-to",
         "one-of-the",
+        "held-until",
+        "was-until",
         "second-largest",
         "all-several",
         "claims-that",

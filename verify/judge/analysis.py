@@ -25,6 +25,7 @@ from verify.judge.checks import (
     denied_too,
     future_only,
     hedges,
+    held_until,
     missing_words,
     negated_in_passage,
     rare_words,
@@ -167,6 +168,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     going = under_way(claim, closest)
     if going:
         gaps.append(f"the passage tells it as under way ({going!r})")
+    ended = held_until(claim, closest)
+    if ended:
+        gaps.append(f"the passage says it held only {ended!r}")
     best_sentences = doc.tokens[best.start : best.end]
     denied = (
         negated_in_passage(claim, best_sentences)
@@ -219,7 +223,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         near_number_coverage=numbers.coverage([q for t in near for q in t.quantities]),
         source_missing=float(len(missing_anywhere)),
         source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
-        hedged=float(bool(hedging) or bool(future) or bool(going)),
+        hedged=float(bool(hedging) or bool(future) or bool(going) or bool(ended)),
         weekdays_missing=float(len(weekdays)),
         source_rare_missing=float(len(rare_words(missing_anywhere))),
         called_untrue=float(bool(doubted)),

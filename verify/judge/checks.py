@@ -666,6 +666,32 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
     return found
 
 
+def held_until(claim: _Tokens, sentence: _Tokens) -> str | None:
+    """The words by which a passage sentence says that what the statement tells as holding now held only until some
+    time ("The factory employs 300 people" against "The factory employed 300 people until it closed in 2015"; "The
+    mayor is a member of the party" against "was a member of the party until 2019"): "until" and the word after it.
+    The statement is in the present ("is", "are", "has", "have", or a verb in "-s" whose past the sentence has), the
+    sentence in the past; a statement in the past, or one with "until" of its own, is carried. None: no such words.
+    The words are "until" and up to four after it."""
+    if "until" not in sentence.lower_set or "until" in claim.lower_set or not claim.lower_set.isdisjoint(_PAST_BE):
+        return None
+    k = sentence.lower.index("until")
+    if sentence.lower[k - 1 : k] == ("not",):
+        return None  # "not until 2019": it began then
+    past = _told_done(sentence) | (sentence.lower_set & _PAST_BE)
+    keys = {predicate_key(w) for w in claim.lower if w.endswith("s") and not w.endswith("ss")}
+    present = not claim.lower_set.isdisjoint(_PRESENT_BE | _PRESENT_HAVE) and not (
+        sentence.lower_set & _PAST_BE
+    ).isdisjoint({"was", "were", "had"})
+    if not (present or keys & past):
+        return None
+    return " ".join(sentence.spelled[k : k + 5])
+
+
+_PAST_BE = _word_set("was were had")
+_PRESENT_HAVE = _word_set("has have")
+
+
 def _agreed_only(claim: _Tokens, sentence: _Tokens) -> list[str]:
     """The words by which a passage tells that the statement's act was agreed, decided or voted on, not done ("agreed
     to acquire its rival" for "acquired its rival"): counted as hedges on the passage's side only, so that a statement

@@ -55,7 +55,8 @@ class Features:
     source_missing_share: float = 0.0
     #: 1.0 when the passage hedges ("may", "if", "plans to"), or tells as to come what the statement tells as done
     #: ("will be closed" for "was closed": checks.future_only) or as under way ("is hiring" for "has hired":
-    #: checks.under_way), where the statement asserts.
+    #: checks.under_way), or as ended what the statement tells as holding ("until 2019": checks.held_until), where the
+    #: statement asserts.
     hedged: float = 0.0
     #: The statement's weekdays that neither the passage nor a sentence either side of it names (a weekday is a date:
     #: "voted on Monday" is not carried by a passage that never says when).
