@@ -737,6 +737,7 @@ def test_opposite_words_about_different_things_are_no_opposite_claim() -> None:
         ("The bridge is one of the longest in Europe.", "The bridge is one of the longest in Europe, officials said."),
         ("The factory employed 300 people.", "The factory employed 300 people until it closed in 2015."),
         ("The museum is open until 8pm.", "The museum is open until 8pm on Fridays."),
+        ("The road flooded on Monday.", "The road was closed on Monday due to flooding."),
     ],
 )
 def test_a_passage_that_says_as_much_or_more_still_sources(statement: str, source: str) -> None:
@@ -758,6 +759,14 @@ def test_a_number_swapped_before_its_unit_is_disputed(statement: str, source: st
     verdict = judge_claim(statement, source)
     assert verdict.label is Label.DISPUTED
     assert any(conflict in c for c in verdict.conflicts)
+
+
+def test_fewer_against_more_is_an_opposite() -> None:
+    verdict = judge_claim(
+        "The festival attracted fewer visitors than last year.", "The festival attracted more visitors than last year."
+    )
+    assert verdict.label is Label.DISPUTED
+    assert "opposite: the statement says 'fewer', the source says 'more'" in verdict.conflicts
 
 
 def test_next_week_against_last_week_is_another_date() -> None:
@@ -842,6 +851,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage says it held only 'until it closed in 2015'",
         ),
         (
+            "The minister announced the new policy on Monday.",
+            "The minister is due to announce the new policy on Monday.",
+            "the passage hedges ('due')",
+        ),
+        (
             "The mayor is a member of the Green party.",
             "The mayor was a member of the Green party until 2019.",
             "the passage says it held only 'until 2019'",
@@ -881,6 +895,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "agreed-to",
         "one-of-the",
         "held-until",
+        "due-to",
         "was-until",
         "second-largest",
         "all-several",

@@ -317,7 +317,7 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
         if op != "replace":
             continue
         conflicts += _swapped_number(claim, sentence, (i1, i2), (j1, j2))
-        if i2 - i1 == 1 and j2 - j1 == 1 and _STANCE_OPPOSITES.get(claim.lower[i1]) == sentence.lower[j1]:
+        if i2 - i1 == 1 and j2 - j1 == 1 and sentence.lower[j1] in _STANCE_OPPOSITES.get(claim.lower[i1], ()):
             conflicts.append(
                 f"opposite: the statement says {claim.spelled[i1]!r}, the source says {sentence.spelled[j1]!r}"
             )
@@ -332,7 +332,15 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
 
 # Opposites among the stop words, which the antonym table leaves out: one in place of the other in a sentence that is
 # otherwise the statement word for word turns it round ("voted against the bill" against "voted for the bill").
-_STANCE_OPPOSITES = {"for": "against", "against": "for", "above": "below", "below": "above"}
+_STANCE_OPPOSITES = {
+    "for": ("against",),
+    "against": ("for",),
+    "above": ("below",),
+    "below": ("above",),
+    "more": ("fewer", "less"),
+    "fewer": ("more",),
+    "less": ("more",),
+}
 
 
 def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], theirs: tuple[int, int]) -> list[str]:
@@ -696,18 +704,21 @@ def _agreed_only(claim: _Tokens, sentence: _Tokens) -> list[str]:
     """The words by which a passage tells that the statement's act was agreed, decided or voted on, not done ("agreed
     to acquire its rival" for "acquired its rival"): counted as hedges on the passage's side only, so that a statement
     that itself says "agreed to" is read as a plain one."""
-    if sentence.lower_set.isdisjoint(_AGREEING) or not claim.lower_set.isdisjoint(_AGREEING):
+    if sentence.lower_set.isdisjoint(_NOT_YET) or not claim.lower_set.isdisjoint(_NOT_YET):
         return []
     return [
         sentence.spelled[k]
         for k, word in enumerate(sentence.lower[:-2])
-        if word in _AGREEING
+        if (word in _AGREEING or (word == "due" and sentence.lower[k - 1 : k] in _BE_BEFORE_DUE))
         and sentence.lower[k + 1] == "to"
         and predicate_key(sentence.lower[k + 2]) in _keys(claim.lower)
     ]
 
 
 _AGREEING = _word_set("agree agrees agreed decide decides decided vote votes voted")
+_NOT_YET = _AGREEING | {"due"}
+# "is due to announce" (to come), not "closed due to flooding" (because of it).
+_BE_BEFORE_DUE = frozenset((w,) for w in ("is", "are", "was", "were", "be"))
 
 
 _FUTURE = _word_set("will shall")
