@@ -871,6 +871,11 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
             "the passage says 'Several flights', not 'All'",
         ),
         (
+            "The team scored more goals than any other.",
+            "The team scored fewer goals than its rival but won the league.",
+            "the passage says 'fewer goals', not 'more'",
+        ),
+        (
             "The mayor took bribes from the developer.",
             "A lawsuit claims that the mayor took bribes from the developer.",
             "the passage hedges ('claims')",
@@ -899,6 +904,7 @@ def test_a_passage_that_negates_what_the_statement_asserts_does_not_source_it() 
         "was-until",
         "second-largest",
         "all-several",
+        "more-fewer",
         "claims-that",
         "rumours-that",
     ],

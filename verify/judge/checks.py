@@ -485,23 +485,22 @@ def weaker_quantifier(claim: _Tokens, sentences: Sequence[_Tokens]) -> str | Non
     does for the same thing: "Most residents backed the plan" against "A few residents backed the plan" ("the passage
     says 'few residents', not 'most'"). All is more than most, most more than many, many more than some, a few or
     several; a passage with the stronger word carries the weaker ("all" carries "some")."""
-    if claim.lower_set.isdisjoint(_QUANTIFIERS):
+    if claim.lower_set.isdisjoint(_QUANTIFIERS) and claim.lower_set.isdisjoint(_COMPARATIVES):
         return None
     for k, word in enumerate(claim.lower):
-        if word not in _QUANTIFIERS:
+        if word not in _QUANTIFIERS and word not in _COMPARATIVES:
             continue
         thing = _quantified(claim, k)
         if thing is None:
             continue
         for sentence in sentences:
-            if sentence.lower_set.isdisjoint(_QUANTIFIERS):
+            if sentence.lower_set.isdisjoint(_QUANTIFIERS) and sentence.lower_set.isdisjoint(_COMPARATIVES):
                 continue
             for j, theirs in enumerate(sentence.lower):
-                if (
-                    theirs in _QUANTIFIERS
-                    and _QUANTIFIERS[theirs] < _QUANTIFIERS[word]
-                    and _quantified(sentence, j) == thing
-                ):
+                weaker = (
+                    theirs in _QUANTIFIERS and word in _QUANTIFIERS and _QUANTIFIERS[theirs] < _QUANTIFIERS[word]
+                ) or theirs in _COMPARATIVES.get(word, ())
+                if weaker and _quantified(sentence, j) == thing:
                     named = sentence.spelled[j + 1 : j + 1 + _distance(sentence, j)]
                     return f"the passage says {' '.join([sentence.spelled[j], *named])!r}, not {claim.spelled[k]!r}"
     return None
@@ -533,6 +532,8 @@ _PLACES = frozenset(
 )
 
 
+# Comparatives of how many or how much: "fewer goals" does not carry "more goals", nor the reverse.
+_COMPARATIVES = {"more": ("fewer", "less"), "fewer": ("more",), "less": ("more",)}
 # How many of a thing a word says, in order: some (a few, several) < many < most < all.
 _QUANTIFIERS = {
     "some": 1,
