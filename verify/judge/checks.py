@@ -280,11 +280,8 @@ _AGE_UNITS = _word_set("year years month months week weeks day days")
 
 def _age(tokens: _Tokens, q: _Quantity) -> bool:
     """Whether a count is someone's age ("a 7-year-old", "aged 7 years old")."""
-    return (
-        tokens.lower[q.last + 1 : q.last + 2] != ()
-        and tokens.lower[q.last + 1] in _AGE_UNITS
-        and (tokens.lower[q.last + 2 : q.last + 3] == ("old",))
-    )
+    after = tokens.lower[q.last + 1 : q.last + 3]
+    return len(after) == 2 and after[0] in _AGE_UNITS and after[1] == "old"
 
 
 def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
@@ -330,6 +327,9 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
     return conflicts
 
 
+# Comparatives of how many or how much, opposites too: "fewer goals" does not carry "more goals", nor the reverse
+# (`weaker_quantifier`).
+_COMPARATIVES: dict[str, tuple[str, ...]] = {"more": ("fewer", "less"), "fewer": ("more",), "less": ("more",)}
 # Opposites among the stop words, which the antonym table leaves out: one in place of the other in a sentence that is
 # otherwise the statement word for word turns it round ("voted against the bill" against "voted for the bill").
 _STANCE_OPPOSITES = {
@@ -337,9 +337,7 @@ _STANCE_OPPOSITES = {
     "against": ("for",),
     "above": ("below",),
     "below": ("above",),
-    "more": ("fewer", "less"),
-    "fewer": ("more",),
-    "less": ("more",),
+    **_COMPARATIVES,
 }
 
 
@@ -532,8 +530,6 @@ _PLACES = frozenset(
 )
 
 
-# Comparatives of how many or how much: "fewer goals" does not carry "more goals", nor the reverse.
-_COMPARATIVES = {"more": ("fewer", "less"), "fewer": ("more",), "less": ("more",)}
 # How many of a thing a word says, in order: some (a few, several) < many < most < all.
 _QUANTIFIERS = {
     "some": 1,
@@ -678,21 +674,20 @@ def hedges(claim: _Tokens, sentence: _Tokens) -> list[str]:
 def held_until(claim: _Tokens, sentence: _Tokens) -> str | None:
     """The words by which a passage sentence says that what the statement tells as holding now held only until some
     time ("The factory employs 300 people" against "The factory employed 300 people until it closed in 2015"; "The
-    mayor is a member of the party" against "was a member of the party until 2019"): "until" and the word after it.
-    The statement is in the present ("is", "are", "has", "have", or a verb in "-s" whose past the sentence has), the
-    sentence in the past; a statement in the past, or one with "until" of its own, is carried. None: no such words.
-    The words are "until" and up to four after it."""
+    mayor is a member of the party" against "was a member of the party until 2019"): "until" and up to four words
+    after it. The statement is in the present ("is", "are", "has", "have", or a verb in "-s" whose past the sentence
+    has), the sentence in the past; a statement in the past, or one with "until" of its own, is carried. None: no
+    such words."""
     if "until" not in sentence.lower_set or "until" in claim.lower_set or not claim.lower_set.isdisjoint(_PAST_BE):
         return None
     k = sentence.lower.index("until")
     if sentence.lower[k - 1 : k] == ("not",):
         return None  # "not until 2019": it began then
-    past = _told_done(sentence) | (sentence.lower_set & _PAST_BE)
     keys = {predicate_key(w) for w in claim.lower if w.endswith("s") and not w.endswith("ss")}
-    present = not claim.lower_set.isdisjoint(_PRESENT_BE | _PRESENT_HAVE) and not (
-        sentence.lower_set & _PAST_BE
-    ).isdisjoint({"was", "were", "had"})
-    if not (present or keys & past):
+    present = not claim.lower_set.isdisjoint(_PRESENT_BE | _PRESENT_HAVE) and not sentence.lower_set.isdisjoint(
+        _PAST_BE
+    )
+    if not (present or keys & _told_done(sentence)):
         return None
     return " ".join(sentence.spelled[k : k + 5])
 
@@ -736,11 +731,7 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
     such word."""
     if sentence.lower_set.isdisjoint(_FUTURE) or not claim.lower_set.isdisjoint(_FUTURE | _FUTURE_IN_PAST):
         return None
-    past = {
-        predicate_key(w)
-        for k, w in enumerate(claim.lower)
-        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and claim.lower[k - 1 : k] not in (("be",), ("been",))
-    }
+    past = _past_keys(claim, _PARTICIPLE_AFTER)
     for k, word in enumerate(sentence.lower):
         if word not in _FUTURE:
             continue
@@ -755,13 +746,21 @@ def future_only(claim: _Tokens, sentence: _Tokens) -> str | None:
 def _told_done(sentence: _Tokens) -> set[str]:
     """The keys of the verbs a sentence has in the past ("rose", "hired"): "the budget rose last year and will rise next
     year" tells the rise done, whatever it adds to come."""
+    return _past_keys(sentence, _NOT_DONE_BEFORE)
+
+
+def _past_keys(tokens: _Tokens, not_after: frozenset[tuple[str, ...]]) -> set[str]:
+    """The keys (`predicate_key`) of a text's words in the past ("closed", "won": an "-ed" form or an irregular one),
+    leaving out those right after a word of `not_after` ("be closed")."""
     return {
         predicate_key(w)
-        for k, w in enumerate(sentence.lower)
-        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and sentence.lower[k - 1 : k] not in _NOT_DONE_BEFORE
+        for k, w in enumerate(tokens.lower)
+        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and tokens.lower[k - 1 : k] not in not_after
     }
 
 
+# Words before a past form that make it a participle, not the statement's past ("was be closed", "has been closed").
+_PARTICIPLE_AFTER = frozenset((w,) for w in ("be", "been"))
 # Words before a past form that make it no past ("will be closed", "has been hired" stays done: "been" is not here).
 _NOT_DONE_BEFORE = frozenset((w,) for w in ("be", "will", "to", "would", "may", "might", "could", "should"))
 
@@ -772,11 +771,7 @@ def under_way(claim: _Tokens, sentence: _Tokens) -> str | None:
     "The company is hiring 200 engineers"). None: no such words, or the statement has that "-ing" form too."""
     if sentence.lower_set.isdisjoint(_PRESENT_BE):
         return None
-    done = {
-        predicate_key(w)
-        for k, w in enumerate(claim.lower)
-        if (w.endswith("ed") or predicate_key(w) != _stem(w)) and claim.lower[k - 1 : k] not in (("be",), ("been",))
-    }
+    done = _past_keys(claim, _PARTICIPLE_AFTER)
     going = {predicate_key(w) for w in claim.lower if w.endswith("ing")}
     told_done = _told_done(sentence)  # "hired 200 engineers and is hiring more"
     for k, word in enumerate(sentence.lower[:-1]):
@@ -1070,10 +1065,11 @@ def told_as_fact(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
         return None
     if not claim.lower_set.isdisjoint(_REFUTING) or _reports_someone(claim):
         return None
-    calls = [k for k in range(len(claim.lower)) if _untruth_at(claim, k) and not _describes_other(claim, k)]
+    untrue_at = [k for k in range(len(claim.lower)) if _untruth_at(claim, k)]
+    calls = [k for k in untrue_at if not _describes_other(claim, k)]
     if not calls:
         return None
-    untruth = {claim.stems[k] for k in range(len(claim.lower)) if _untruth_at(claim, k)}
+    untruth = {claim.stems[k] for k in untrue_at}
     story = {
         stem
         for word, stem in zip(claim.lower, claim.stems, strict=True)
@@ -1333,7 +1329,7 @@ _PASSAGE_CUES = _REJECTING | _SHORT_OF | frozenset(phrase[0] for phrase in _SHOR
 # Words for what someone is accused of, as told: not the story's own words ("the allegations are false").
 _CHARGES = HEARSAY | _word_set("allegation allegations accusation accusations charge charges")
 # Words by which a sentence tells what others say, deny or suspect rather than what is so.
-_NOT_OWN_WORD = HEARSAY | _REJECTING | _REPORTING | _word_set("deny denies denied denying suspect suspected apparently")
+_NOT_OWN_WORD = HEARSAY | _REJECTING | _REPORTING | _word_set("suspect suspected apparently")
 
 
 _UNCERTAIN = _word_set("unconfirmed unclear unverified uncertain")
