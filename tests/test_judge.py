@@ -1600,3 +1600,110 @@ def test_a_source_that_calls_the_story_untrue_after_telling_it_still_disputes_it
         "Officials dismissed as false the rumours that the mayor of Springfield resigned over the harbour contract.",
     )
     assert verdict.label is Label.DISPUTED
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # A capitalised common word at the start of a sentence names no one.
+        (
+            "Officials said the bridge will close on Monday for repairs.",
+            "Engineers said the bridge will close on Monday for repairs.",
+        ),
+        (
+            "Chinese parents tried to sell their son to pay for his sister's care.",
+            "Struggling parents tried to sell their son to pay for his sister's care.",
+        ),
+    ],
+)
+def test_a_capitalised_first_word_is_no_name_to_dispute(statement: str, source: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.UNSOURCED
+    assert not any(c.startswith("name") for c in verdict.conflicts)
+
+
+def test_a_first_word_the_source_replaces_is_not_carried() -> None:
+    verdict = judge_claim(
+        "Smith said the bridge will close on Monday for repairs.",
+        "Jones said the bridge will close on Monday for repairs.",
+    )
+    assert verdict.label is Label.UNSOURCED
+    assert "the source says 'Jones' where the statement says 'Smith'" in verdict.reason
+
+
+def test_a_name_that_is_no_english_word_still_disputes_at_the_start() -> None:
+    verdict = judge_claim(
+        "Lindqvist said the bridge will close on Monday for repairs.",
+        "Kedzie said the bridge will close on Monday for repairs.",
+    )
+    assert "name: the statement says 'Lindqvist', the source says 'Kedzie'" in verdict.conflicts
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # A name set off by a comma, with an article before the noun: an apposition, not a predicate.
+        (
+            "Wife of Dorvan leader Abu Kessel detained at the border",
+            "The wife of Abu Kessel, the leader of Dorvan, has been detained at the border.",
+        ),
+        # What follows "who" is said of another subject.
+        (
+            "Dorvan State killer Jack Tarn named as a local man",
+            "The Jack Tarn killer who has featured in several Dorvan State videos was named as a local man.",
+        ),
+        # "A v B" is a match either way round.
+        ("Filming of Batman v Superman halted after theft", "Filming of Superman v Batman halted after theft"),
+    ],
+)
+def test_two_names_either_way_round_without_a_predicate_between_are_no_roles(statement: str, source: str) -> None:
+    assert not any(c.startswith("roles") for c in judge_claim(statement, source).conflicts)
+
+
+def test_an_altered_quotation_is_quoted_in_whole_words() -> None:
+    statement = 'The recording captures "at least 11 shots" fired in the street.'
+    source = "The recording captures as many as 11 shots fired in the street, the police said."
+    quoted = [c for c in judge_claim(statement, source).conflicts if c.startswith("quote")]
+    assert all(c.endswith("'many as 11 shots fired'") for c in quoted)
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        ("Jan Dorvek was shot 11 times in the street.", "Jan Dorvek, 18, was shot in the street."),
+        ("Jan Dorvek was shot 11 times in the street.", "Jan Dorvek, aged 18, was shot in the street."),
+    ],
+)
+def test_an_age_set_off_by_commas_is_no_other_count(statement: str, source: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.UNSOURCED
+    assert not verdict.conflicts
+
+
+def test_two_ages_set_off_by_commas_dispute() -> None:
+    verdict = judge_claim(
+        "The woman, 26, spent a week in the restaurant.", "The woman, 27, spent a week in the restaurant."
+    )
+    assert "number: the statement says '26', the source says '27'" in verdict.conflicts
+
+
+@pytest.mark.parametrize(
+    ("statement", "source", "label"),
+    [
+        ("Gold models will cost $5,000.", "Gold models will cost $4,000 and up, the blog said.", Label.UNSOURCED),
+        (
+            "The hospital treated 250 patients on Monday.",
+            "The hospital treated 200 or more patients on Monday.",
+            Label.UNSOURCED,
+        ),
+        (
+            "The hospital treated 150 patients on Monday.",
+            "The hospital treated 200 or more patients on Monday.",
+            Label.DISPUTED,
+        ),
+    ],
+)
+def test_or_more_after_a_number_makes_it_a_bound(statement: str, source: str, label: Label) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is label
+    assert all("'200 or more'" in c for c in verdict.conflicts)

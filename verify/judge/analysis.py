@@ -36,6 +36,7 @@ from verify.judge.checks import (
     untrue_unasserted,
     weaker_quantifier,
     word_keys,
+    word_replaced,
 )
 from verify.judge.model import FEATURES, Features
 from verify.judge.retrieval import (
@@ -176,6 +177,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         negated_in_passage(claim, best_sentences)
         or weaker_quantifier(claim, best_sentences)
         or superlative_weakened(claim, best_sentences)
+        or word_replaced(claim, best_sentences, missing_anywhere)
     )
     if denied:
         gaps.append(denied)

@@ -97,6 +97,10 @@ SYMMETRIC = frozenset(
             "partner",
             "join",
             "joined",
+            # "A v B", "A versus B": a match or a case, whichever side is named first.
+            "v",
+            "vs",
+            "versus",
         ],
     )
 )

@@ -103,6 +103,11 @@ _COMPARATORS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("estimated",), "~"),
 )
 
+# Words after a number that make it a bound ("200 or more", "$4,000 and up").
+_BOUNDS_AFTER: dict[tuple[str, ...], str] = {
+    **{(a, b): ">" for a in ("or", "and") for b in ("more", "up", "above", "over", "higher", "upwards")},
+    **{(a, b): "<" for a in ("or", "and") for b in ("less", "fewer", "under", "below", "lower")},
+}
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -293,6 +298,8 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
             if tuple(lower[max(0, first - len(phrase)) : first]) == phrase:
                 comparator, lead = sign, len(phrase)
                 break
+        if comparator == "=" and tuple(lower[i : i + 2]) in _BOUNDS_AFTER:
+            comparator = _BOUNDS_AFTER[tuple(lower[i : i + 2])]  # "$4,000 and up", "200 or more"
         found.append(_Quantity(value, kind, comparator, first, i - 1, " ".join(lower[first:i]), lead))
     return tuple(found)
 
@@ -448,8 +455,10 @@ def _compatible(claim: _Quantity, other: _Quantity) -> bool:
 
 
 def _written(tokens: _Tokens, q: _Quantity) -> str:
-    """A quantity as its text writes it, with the words that bound it ("more than 200")."""
-    return " ".join(tokens.spelled[q.first - q.lead : q.last + 1])
+    """A quantity as its text writes it, with the words that bound it ("more than 200", "200 or more")."""
+    after = tokens.lower[q.last + 1 : q.last + 3]
+    trail = 2 if q.comparator in "<>" and not q.lead and after in _BOUNDS_AFTER else 0
+    return " ".join(tokens.spelled[q.first - q.lead : q.last + 1 + trail])
 
 
 def _unknown_name(name: str, doc: _Document) -> bool:
