@@ -319,17 +319,17 @@ def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequenc
     statement may lack a few words (`MAX_MISSING_SHARE`), which its source may put another way; a name, or whoever
     the statement's first word names, that the passage replaces is not put another way. (Asked of every word, it
     cost WiCE dev a sourced claim whose "title rematch" its source calls a "title fight".) None: no such word."""
-    if not missing:
+    lacking = {word.lower() for word in missing if word[:1].isupper()}
+    if not lacking:
         return None
     aligned = _closest_alignment(claim, sentences)
     if aligned is None:
         return None
     sentence, matcher = aligned
-    lacking = {word.lower() for word in missing}
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "replace" or i2 - i1 > 2 or j2 - j1 > 2:
             continue
-        ours = [k for k in range(i1, i2) if claim.capital[k] and claim.lower[k] in lacking]
+        ours = [k for k in range(i1, i2) if claim.lower[k] in lacking]
         theirs = [
             j
             for j in range(j1, j2)
