@@ -1707,3 +1707,12 @@ def test_or_more_after_a_number_makes_it_a_bound(statement: str, source: str, la
     verdict = judge_claim(statement, source)
     assert verdict.label is label
     assert all("'200 or more'" in c for c in verdict.conflicts)
+
+
+def test_a_statement_that_asks_before_what_it_adds_is_no_opposite_claim() -> None:
+    verdict = judge_claim(
+        "Rock star Jan Dorvek dead? Fans freak out over death rumours",
+        "Rock star Jan Dorvek is not dead, fans were told after death rumours spread online.",
+    )
+    assert verdict.label is Label.UNSOURCED
+    assert "the passage negates 'dead'" in verdict.reason

@@ -1378,11 +1378,12 @@ def _adjacent(sentence: _Tokens, k: int) -> bool:
 def _asserts_less(sentence: _Tokens, claim: _Tokens) -> bool:
     """Whether a source sentence hedges (`hedges`) or reports what others claim ("a profile claims he made $72
     million") where the statement does neither: what it says is not the source's own word, for or against. A
-    question (either side) asserts nothing, and a denial (either side: "the group denied agreeing to a truce")
+    question asserts nothing (a source sentence that asks, or a statement with a question mark anywhere: "Rock star
+    dead? Fans freak out over rumours"), and a denial (either side: "the group denied agreeing to a truce")
     reports what someone says is not so, which a source that says it is does not contradict. A statement that calls
     a story untrue ("Culkin found dead: a hoax") asserts the opposite of its own words: a negation in the source
     ("he was not found dead") is no opposite claim."""
-    if _question(claim) or _question(sentence):
+    if _asks(claim) or _question(sentence):
         return True
     if not claim.lower_set.isdisjoint(_DENIALS) or not sentence.lower_set.isdisjoint(_DENIALS):
         return True
