@@ -1716,3 +1716,40 @@ def test_a_statement_that_asks_before_what_it_adds_is_no_opposite_claim() -> Non
     )
     assert verdict.label is Label.UNSOURCED
     assert "the passage negates 'dead'" in verdict.reason
+
+
+def test_aged_before_a_number_gives_an_age_and_is_no_opposite_of_young() -> None:
+    verdict = judge_claim(
+        "Seven girls as young as 13 became pregnant on a school trip",
+        "Seven girls aged between 13 and 14 became pregnant after a school trip to the capital.",
+    )
+    assert not any(c.startswith("opposite") for c in verdict.conflicts)
+    old = judge_claim("The young players won the cup on Sunday.", "The aged players won the cup on Sunday.")
+    assert "opposite: the statement says 'young', the source says 'aged'" in old.conflicts
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Police fired four more shots at the car on Monday.",
+        "Police fired another four shots at the car on Monday.",
+        "Police fired 20 additional shots at the car on Monday.",
+    ],
+)
+def test_a_count_of_more_beyond_others_is_no_other_total(source: str) -> None:
+    verdict = judge_claim("Police fired 10 shots at the car on Monday.", source)
+    assert not any(c.startswith("number") for c in verdict.conflicts)
+    assert verdict.label is Label.UNSOURCED
+
+
+@pytest.mark.parametrize(
+    ("source", "disputed"),
+    [
+        ("The watch will cost $4,999 at launch, the analyst said.", False),
+        ("The watch will cost $4,000 at launch, the analyst said.", True),
+    ],
+)
+def test_a_round_figure_within_one_percent_is_the_other_rounded(source: str, disputed: bool) -> None:
+    verdict = judge_claim("The watch will cost $5,000 at launch.", source)
+    assert (verdict.label is Label.DISPUTED) is disputed
+    assert verdict.label is not Label.SOURCED

@@ -269,6 +269,8 @@ def _counts_other(claim: _Tokens, q: _Quantity, sentence: _Tokens, p: _Quantity)
     alike are taken for one unit spelled two ways ("metres", "meters")."""
     if _age(claim, q) != _age(sentence, p):
         return True  # "a seven-year-old girl" against "forty years ago": an age is not a span of time
+    if _increment(claim, q) or _increment(sentence, p):
+        return True  # "four more shots" counts those after others, not all of them
     ours, theirs = _counted(claim, q), _counted(sentence, p)
     if ours is None or theirs is None or ours[:3] == theirs[:3]:
         return False
@@ -276,6 +278,14 @@ def _counts_other(claim: _Tokens, q: _Quantity, sentence: _Tokens, p: _Quantity)
 
 
 _AGE_UNITS = _word_set("year years month months week weeks day days")
+_INCREMENTS = _word_set("more additional extra further")
+
+
+def _increment(tokens: _Tokens, q: _Quantity) -> bool:
+    """Whether a count is of some beyond others: "four more shots", "20 additional officers", "another 20 people"."""
+    return tokens.lower[q.last + 1 : q.last + 2] in {(w,) for w in _INCREMENTS} or tokens.lower[
+        max(0, q.first - q.lead - 1) : q.first - q.lead
+    ] == ("another",)
 
 
 def _age(tokens: _Tokens, q: _Quantity) -> bool:
@@ -408,7 +418,7 @@ def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], th
     if len(mine) != 1 or len(other) != 1:
         return []
     q, p = mine[0], other[0]
-    if _kind(q) != _kind(p) or _compatible(q, p):
+    if _kind(q) != _kind(p) or _compatible(q, p) or _increment(claim, q) or _increment(sentence, p):
         return []
     return [
         f"{_KIND_WORDS[q.kind]}: the statement says {_written(claim, q)!r}, the source says {_written(sentence, p)!r}"
@@ -912,11 +922,13 @@ def _antonym_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
             opposite = antonyms(key)
             if not opposite or key in their_keys or stem in sentence.content or key in LIGHT_VERBS:
                 continue
+            if _gives_age(claim, k):
+                continue
             for j, theirs in enumerate(sentence.lower):
                 their_key = predicate_key(theirs)
                 if their_key not in opposite or their_key in claim_keys or (sentence.capital[j] and j > 0):
                     continue
-                if their_key in LIGHT_VERBS or theirs in _STOP:
+                if their_key in LIGHT_VERBS or theirs in _STOP or _gives_age(sentence, j):
                     continue
                 if claim.negated_stems.get(stem, False) != sentence.negated_stems.get(sentence.stems[j], False):
                     continue
@@ -927,6 +939,17 @@ def _antonym_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
                         f"opposite: the statement says {claim.spelled[k]!r}, the source says {sentence.spelled[j]!r}"
                     ]
     return []
+
+
+def _gives_age(tokens: _Tokens, k: int) -> bool:
+    """Whether word `k` is "aged" giving an age ("aged 13", "aged between 13 and 14"), not the opposite of young."""
+    if tokens.lower[k] != "aged":
+        return False
+    after = tokens.lower[k + 1 : k + 2]
+    return bool(after) and (after[0] in _AGE_LEADS or any(q.first in (k + 1, k + 2) for q in tokens.quantities))
+
+
+_AGE_LEADS = frozenset({"between", "from", "under", "over", "about", "around", "up"})
 
 
 def _swap_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:

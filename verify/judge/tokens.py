@@ -448,10 +448,17 @@ def _compatible(claim: _Quantity, other: _Quantity) -> bool:
     "250" and "200" cannot)."""
     if _kind(claim) != _kind(other):
         return _year_shaped_count(claim, other)
-    if math.isclose(claim.value, other.value, rel_tol=1e-9):
+    if math.isclose(claim.value, other.value, rel_tol=1e-9) or _rounded(claim, other) or _rounded(other, claim):
         return True
     (low, high), (other_low, other_high) = _interval(claim), _interval(other)
     return max(low, other_low) <= min(high, other_high)
+
+
+def _rounded(round_one: _Quantity, other: _Quantity) -> bool:
+    """Whether a round figure of a thousand or more (a multiple of 100) may be the other rounded: within 1% of it
+    ("$5,000" and "$4,999", "12,000" and "11,950")."""
+    value = round_one.value
+    return value >= 1000 and value % 100 == 0 and abs(value - other.value) <= 0.01 * value
 
 
 def _written(tokens: _Tokens, q: _Quantity) -> str:
