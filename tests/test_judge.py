@@ -1753,3 +1753,23 @@ def test_a_round_figure_within_one_percent_is_the_other_rounded(source: str, dis
     verdict = judge_claim("The watch will cost $5,000 at launch.", source)
     assert (verdict.label is Label.DISPUTED) is disputed
     assert verdict.label is not Label.SOURCED
+
+
+def test_not_all_negates_the_quantifier_not_the_words_after_it() -> None:
+    from verify.judge.tokens import _tokenise
+
+    stems = _tokenise("Not all Dorvan fighters were aware of the deal").negated_stems
+    assert stems["dorvan"] is False
+    assert stems["fighter"] is False
+    verdict = judge_claim(
+        "The ceasefire was agreed with Dorvan fighters on Friday.",
+        "Attacks indicated that not all Dorvan fighters were aware of the ceasefire agreed on Friday.",
+    )
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+    # Said of the same words, "not all" still denies "all".
+    assert (
+        judge_claim(
+            "All the councillors backed the plan on Monday.", "Not all the councillors backed the plan on Monday."
+        ).label
+        is Label.DISPUTED
+    )

@@ -517,6 +517,10 @@ def _negated_stems(tokens: _Tokens) -> dict[str, bool]:
         if where:
             where = word not in _AUXILIARIES
             continue
+        if pending and word in _EVERY:
+            # "not all Boko Haram fighters were aware": the negation is of "all"; the fighters are there.
+            pending = False
+            continue
         if word in _STOP or not word.isalpha():
             continue
         scope[stem] = scope.get(stem, False) or pending
@@ -525,6 +529,7 @@ def _negated_stems(tokens: _Tokens) -> dict[str, bool]:
 
 
 _NOBODY = _word_set("nobody none nothing")
+_EVERY = _word_set("all every everyone everybody everything each")
 _WHERE = frozenset((w,) for w in ("in", "at", "from", "of", "on", "inside", "outside", "within", "among"))
 _AUXILIARIES = _word_set(
     "is was were are be been has have had can could will would may might shall should must do does did"
