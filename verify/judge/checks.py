@@ -1329,7 +1329,32 @@ def lead_debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
 def _untruth_set_aside(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
     """Whether the untruth word at `k` is rejected (`_untruth_rejected`) or calls untrue a thing told after it that is
     not the statement (`_told_after_is_other`): either way the sentence does not call the statement untrue."""
-    return _untruth_rejected(sentence, k) or _told_after_is_other(claim, sentence, k)
+    return _untruth_rejected(sentence, k) or _untruth_negated(sentence, k) or _told_after_is_other(claim, sentence, k)
+
+
+def _untruth_negated(sentence: _Tokens, k: int) -> bool:
+    """Whether the untruth word at `k` is negated: "it was not a hoax", "insisted that no part of it was a hoax",
+    "the photo isn't fake". The negation comes before it in the same clause: no punctuation and no "but", "and" or
+    "because" between ("he was not dead; the report was a hoax" calls the report untrue)."""
+    if not any(sentence.negations[:k]):
+        return False  # most untruth words: no negation before them at all
+    word = sentence.lower[k]
+    nth = sentence.lower[:k].count(word)
+    matches = list(re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", fold_typography(sentence.text), re.I))
+    if nth >= len(matches):
+        return False
+    before = _CLAUSE_END.split(fold_typography(sentence.text)[: matches[nth].start()])[-1]
+    for w in reversed(before.lower().split()):
+        if w in _CONTRASTS:
+            return False
+        if _negation(w.strip("\"'")) and w not in _DENYING:
+            return True  # "denies the bogus claim" calls the claim bogus
+    return False
+
+
+_CONTRASTS = _word_set("but while whereas although though however yet and so because since")
+_DENYING = _word_set("denied denies deny refused refuses")
+_CLAUSE_END = re.compile(r"[,;:()\u2013\u2014.!?]\s|\s-\s|[;:()\u2013\u2014]")
 
 
 # Verbs by which a source rejects what it reports.
