@@ -1799,3 +1799,24 @@ def test_an_untruth_word_after_a_negation_of_another_clause_or_a_denial_still_ca
     verdict = judge_claim("Rock star Jan Dorvek found unconscious at home in a video", source)
     assert verdict.label is Label.DISPUTED
     assert any("calls it untrue" in c for c in verdict.conflicts)
+
+
+@pytest.mark.parametrize(
+    ("statement", "source", "replaced"),
+    [
+        (
+            "The president signed the spending bill on Friday.",
+            "The president vetoed the spending bill on Friday.",
+            "the source says 'vetoed' where the statement says 'signed'",
+        ),
+        (
+            "Germany beat France in the final on Sunday night.",
+            "Germany lost to France in the final on Sunday night.",
+            "the source says 'lost to' where the statement says 'beat'",
+        ),
+    ],
+)
+def test_a_predicate_the_source_replaces_is_not_carried(statement: str, source: str, replaced: str) -> None:
+    verdict = judge_claim(statement, source)
+    assert verdict.label is Label.UNSOURCED
+    assert replaced in verdict.reason

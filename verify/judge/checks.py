@@ -324,12 +324,19 @@ def _closest_alignment(
 
 def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequence[str]) -> str | None:
     """Why the passage (`sentences`) does not carry a statement that it repeats word for word but for a capitalised
-    word that the source never uses (`missing`), in whose place it has another: "Smith said the bridge will close"
-    against "Jones said the bridge will close" ("the source says 'Jones' where the statement says 'Smith'"). A
-    statement may lack a few words (`MAX_MISSING_SHARE`), which its source may put another way; a name, or whoever
-    the statement's first word names, that the passage replaces is not put another way. (Asked of every word, it
-    cost WiCE dev a sourced claim whose "title rematch" its source calls a "title fight".) None: no such word."""
+    word, or the statement's predicate (`_predicate`), that the source never uses (`missing`), in whose place it has
+    another: "Smith said the bridge will close" against "Jones said the bridge will close" ("the source says 'Jones'
+    where the statement says 'Smith'"), "The president signed the bill" against "The president vetoed the bill". A
+    statement may lack a few words (`MAX_MISSING_SHARE`), which its source may put another way; a name, whoever the
+    statement's first word names, or what its subject does, that the passage replaces is not put another way. (Asked
+    of every word, it cost WiCE dev a sourced claim whose "title rematch" its source calls a "title fight".) None: no
+    such word."""
+    if not missing:
+        return None
     lacking = {word.lower() for word in missing if word[:1].isupper()}
+    predicate = _predicate(claim)
+    if predicate is not None and claim.spelled[predicate] in missing:
+        lacking.add(claim.lower[predicate])
     if not lacking:
         return None
     aligned = _closest_alignment(claim, sentences)
@@ -350,6 +357,13 @@ def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequenc
             said, other = " ".join(claim.spelled[i1:i2]), " ".join(sentence.spelled[j1:j2])
             return f"the source says {other!r} where the statement says {said!r}"
     return None
+
+
+def _predicate(claim: _Tokens) -> int | None:
+    """Where the statement's predicate is: the word after its first participant ("The president signed": "signed";
+    `_after_participant`); None: none found."""
+    starts = _participant_starts(claim)
+    return _after_participant(claim, starts[0]) if starts else None
 
 
 def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
