@@ -1779,7 +1779,7 @@ def test_not_all_negates_the_quantifier_not_the_words_after_it() -> None:
     "source",
     [
         "The rock star Jan Dorvek said the video of him found unconscious at home was not a hoax.",
-        "Jan Dorvek insisted that no part of the video of him found unconscious at home was a hoax.",
+        "Jan Dorvek insisted the video of him found unconscious at home was not entirely a hoax.",
         "The video of rock star Jan Dorvek found unconscious at home isn't fake, his agent said.",
     ],
 )
@@ -1793,9 +1793,10 @@ def test_an_untruth_word_negated_calls_nothing_untrue(source: str) -> None:
     [
         "Rock star Jan Dorvek was not found unconscious at home; the video was a hoax.",
         "But his agent denies the bogus claim that rock star Jan Dorvek was found unconscious at home.",
+        "There is no doubt the video of rock star Jan Dorvek found unconscious at home is fake.",
     ],
 )
-def test_an_untruth_word_after_a_negation_of_another_clause_or_a_denial_still_calls_it_untrue(source: str) -> None:
+def test_an_untruth_word_after_a_negation_of_another_word_or_a_denial_still_calls_it_untrue(source: str) -> None:
     verdict = judge_claim("Rock star Jan Dorvek found unconscious at home in a video", source)
     assert verdict.label is Label.DISPUTED
     assert any("calls it untrue" in c for c in verdict.conflicts)

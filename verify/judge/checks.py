@@ -1347,28 +1347,20 @@ def _untruth_set_aside(claim: _Tokens, sentence: _Tokens, k: int) -> bool:
 
 
 def _untruth_negated(sentence: _Tokens, k: int) -> bool:
-    """Whether the untruth word at `k` is negated: "it was not a hoax", "insisted that no part of it was a hoax",
-    "the photo isn't fake". The negation comes before it in the same clause: no punctuation and no "but", "and" or
-    "because" between ("he was not dead; the report was a hoax" calls the report untrue)."""
-    if not any(sentence.negations[:k]):
-        return False  # most untruth words: no negation before them at all
-    word = sentence.lower[k]
-    nth = sentence.lower[:k].count(word)
-    matches = list(re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", fold_typography(sentence.text), re.I))
-    if nth >= len(matches):
-        return False
-    before = _CLAUSE_END.split(fold_typography(sentence.text)[: matches[nth].start()])[-1]
-    for w in reversed(before.lower().split()):
-        if w in _CONTRASTS:
+    """Whether the untruth word at `k` is itself negated: "it was not a hoax", "the photo isn't fake", "was not
+    entirely fabricated". Only stop words and adverbs may come between ("there is no doubt the video is fake" and
+    "nothing but a hoax" call it untrue); a denial verb is no such negation ("denies the bogus claim")."""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        word = sentence.lower[j]
+        if sentence.negations[j]:
+            return word not in _DENYING
+        if word in _CONTRASTS or not (word in _STOP or word.endswith("ly")):
             return False
-        if _negation(w.strip("\"'")) and w not in _DENYING:
-            return True  # "denies the bogus claim" calls the claim bogus
     return False
 
 
-_CONTRASTS = _word_set("but while whereas although though however yet and so because since")
+_CONTRASTS = _word_set("but except than")
 _DENYING = _word_set("denied denies deny refused refuses")
-_CLAUSE_END = re.compile(r"[,;:()\u2013\u2014.!?]\s|\s-\s|[;:()\u2013\u2014]")
 
 
 # Verbs by which a source rejects what it reports.
