@@ -283,9 +283,11 @@ _INCREMENTS = _word_set("more additional extra further")
 
 def _increment(tokens: _Tokens, q: _Quantity) -> bool:
     """Whether a count is of some beyond others: "four more shots", "20 additional officers", "another 20 people"."""
-    return tokens.lower[q.last + 1 : q.last + 2] in {(w,) for w in _INCREMENTS} or tokens.lower[
-        max(0, q.first - q.lead - 1) : q.first - q.lead
-    ] == ("another",)
+    after = q.last + 1
+    before = q.first - q.lead - 1
+    return (after < len(tokens.lower) and tokens.lower[after] in _INCREMENTS) or (
+        before >= 0 and tokens.lower[before] == "another"
+    )
 
 
 def _age(tokens: _Tokens, q: _Quantity) -> bool:
