@@ -147,6 +147,16 @@ def _prf(cases: Sequence[Case], labels: Sequence[str], label: str) -> tuple[floa
     return precision, recall, f1
 
 
+def _outcomes(cases: Sequence[Case], labels: Sequence[str], label: str) -> tuple[float, float, float]:
+    """How many cases got `label` rightly, wrongly, and how many that should have did not, weighted as the figures
+    are (a subsampled unrelated FNC-1 pair counts for the pairs it stands for)."""
+    pairs = list(zip(cases, labels, strict=True))
+    right = sum(c.weight for c, lab in pairs if lab == label and c.expected == label)
+    wrong = sum(c.weight for c, lab in pairs if lab == label and c.expected != label)
+    missed = sum(c.weight for c, lab in pairs if lab != label and c.expected == label)
+    return right, wrong, missed
+
+
 def figures(dataset: str, cases: Sequence[Case], labels: Sequence[str]) -> dict[str, float]:
     """The set's figures, in % (weights applied)."""
     out: dict[str, float] = {}
@@ -225,6 +235,10 @@ def main() -> None:
                 extra = f"   [before: {before:.1f}]" if before is not None else ""
                 bar = f"   [bar on held-out: {BARS[key]}]" if key in BARS and split == "validation" else ""
                 print(f"  {split} {key}: {value:.1f}{extra}{bar}")
+            if dataset == "fnc1":  # the counts behind the F1, for a bar that is close
+                found, alarms, missed = _outcomes(chosen, labels, "disputed")
+                counts = f"found {found:.0f}, false alarms {alarms:.0f}, missed {missed:.0f}"
+                print(f"  {split} {dataset} disputed (disagree), weighted counts: {counts}")
     if timings:
         ordered = sorted(timings)
         print(f"ms per claim (judge_jsonl in-process, mean over {len(timings)} rows): {statistics.mean(timings):.1f}")
