@@ -1755,6 +1755,14 @@ def test_a_round_figure_within_one_percent_is_the_other_rounded(source: str, dis
     assert verdict.label is not Label.SOURCED
 
 
+@pytest.mark.parametrize(("ours", "theirs"), [("2000", "2019"), ("1900", "1910")])
+def test_a_round_year_is_never_taken_for_another_rounded(ours: str, theirs: str) -> None:
+    verdict = judge_claim(
+        f"The bridge opened in {ours} after years of work.", f"The bridge opened in {theirs} after years of work."
+    )
+    assert f"year: the statement says '{ours}', the source says '{theirs}'" in verdict.conflicts
+
+
 def test_not_all_negates_the_quantifier_not_the_words_after_it() -> None:
     from verify.judge.tokens import _tokenise
 

@@ -455,10 +455,10 @@ def _compatible(claim: _Quantity, other: _Quantity) -> bool:
 
 
 def _rounded(round_one: _Quantity, other: _Quantity) -> bool:
-    """Whether a round figure of a thousand or more (a multiple of 100) may be the other rounded: within 1% of it
-    ("$5,000" and "$4,999", "12,000" and "11,950")."""
+    """Whether a round count of a thousand or more (a multiple of 100) may be the other rounded: within 1% of it
+    ("$5,000" and "$4,999", "12,000" and "11,950"). Years are never rounded: "in 2000" is not "in 2019"."""
     value = round_one.value
-    return value >= 1000 and value % 100 == 0 and abs(value - other.value) <= 0.01 * value
+    return round_one.kind == "count" and value >= 1000 and value % 100 == 0 and abs(value - other.value) <= 0.01 * value
 
 
 def _written(tokens: _Tokens, q: _Quantity) -> str:
