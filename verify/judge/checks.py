@@ -402,9 +402,9 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
 
 
 def _named(tokens: _Tokens, k: int) -> bool:
-    """Whether word `k` of a text is a name: a capitalised word, and, at the start of the text, where every word is
-    capitalised, one that is not an English word ("Officials said" or "Chinese parents" name no one; "Lindqvist
-    said" does)."""
+    """Whether word `k` of a text is a name: a capitalised word; at the start of the text, where any word is
+    capitalised, only one that is not an English word ("Officials said" or "Chinese parents" name no one;
+    "Lindqvist said" does)."""
     if not tokens.capital[k] or tokens.lower[k] not in tokens.names:
         return False
     return k > 0 or tokens.lower[k] not in _common_words()
