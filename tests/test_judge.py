@@ -1829,3 +1829,15 @@ def test_a_predicate_the_source_replaces_is_not_carried(statement: str, source: 
     verdict = judge_claim(statement, source)
     assert verdict.label is Label.UNSOURCED
     assert replaced in verdict.reason
+
+
+def test_a_source_that_only_asks_neither_disputes_nor_sources() -> None:
+    statement = "Video shows the mayor dancing at the party on Friday"
+    asked = judge_claim(statement, "Is the video of the mayor dancing at the party on Friday fake? Nobody knows yet.")
+    assert asked.label is Label.UNSOURCED
+    assert "the passage only asks it" in asked.reason
+    told = judge_claim(
+        statement,
+        "Did the mayor dance at the party on Friday? A video shows the mayor dancing at the party on Friday.",
+    )
+    assert told.label is Label.SOURCED

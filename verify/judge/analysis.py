@@ -13,10 +13,12 @@ from rapidfuzz import fuzz
 from verify.judge.checks import (
     _aligned_conflicts,
     _antonym_conflicts,
+    _asks,
     _clause_name_conflicts,
     _clause_negation_conflicts,
     _negation_conflicts,
     _number_conflicts,
+    _question,
     _quote_conflicts,
     _quote_frame_conflicts,
     _role_conflicts,
@@ -172,6 +174,9 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     ended = held_until(claim, closest)
     if ended:
         gaps.append(f"the passage says it held only {ended!r}")
+    asked = _question(closest) and not _asks(claim)  # "Is the video of the mayor dancing fake?"
+    if asked:
+        gaps.append("the passage only asks it")
     best_sentences = doc.tokens[best.start : best.end]
     denied = (
         negated_in_passage(claim, best_sentences)
@@ -225,7 +230,7 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
         near_number_coverage=numbers.coverage([q for t in near for q in t.quantities]),
         source_missing=float(len(missing_anywhere)),
         source_missing_share=len(missing_anywhere) / max(len(claim.content), 1),
-        hedged=float(bool(hedging) or bool(future) or bool(going) or bool(ended)),
+        hedged=float(bool(hedging) or bool(future) or bool(going) or bool(ended) or asked),
         weekdays_missing=float(len(weekdays)),
         source_rare_missing=float(len(rare_words(missing_anywhere))),
         called_untrue=float(bool(doubted)),

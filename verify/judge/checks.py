@@ -1286,8 +1286,8 @@ def debunked(claim: _Tokens, doc: _Document) -> tuple[str, int] | None:
     about = 4 if len(claim.content & doc.content) >= len(claim.content) / 2 else 3
     for index, sentence in enumerate(doc.tokens):
         shared = len(claim.content & sentence.content)
-        if shared < 2 or shared < len(claim.content) / about or not _may_call_untrue(sentence):
-            continue
+        if shared < 2 or shared < len(claim.content) / about or not _may_call_untrue(sentence) or _question(sentence):
+            continue  # a question asks, it calls nothing untrue: "Is the video of the shark on the highway fake?"
         for k in range(len(sentence.lower)):
             if (length := _untruth_at(sentence, k)) and not _untruth_set_aside(claim, sentence, k):
                 return " ".join(sentence.spelled[k : k + length]), index
