@@ -1841,3 +1841,13 @@ def test_a_source_that_only_asks_neither_disputes_nor_sources() -> None:
         "Did the mayor dance at the party on Friday? A video shows the mayor dancing at the party on Friday.",
     )
     assert told.label is Label.SOURCED
+
+
+@pytest.mark.parametrize(
+    ("source", "disputed"),
+    [("The bridge is 2,500 metres long.", False), ("The bridge is 25 kilometres long.", True)],
+)
+def test_a_number_in_another_unit_is_no_other_value(source: str, disputed: bool) -> None:
+    verdict = judge_claim("The bridge is 2.5 kilometres long.", source)
+    assert (verdict.label is Label.DISPUTED) is disputed
+    assert verdict.label is not Label.SOURCED

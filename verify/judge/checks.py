@@ -436,6 +436,9 @@ def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], th
     q, p = mine[0], other[0]
     if _kind(q) != _kind(p) or _compatible(q, p) or _increment(claim, q) or _increment(sentence, p):
         return []
+    ours_unit, their_unit = _counted(claim, q), _counted(sentence, p)
+    if ours_unit and their_unit and ours_unit[:3] != their_unit[:3]:
+        return []  # "2.5 kilometres" against "2,500 metres": two units, no other value
     return [
         f"{_KIND_WORDS[q.kind]}: the statement says {_written(claim, q)!r}, the source says {_written(sentence, p)!r}"
     ]
