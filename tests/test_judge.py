@@ -1851,3 +1851,24 @@ def test_a_number_in_another_unit_is_no_other_value(source: str, disputed: bool)
     verdict = judge_claim("The bridge is 2.5 kilometres long.", source)
     assert (verdict.label is Label.DISPUTED) is disputed
     assert verdict.label is not Label.SOURCED
+
+
+@pytest.mark.parametrize(
+    ("statement", "source", "label"),
+    [
+        ("The project will cost $3bn.", "The project will cost 3 billion dollars.", Label.SOURCED),
+        ("The project will cost $3bn.", "The project will cost 3 million dollars.", Label.DISPUTED),
+        (
+            "The team has won the title twice since 2010.",
+            "The team has won the title two times since 2010.",
+            Label.SOURCED,
+        ),
+        (
+            "The team has won the title three times since 2010.",
+            "The team has won the title twice since 2010.",
+            Label.DISPUTED,
+        ),
+    ],
+)
+def test_run_on_scales_and_twice_are_numbers(statement: str, source: str, label: Label) -> None:
+    assert judge_claim(statement, source).label is label

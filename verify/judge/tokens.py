@@ -80,6 +80,10 @@ _UNITS = NUMBER_UNITS
 _TENS = NUMBER_TENS
 _SCALES = {word: float(n) for word, n in NUMBER_SCALES.items()}
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
+# A figure with its scale run on, as headlines and British papers write money: "$3bn", "1.5bn", "2tn". ("5m" and
+# "5k" are left alone: metres and kilometres are written so too.)
+_RUN_ON_SCALE = re.compile(r"^(\d+(?:\.\d+)?)(bn|tn)$")
+_RUN_ON_SCALES = {"bn": 1e9, "tn": 1e12}
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _DECADE = re.compile(r"^(\d{4})s$")
 _QUOTED = re.compile(r'"([^"]{2,}?)"')
@@ -220,7 +224,9 @@ def _prepared_text(text: str) -> str:
     return text.replace("%", " percent ").replace("\uff05", " percent ").replace("per cent", "percent")
 
 
-_NUMERIC_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_MONTHS) | {"dozen"}
+# "twice" and "thrice" count times ("won the title twice" against "three times").
+_TIMES = {"twice": 2.0, "thrice": 3.0}
+_NUMERIC_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_MONTHS) | {"dozen"} | frozenset(_TIMES)
 
 
 def _number_word(token: str) -> bool:
@@ -258,6 +264,12 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
                 value *= _SCALES[lower[i]]
                 kind = "count"
                 i += 1
+        elif token in _TIMES:
+            value = _TIMES[token]
+            i += 1
+        elif (match := _RUN_ON_SCALE.match(token)) is not None:
+            value = float(match.group(1)) * _RUN_ON_SCALES[match.group(2)]
+            i += 1
         elif (match := _DECADE.match(token)) is not None:
             value, kind = float(match.group(1)), "decade"
             i += 1
