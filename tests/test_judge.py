@@ -1872,3 +1872,11 @@ def test_a_number_in_another_unit_is_no_other_value(source: str, disputed: bool)
 )
 def test_run_on_scales_and_twice_are_numbers(statement: str, source: str, label: Label) -> None:
     assert judge_claim(statement, source).label is label
+
+
+def test_a_negation_swapped_with_other_words_is_no_opposite_claim() -> None:
+    verdict = judge_claim("The suspect was released without charge.", "The suspect was released on bail.")
+    assert verdict.label is Label.UNSOURCED
+    assert not any(c.startswith("negation") for c in verdict.conflicts)
+    dropped = judge_claim("The council did not approve the plan on Monday.", "The council approved the plan on Monday.")
+    assert "negation: the statement negates what the source does not" in dropped.conflicts

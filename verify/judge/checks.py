@@ -382,7 +382,7 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
         if op == "equal" or i2 - i1 > 3 or j2 - j1 > 3:
             continue
         ours_negated = any(claim.negations[i1:i2])
-        if ours_negated != any(sentence.negations[j1:j2]):
+        if ours_negated != any(sentence.negations[j1:j2]) and not _other_words(claim, (i1, i2), sentence, (j1, j2)):
             said, other = ("negates", "does not") if ours_negated else ("does not negate", "does")
             conflicts.append(f"negation: the statement {said} what the source {other}")
         if op != "replace":
@@ -399,6 +399,16 @@ def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str
             other = " ".join(sentence.spelled[j1:j2])
             conflicts.append(f"name: the statement says {said!r}, the source says {other!r}")
     return conflicts
+
+
+def _other_words(claim: _Tokens, ours: tuple[int, int], sentence: _Tokens, theirs: tuple[int, int]) -> bool:
+    """Whether two aligned spans say different things besides their negations: "released without charge" against
+    "released on bail" swaps "charge" for "bail", where "did not approve" against "approved" only drops "not"."""
+    mine = {claim.stems[k] for k in range(*ours) if not claim.negations[k] and claim.stems[k] in claim.content}
+    other = {
+        sentence.stems[j] for j in range(*theirs) if not sentence.negations[j] and sentence.stems[j] in sentence.content
+    }
+    return bool(mine) and bool(other) and mine.isdisjoint(other)
 
 
 def _named(tokens: _Tokens, k: int) -> bool:
