@@ -1880,3 +1880,22 @@ def test_a_negation_swapped_with_other_words_is_no_opposite_claim() -> None:
     assert not any(c.startswith("negation") for c in verdict.conflicts)
     dropped = judge_claim("The council did not approve the plan on Monday.", "The council approved the plan on Monday.")
     assert "negation: the statement negates what the source does not" in dropped.conflicts
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # "admittedly" and "true" share a first meaning; "admitted" and "true" do not.
+        (
+            "The minister admitted the allegations in parliament.",
+            "The minister said the allegations in parliament were true.",
+        ),
+        # "poorly" and "ill" share one; "illness" and "poor" do not.
+        (
+            "The singer cancelled her tour because of illness.",
+            "The singer cancelled her tour because of poor ticket sales.",
+        ),
+    ],
+)
+def test_an_adverb_synonym_does_not_carry_the_adjective_or_verb_it_stems_to(statement: str, source: str) -> None:
+    assert judge_claim(statement, source).label is Label.UNSOURCED

@@ -141,7 +141,12 @@ def _synonym_table() -> dict[str, frozenset[str]]:
     for line in text.splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        a, b, _tag = line.split("\t")
+        a, b, tag = line.split("\t")
+        if tag == "r" and a.endswith("ly") != b.endswith("ly"):
+            # An adverb in -ly stems to its adjective, whose first meaning may differ from the adverb's: "poorly"
+            # (ill) is not "poor", nor "admittedly" (true) "admit". Pairs of two such adverbs ("rapidly", "quickly")
+            # or of none ("after", "later") are kept.
+            continue
         ka, kb = _stem(a), _stem(b)
         if ka != kb:
             pairs.setdefault(ka, set()).add(kb)
