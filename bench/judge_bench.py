@@ -138,9 +138,8 @@ def _share(cases: Sequence[Case], labels: Sequence[str], when: Callable[[Case], 
 
 def _prf(cases: Sequence[Case], labels: Sequence[str], label: str) -> tuple[float, float, float]:
     """Weighted precision, recall and F1 (in %) of `label` against the cases' expected labels."""
-    tp = sum(c.weight for c, lab in zip(cases, labels, strict=True) if lab == label and c.expected == label)
-    said = sum(c.weight for c, lab in zip(cases, labels, strict=True) if lab == label)
-    truth = sum(c.weight for c in cases if c.expected == label)
+    tp, wrong, missed = _outcomes(cases, labels, label)
+    said, truth = tp + wrong, tp + missed
     precision = 100 * tp / said if said else 0.0
     recall = 100 * tp / truth if truth else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -16,6 +16,7 @@ from verify.judge.checks import (
     _asks,
     _clause_name_conflicts,
     _clause_negation_conflicts,
+    _closest_alignment,
     _negation_conflicts,
     _number_conflicts,
     _question,
@@ -126,11 +127,13 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     quotes_found = all(_plain(q) in document_plain or _is_title(q) for q in quotes)
     conflicts: list[str] = []
     coverage = weights.coverage(passage.content)
+    best_sentences = doc.tokens[best.start : best.end]
+    # The statement aligned with its closest sentence: worked out once, when a check first asks for it.
+    alignment = functools.cache(lambda: _closest_alignment(claim, best_sentences))
     if coverage >= 0.5 or plain >= 0.5:
-        best_sentences = doc.tokens[best.start : best.end]
         conflicts += _number_conflicts(claim, best_sentences)
         conflicts += _quote_conflicts(quotes, passage.plain, document_plain)
-        aligned = _aligned_conflicts(claim, best_sentences)
+        aligned = _aligned_conflicts(claim, best_sentences, alignment())
         if not any(c.startswith("negation") for c in aligned):
             aligned += _unless_denied_too(_negation_conflicts(claim, best_sentences), claim, doc)
         conflicts += aligned
@@ -177,12 +180,11 @@ def _analysed(claim_text: str, sentences: tuple[str, ...]) -> _Analysis:
     asked = _question(closest) and not _asks(claim)  # "Is the video of the mayor dancing fake?"
     if asked:
         gaps.append("the passage only asks it")
-    best_sentences = doc.tokens[best.start : best.end]
     denied = (
         negated_in_passage(claim, best_sentences)
         or weaker_quantifier(claim, best_sentences)
         or superlative_weakened(claim, best_sentences)
-        or word_replaced(claim, best_sentences, missing_anywhere)
+        or word_replaced(claim, alignment, missing_anywhere)
     )
     if denied:
         gaps.append(denied)

@@ -9,7 +9,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -272,9 +272,15 @@ def _counts_other(claim: _Tokens, q: _Quantity, sentence: _Tokens, p: _Quantity)
     if _increment(claim, q) or _increment(sentence, p):
         return True  # "four more shots" counts those after others, not all of them
     ours, theirs = _counted(claim, q), _counted(sentence, p)
-    if ours is None or theirs is None or ours[:3] == theirs[:3]:
+    if ours is None or theirs is None or _alike(ours, theirs):
         return False
     return ours not in sentence.stems[p.last + 1 : p.last + 3] and theirs not in claim.stems[q.last + 1 : q.last + 3]
+
+
+def _alike(word: str, other: str) -> bool:
+    """Whether two words begin alike, and so are taken for one word in two forms or spellings ("spends" and "spent",
+    "metres" and "meters")."""
+    return word[:3] == other[:3]
 
 
 _AGE_UNITS = _word_set("year years month months week weeks day days")
@@ -303,9 +309,10 @@ def _age(tokens: _Tokens, q: _Quantity) -> bool:
     return q.value < 120 and re.search(rf"[^\W\d_]\s*,\s*{tokens.lower[q.first]}\s*,", tokens.text) is not None
 
 
-def _closest_alignment(
-    claim: _Tokens, sentences: Sequence[_Tokens]
-) -> tuple[_Tokens, difflib.SequenceMatcher[str]] | None:
+_Aligned = tuple[_Tokens, difflib.SequenceMatcher[str]] | None
+
+
+def _closest_alignment(claim: _Tokens, sentences: Sequence[_Tokens]) -> _Aligned:
     """The sentence that repeats the statement most nearly word for word, aligned with it, when at least 60% of their
     words align (difflib's ratio); None: no such sentence."""
     best: tuple[float, _Tokens, difflib.SequenceMatcher[str]] | None = None
@@ -324,7 +331,7 @@ def _closest_alignment(
     return best[1], best[2]
 
 
-def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequence[str]) -> str | None:
+def word_replaced(claim: _Tokens, alignment: Callable[[], _Aligned], missing: Sequence[str]) -> str | None:
     """Why the passage (`sentences`) does not carry a statement that it repeats word for word but for a capitalised
     word, or the statement's predicate (`_predicate`), that the source never uses (`missing`), in whose place it has
     another: "Smith said the bridge will close" against "Jones said the bridge will close" ("the source says 'Jones'
@@ -332,7 +339,8 @@ def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequenc
     statement may lack a few words (`MAX_MISSING_SHARE`), which its source may put another way; a name, whoever the
     statement's first word names, or what its subject does, that the passage replaces is not put another way. (Asked
     of every word, it cost WiCE dev a sourced claim whose "title rematch" its source calls a "title fight".) None: no
-    such word."""
+    such word. `alignment` gives the statement aligned with its closest sentence (`_closest_alignment`): worked out
+    once for this check and `_aligned_conflicts`, and only when one asks for it."""
     if not missing:
         return None
     lacking = {word.lower() for word in missing if word[:1].isupper()}
@@ -341,7 +349,7 @@ def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequenc
         lacking.add(claim.lower[predicate])
     if not lacking:
         return None
-    aligned = _closest_alignment(claim, sentences)
+    aligned = alignment()
     if aligned is None:
         return None
     sentence, matcher = aligned
@@ -354,8 +362,7 @@ def word_replaced(claim: _Tokens, sentences: Sequence[_Tokens], missing: Sequenc
             for j in range(j1, j2)
             if sentence.stems[j] in sentence.content and sentence.lower[j] not in claim.lower_set
         ]
-        # Words that begin alike are taken for one word in two forms ("spends", "has spent").
-        if ours and theirs and not any(claim.lower[k][:3] == sentence.lower[j][:3] for k in ours for j in theirs):
+        if ours and theirs and not any(_alike(claim.lower[k], sentence.lower[j]) for k in ours for j in theirs):
             said, other = " ".join(claim.spelled[i1:i2]), " ".join(sentence.spelled[j1:j2])
             return f"the source says {other!r} where the statement says {said!r}"
     return None
@@ -368,9 +375,9 @@ def _predicate(claim: _Tokens) -> int | None:
     return _after_participant(claim, starts[0]) if starts else None
 
 
-def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens]) -> list[str]:
-    """Names and negation: align the claim with its closest sentence and look at what was swapped in or out."""
-    aligned = _closest_alignment(claim, sentences)
+def _aligned_conflicts(claim: _Tokens, sentences: Sequence[_Tokens], aligned: _Aligned) -> list[str]:
+    """Names and negation: the claim aligned with the closest of the passage's `sentences` (`_closest_alignment`),
+    and what was swapped in or out."""
     if aligned is None:
         return []
     sentence, matcher = aligned
@@ -447,7 +454,7 @@ def _swapped_number(claim: _Tokens, sentence: _Tokens, ours: tuple[int, int], th
     if _kind(q) != _kind(p) or _compatible(q, p) or _increment(claim, q) or _increment(sentence, p):
         return []
     ours_unit, their_unit = _counted(claim, q), _counted(sentence, p)
-    if ours_unit and their_unit and ours_unit[:3] != their_unit[:3]:
+    if ours_unit and their_unit and not _alike(ours_unit, their_unit):
         return []  # "2.5 kilometres" against "2,500 metres": two units, no other value
     return [
         f"{_KIND_WORDS[q.kind]}: the statement says {_written(claim, q)!r}, the source says {_written(sentence, p)!r}"
@@ -1368,14 +1375,14 @@ def _untruth_negated(sentence: _Tokens, k: int) -> bool:
     for j in range(k - 1, max(-1, k - 4), -1):
         word = sentence.lower[j]
         if sentence.negations[j]:
-            return word not in _DENYING
+            return word not in _DENIALS and word not in _REFUSALS
         if word in _CONTRASTS or not (word in _STOP or word.endswith("ly")):
             return False
     return False
 
 
 _CONTRASTS = _word_set("but except than")
-_DENYING = _word_set("denied denies deny refused refuses")
+_REFUSALS = _word_set("refused refuses")
 
 
 # Verbs by which a source rejects what it reports.

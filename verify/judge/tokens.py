@@ -310,8 +310,8 @@ def _quantities(lower: Sequence[str], capital: Sequence[bool]) -> tuple[_Quantit
             if tuple(lower[max(0, first - len(phrase)) : first]) == phrase:
                 comparator, lead = sign, len(phrase)
                 break
-        if comparator == "=" and tuple(lower[i : i + 2]) in _BOUNDS_AFTER:
-            comparator = _BOUNDS_AFTER[tuple(lower[i : i + 2])]  # "$4,000 and up", "200 or more"
+        if comparator == "=":
+            comparator = _BOUNDS_AFTER.get(tuple(lower[i : i + 2]), "=")  # "$4,000 and up", "200 or more"
         found.append(_Quantity(value, kind, comparator, first, i - 1, " ".join(lower[first:i]), lead))
     return tuple(found)
 
